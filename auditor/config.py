@@ -1,0 +1,257 @@
+"""The config file: TOML read with tomllib, validated strictly with pydantic.
+
+Errors read `FILE: key: problem` and unknown keys are rejected, so a typo never silently becomes a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from auditor.errors import ConfigError
+from auditor.identify.networks import default_registry
+from auditor.identify.urls import is_http_url
+
+DEFAULT_CONFIG_NAME = "auditor.toml"
+
+# Attention weight by position (the organic click-through curve, in percent). Positions 1-4 and 10 are
+# Sistrix 2020's published figures; 5-9 are filled smoothly between them, 11-20 decay from page two's
+# "under 1% a position"; beyond 20 the weight is 0. See DESIGN.md section 6.
+DEFAULT_CTR = (
+    28.5, 15.7, 11.0, 8.0, 6.1, 4.8, 3.9, 3.3, 2.8, 2.5,
+    0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25,
+)
+KNOWN_ENGINES = ("duckduckgo_html", "searxng")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(Strict):
+    name: Annotated[str, Field(min_length=1)]
+    aliases: tuple[str, ...] = ()
+    site: str
+    old_sites: tuple[str, ...] = ()
+    qualifiers: tuple[str, ...] = ()
+    locale: str = "fr-CA"
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("site")
+    @classmethod
+    def _site_is_url(cls, value: str) -> str:
+        if not is_http_url(value):
+            raise ValueError(f"not an http(s) URL: {value!r} (write it in full, e.g. https://example.com)")
+        return value.strip()
+
+    @field_validator("old_sites")
+    @classmethod
+    def _old_sites_are_urls(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            if not is_http_url(value):
+                raise ValueError(f"not an http(s) URL: {value!r}")
+        return values
+
+    @field_validator("locale")
+    @classmethod
+    def _locale_shape(cls, value: str) -> str:
+        parts = value.replace("_", "-").split("-")
+        if len(parts) != 2 or len(parts[0]) != 2 or len(parts[1]) != 2:
+            raise ValueError(f"expected a language-region code such as fr-CA or en-US, got {value!r}")
+        return f"{parts[0].lower()}-{parts[1].upper()}"
+
+    @property
+    def language(self) -> str:
+        return self.locale.split("-")[0]
+
+    @property
+    def region(self) -> str:
+        return self.locale.split("-")[1]
+
+
+class AuditSettings(Strict):
+    engines: tuple[str, ...] = ("duckduckgo_html",)
+    depth: Annotated[int, Field(ge=10, le=30, multiple_of=10)] = 20
+    concurrency: Annotated[int, Field(ge=1, le=16)] = 4
+
+    @field_validator("engines")
+    @classmethod
+    def _known_engines(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        if not values:
+            raise ValueError("list at least one engine")
+        for value in values:
+            if value not in KNOWN_ENGINES:
+                raise ValueError(f"unknown engine {value!r}; known engines: {', '.join(KNOWN_ENGINES)}")
+        return values
+
+
+class DuckDuckGoSettings(Strict):
+    region: str | None = None
+    """DuckDuckGo's `kl` (e.g. `ca-fr`); derived from person.locale when unset."""
+    monthly_budget: Annotated[int, Field(ge=0)] | None = None
+
+
+class SearxngSettings(Strict):
+    url: str = ""
+    """Base URL of a SearXNG instance with the JSON format enabled."""
+    engines: tuple[str, ...] = ()
+    """Upstream engines to pin (`google`, `bing` ...); empty means the instance's defaults."""
+    monthly_budget: Annotated[int, Field(ge=0)] | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value and not is_http_url(value):
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value.rstrip("/")
+
+
+class EnginesSettings(Strict):
+    duckduckgo_html: DuckDuckGoSettings = DuckDuckGoSettings()
+    searxng: SearxngSettings = SearxngSettings()
+
+
+class HttpSettings(Strict):
+    timeout: Annotated[float, Field(gt=0, le=120)] = 15.0
+    html_interval: Annotated[float, Field(ge=0)] = 1.0
+    """Seconds between two requests to one host for HTML pages."""
+    max_body_mb: Annotated[float, Field(gt=0, le=100)] = 5.0
+    retries: Annotated[int, Field(ge=0, le=2)] = 2
+
+
+class ScoringSettings(Strict):
+    ctr: tuple[float, ...] = DEFAULT_CTR
+    """Attention weight of positions 1, 2, 3 ...; positions past the end weigh 0."""
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {"visibility": 0.45, "linkback": 0.30, "site": 0.15, "consistency": 0.10}
+    )
+
+    @field_validator("ctr")
+    @classmethod
+    def _ctr(cls, values: tuple[float, ...]) -> tuple[float, ...]:
+        if not values or any(v < 0 for v in values) or sum(values) <= 0:
+            raise ValueError("give at least one non-negative weight, with a positive sum")
+        return values
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, values: dict[str, float]) -> dict[str, float]:
+        allowed = {"visibility", "linkback", "site", "consistency"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"unknown component {sorted(unknown)[0]!r}; use {', '.join(sorted(allowed))}")
+        if any(v < 0 for v in values.values()) or sum(values.values()) <= 0:
+            raise ValueError("weights must be non-negative with a positive sum")
+        return values
+
+
+class StorageSettings(Strict):
+    database: str = "auditor.db"
+    reports_dir: str = "reports"
+
+
+class ReportSettings(Strict):
+    lang: str = "fr"
+
+    @field_validator("lang")
+    @classmethod
+    def _lang(cls, value: str) -> str:
+        if value not in ("en", "fr"):
+            raise ValueError(f"expected 'en' or 'fr', got {value!r}")
+        return value
+
+
+class Config(Strict):
+    person: Person
+    profiles: dict[str, str] = Field(default_factory=dict)
+    audit: AuditSettings = AuditSettings()
+    engines: EnginesSettings = EnginesSettings()
+    http: HttpSettings = HttpSettings()
+    scoring: ScoringSettings = ScoringSettings()
+    storage: StorageSettings = StorageSettings()
+    report: ReportSettings = ReportSettings()
+
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    """Directory of the config file: relative storage paths are resolved against it."""
+
+    @field_validator("profiles")
+    @classmethod
+    def _profiles_match_their_network(cls, values: dict[str, str]) -> dict[str, str]:
+        registry = default_registry()
+        for network, url in values.items():
+            if network not in registry.by_key:
+                raise ValueError(f"{network}: unknown network; known: {', '.join(sorted(registry.by_key))}")
+            if not is_http_url(url):
+                raise ValueError(f"{network}: not an http(s) URL: {url!r}")
+            found = registry.match(url)
+            if found is None or found.network.key != network:
+                actual = f"a {found.network.label} URL" if found else "not a known network's URL"
+                raise ValueError(f"{network}: {url!r} is {actual}, not a {registry.by_key[network].label} profile")
+            if not found.is_profile:
+                raise ValueError(f"{network}: {url!r} is not a person's profile page")
+        return values
+
+    @model_validator(mode="after")
+    def _searxng_needs_url(self) -> Config:
+        if "searxng" in self.audit.engines and not self.engines.searxng.url:
+            raise ValueError("audit.engines lists searxng but engines.searxng.url is not set")
+        return self
+
+    @property
+    def database_path(self) -> Path:
+        return (self.base_dir / self.storage.database).resolve()
+
+    @property
+    def reports_path(self) -> Path:
+        return (self.base_dir / self.storage.reports_dir).resolve()
+
+
+def _location(error: dict[str, Any]) -> str:
+    return ".".join(str(part) for part in error["loc"]) or "(top level)"
+
+
+def _message(error: dict[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key (check its spelling against config.example.toml)"
+    if error["type"] == "missing":
+        return "required key is missing"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def parse_config(text: str, *, source: str, base_dir: Path) -> Config:
+    """Validate config text. Raises ConfigError whose message reads `source: key: problem`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        return Config.model_validate({**data, "base_dir": base_dir})
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ConfigError(f"{source}: {_location(first)}: {_message(first)}{more}") from None
+
+
+def load_config(path: Path) -> Config:
+    if not path.exists():
+        raise ConfigError(
+            f"{path}: config file not found",
+            tip="run `auditor init` to write a starter config, or pass -c PATH",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return parse_config(text, source=str(path), base_dir=path.resolve().parent)

@@ -1,0 +1,51 @@
+"""Domain errors. Raised deep, turned into one message and one exit code in `cli.py`."""
+
+from __future__ import annotations
+
+
+class AuditorError(Exception):
+    """Base of every error the user should see as one clear line (never a traceback)."""
+
+    exit_code = 1
+    tip: str | None = None
+
+    def __init__(self, message: str, *, tip: str | None = None) -> None:
+        super().__init__(message)
+        if tip is not None:
+            self.tip = tip
+
+
+class UsageError(AuditorError):
+    """The command was called wrongly (unknown audit id, bad argument)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """The config file is missing or invalid. The message names the file, the key and the problem."""
+
+
+class StorageError(UsageError):
+    """The database or the reports directory cannot be used as asked."""
+
+
+class DatabaseBusy(StorageError):
+    """Another audit holds the database."""
+
+
+class ReportError(StorageError):
+    """A report could not be written (unwritable directory, disk full)."""
+
+
+class SandboxError(AuditorError):
+    """The sandbox could not start or its scenario is invalid."""
+
+    exit_code = 2
+
+
+class FetchRefused(AuditorError):
+    """The HTTP layer refused a URL before sending anything (scheme, private address, too many redirects)."""
+
+
+class ResponseTooLarge(AuditorError):
+    """A body went over the size cap, raw or once decompressed."""

@@ -1,0 +1,129 @@
+"""The network registry (networks.toml) and the match of a URL against it. Pure once loaded."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from urllib.parse import parse_qsl, urlsplit
+
+from auditor.identify.urls import normalize, registrable_domain
+
+
+@dataclass(frozen=True)
+class Network:
+    """One social or professional network as the registry describes it."""
+
+    key: str
+    label: str
+    hosts: tuple[str, ...]
+    """Registrable domains of the network."""
+    aliases: tuple[str, ...]
+    """Other domains that are the same network (twitter.com for x.com)."""
+    profile: re.Pattern[str]
+    """Matches the normalised path of a person's profile; its named groups hold the handle."""
+    not_profiles: tuple[str, ...]
+    country_subdomains: bool = False
+    needs_login: bool = False
+    needs_js: bool = False
+    any_host: bool = False
+    keep_subdomains: bool = False
+    query_handle: str | None = None
+    """The handle lives in this query parameter (Google Scholar's `user`)."""
+
+
+@dataclass(frozen=True)
+class NetworkMatch:
+    """What the registry says of one URL."""
+
+    network: Network
+    normalized_url: str
+    handle: str | None
+    """The account name when the URL is a person's profile; None for other pages of the network."""
+
+    @property
+    def is_profile(self) -> bool:
+        return self.handle is not None
+
+
+class Registry:
+    """Every known network, with the host index built once."""
+
+    def __init__(self, networks: tuple[Network, ...]) -> None:
+        self.networks = networks
+        self.by_key = {n.key: n for n in networks}
+        self._by_domain: dict[str, Network] = {}
+        self._aliases: dict[str, str] = {}
+        for net in networks:
+            for host in net.hosts:
+                self._by_domain[host] = net
+            for alias in net.aliases:
+                self._aliases[registrable_domain(alias)] = net.hosts[0]
+        self._fold = frozenset(h for n in networks if n.country_subdomains for h in n.hosts)
+        self._any_host = tuple(n for n in networks if n.any_host)
+
+    def normalize(self, url: str) -> str:
+        """`urls.normalize` with this registry's aliases and country folding. Raises ValueError."""
+        return normalize(url, fold_country=self._fold, aliases=self._aliases)
+
+    def match(self, url: str) -> NetworkMatch | None:
+        """The network of `url`, if any. Raises ValueError for non-http(s) input."""
+        normalized = self.normalize(url)
+        parts = urlsplit(normalized)
+        host = parts.hostname or ""
+        net = self._by_domain.get(host) or self._by_domain.get(registrable_domain(host))
+        if net is not None and net.keep_subdomains is False and host != registrable_domain(host):
+            # A subdomain that is not folded away (gist.github.com, docs.github.com) is another site.
+            if host not in net.hosts:
+                net = None
+        if net is not None:
+            return NetworkMatch(net, normalized, _handle(net, parts.path, parts.query))
+        for candidate in self._any_host:
+            handle = _handle(candidate, parts.path, parts.query)
+            if handle is not None:
+                return NetworkMatch(candidate, normalized, handle)
+        return None
+
+
+def _handle(net: Network, path: str, query: str) -> str | None:
+    lowered = path.lower()
+    if any(lowered == p.rstrip("/") or lowered.startswith(p) for p in net.not_profiles):
+        return None
+    found = net.profile.match(path)
+    if found is None:
+        return None
+    if net.query_handle:
+        return dict(parse_qsl(query)).get(net.query_handle)
+    value = next((v for v in found.groupdict().values() if v), None)
+    return value.lower() if value else None
+
+
+def load_registry(text: str) -> Registry:
+    data = tomllib.loads(text)
+    networks = []
+    for key, entry in data.items():
+        networks.append(
+            Network(
+                key=key,
+                label=entry["label"],
+                hosts=tuple(entry["hosts"]),
+                aliases=tuple(entry.get("aliases", ())),
+                profile=re.compile(entry["profile"], re.IGNORECASE),
+                not_profiles=tuple(p.lower() for p in entry.get("not_profiles", ())),
+                country_subdomains=entry.get("country_subdomains", False),
+                needs_login=entry.get("needs_login", False),
+                needs_js=entry.get("needs_js", False),
+                any_host=entry.get("any_host", False),
+                keep_subdomains=entry.get("keep_subdomains", False),
+                query_handle=entry.get("query_handle"),
+            )
+        )
+    return Registry(tuple(networks))
+
+
+@cache
+def default_registry() -> Registry:
+    text = resources.files("auditor.identify").joinpath("networks.toml").read_text(encoding="utf-8")
+    return load_registry(text)

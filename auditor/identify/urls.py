@@ -1,0 +1,150 @@
+"""URL normalisation: one canonical form per page, so that two spellings of one profile compare equal.
+
+Pure functions. The normalised form is for comparing, never for fetching (it drops `www.` and the scheme's
+default port, and lower-cases the host).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+import tldextract
+
+# Query parameters that only track the click; removing them never changes the page.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",
+        "igshid", "igsh", "si", "ref_src", "ref_url", "originalsubdomain", "trk", "trkinfo",
+        "lipi", "midtoken", "midsig", "_hsenc", "_hsmi", "spm", "s_cid", "cmpid", "mkt_tok",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
+
+# Host prefixes that serve the same page as the bare host.
+MOBILE_PREFIXES = ("www.", "m.", "mobile.", "touch.")
+
+# Redirect wrappers: (host suffix, path, query parameter holding the target).
+WRAPPERS: tuple[tuple[str, str, str], ...] = (
+    ("duckduckgo.com", "/l/", "uddg"),
+    ("google.com", "/url", "q"),
+    ("google.com", "/url", "url"),
+    ("l.facebook.com", "/l.php", "u"),
+    ("lm.facebook.com", "/l.php", "u"),
+    ("l.instagram.com", "/", "u"),
+    ("linkedin.com", "/redir/redirect", "url"),
+    ("linkedin.com", "/safety/go", "url"),
+    ("bing.com", "/ck/a", "u"),
+    ("youtube.com", "/redirect", "q"),
+)
+
+MAX_UNWRAP = 5
+
+_extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=4096)
+def registrable_domain(host: str) -> str:
+    """`fr.linkedin.com` -> `linkedin.com`; uses tldextract's bundled suffix list (never fetched)."""
+    parts = _extract(host)
+    if parts.domain and parts.suffix:
+        return f"{parts.domain}.{parts.suffix}"
+    return host
+
+
+def is_http_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def unwrap(url: str) -> str:
+    """Follow known redirect wrappers (DuckDuckGo `uddg`, Google `/url?q=`, l.facebook.com ...) offline."""
+    for _ in range(MAX_UNWRAP):
+        target = _unwrap_once(url)
+        if target is None:
+            return url
+        url = target
+    return url
+
+
+def _unwrap_once(url: str) -> str | None:
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    for suffix, path, param in WRAPPERS:
+        if (host == suffix or host.endswith("." + suffix)) and parts.path.startswith(path):
+            for key, value in parse_qsl(parts.query, keep_blank_values=False):
+                if key == param and is_http_url(value):
+                    return value
+    return None
+
+
+def _clean_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    try:
+        # IDN hosts compare in their Unicode form; undecodable labels stay as they are.
+        host = host.encode("ascii").decode("idna") if "xn--" in host else host
+    except UnicodeError:
+        pass
+    changed = True
+    while changed:
+        changed = False
+        for prefix in MOBILE_PREFIXES:
+            if host.startswith(prefix) and host.count(".") >= 2:
+                host = host[len(prefix) :]
+                changed = True
+    return host
+
+
+_COUNTRY_LABEL = re.compile(r"^[a-z]{2}(?:-[a-z]{2})?\.")
+
+
+def normalize(url: str, *, fold_country: frozenset[str] = frozenset(), aliases: dict[str, str] | None = None) -> str:
+    """The canonical comparison form of `url`.
+
+    `fold_country`: registrable domains whose two-letter subdomains (fr.linkedin.com) are the same page.
+    `aliases`: domain -> canonical domain (twitter.com -> x.com).
+    Raises ValueError for anything that is not an http(s) URL.
+    """
+    url = unwrap(url.strip())
+    if url.startswith("//"):
+        url = "https:" + url
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url[:200]!r}")
+    host = _clean_host(parts.hostname)
+    if aliases:
+        domain = registrable_domain(host)
+        if domain in aliases:
+            host = aliases[domain] if host == domain else host[: -len(domain)] + aliases[domain]
+            host = _clean_host(host)
+    if registrable_domain(host) in fold_country:
+        while _COUNTRY_LABEL.match(host) and host.count(".") >= 2:
+            host = _COUNTRY_LABEL.sub("", host, count=1)
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    # Decode then re-encode, so `%7E`, `~` and `%7e` agree; idempotent because `%` itself is re-encoded.
+    path = quote(unquote(re.sub(r"/{2,}", "/", parts.path)), safe="/:@!$&'()*+,;=-._~") or "/"
+    if path != "/":
+        path = path.rstrip("/") or "/"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
+    query.sort()
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def same_site(a: str, b: str) -> bool:
+    """True when `a` and `b` normalise to the same host (scheme ignored)."""
+    return urlsplit(a).netloc == urlsplit(b).netloc

@@ -1,0 +1,241 @@
+"""Domain data: frozen dataclasses that flow through the pipeline.
+
+Every stage between `collect` and `report` takes these in and gives these out; none of them does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class EngineStatus(StrEnum):
+    """What one engine answered for one query. Only `ok` and `empty` count in scores."""
+
+    OK = "ok"
+    EMPTY = "empty"  # a genuine no-results page
+    BLOCKED = "blocked"  # CAPTCHA, consent wall, challenge form, DuckDuckGo's 202
+    RATE_LIMITED = "rate_limited"
+    AUTH_ERROR = "auth_error"
+    QUOTA_EXHAUSTED = "quota_exhausted"
+    PARSE_FAILURE = "parse_failure"  # the page has content but nothing parsed: markup changed
+    NETWORK_ERROR = "network_error"
+
+    @property
+    def counts_in_score(self) -> bool:
+        return self in (EngineStatus.OK, EngineStatus.EMPTY)
+
+
+class Ownership(StrEnum):
+    """Whose a search result is, from the configured person's point of view."""
+
+    SITE = "site"
+    PROFILE = "profile"
+    PROBABLE_PROFILE = "probable_profile"
+    NAMESAKE = "namesake"
+    MENTION = "mention"
+    OTHER = "other"
+
+    @property
+    def is_owned(self) -> bool:
+        """Counts as the person's own in the visibility score (probable profiles only once confirmed)."""
+        return self in (Ownership.SITE, Ownership.PROFILE)
+
+
+class Verdict(StrEnum):
+    """Whether a profile links back to the person's site."""
+
+    LINKED = "linked"
+    LINKED_VIA_REDIRECT = "linked_via_redirect"
+    WRONG_TARGET = "wrong_target"
+    NOT_LINKED = "not_linked"
+    UNVERIFIABLE = "unverifiable"
+
+    @property
+    def is_linked(self) -> bool:
+        return self in (Verdict.LINKED, Verdict.LINKED_VIA_REDIRECT)
+
+    @property
+    def is_known(self) -> bool:
+        """False when the check could not see the page: such profiles stay out of the link-back score."""
+        return self is not Verdict.UNVERIFIABLE
+
+
+class AuditStatus(StrEnum):
+    """The outcome of a whole audit; maps to the exit code of `auditor audit`."""
+
+    COMPLETE = "complete"  # exit 0
+    PARTIAL = "partial"  # exit 3: some engine or check failed; the report says which
+    FAILED = "failed"  # exit 4: nothing could be audited
+    INCOMPLETE = "incomplete"  # the run stopped before it finished (crash, kill); never shown as complete
+
+
+@dataclass(frozen=True)
+class Query:
+    """One search the audit sends to every engine."""
+
+    text: str
+    """The exact query string, e.g. `Émilie Tremblay architecte infonuagique`."""
+    qualifier: str | None = None
+    """The configured qualifier appended to the name, or None for the bare name."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One organic result as an engine listed it, before anything is inferred about it."""
+
+    position: int
+    """1-based rank across pages, in the engine's own order."""
+    url: str
+    """The target URL, already unwrapped from the engine's redirect wrapper."""
+    title: str
+    snippet: str
+    sources: tuple[str, ...] = ()
+    """For meta-engines (SearXNG): the upstream engines that returned this result."""
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """What a parser made of one engine response (one page of results)."""
+
+    status: EngineStatus
+    results: tuple[SearchResult, ...] = ()
+    detail: str = ""
+    """Why the status is what it is, in plain words (shown in the report's engine table)."""
+    next_page: Mapping[str, str] | None = None
+    """Engine-specific continuation (DuckDuckGo's next-page form fields); None when there is no more."""
+
+
+@dataclass(frozen=True)
+class Serp:
+    """Everything one engine answered for one query, all pages together."""
+
+    engine: str
+    query: Query
+    status: EngineStatus
+    results: tuple[SearchResult, ...] = ()
+    detail: str = ""
+    requests: int = 0
+    """How many requests were sent for it (counted against engine budgets)."""
+
+
+@dataclass(frozen=True)
+class ClassifiedResult:
+    """A search result with its network and whose it is."""
+
+    engine: str
+    query: str
+    position: int
+    url: str
+    """The URL as the engine gave it (unwrapped)."""
+    normalized_url: str
+    title: str
+    snippet: str
+    network: str | None
+    """Registry key of the network (`linkedin`, `github`, ...), None for an ordinary web page."""
+    ownership: Ownership
+    profile: str | None = None
+    """When the result is one of the configured profiles: its network key in the config."""
+    reason: str = ""
+    """Why it got this ownership, in plain words."""
+
+
+@dataclass(frozen=True)
+class LinkBack:
+    """The verdict on whether one profile links to the person's site, with its evidence."""
+
+    verdict: Verdict
+    reason: str
+    """Why, in plain words: `anchor to https://x.ca/ found`, `HTTP 999 (login wall)`..."""
+    evidence: str = ""
+    """The anchor's HTML, the API field, or the status line that decided it (truncated)."""
+    source: str = "html"
+    """What gave the verdict: `html`, `api`, `browser`."""
+    nofollow: bool = False
+    final_url: str = ""
+    """The profile page's URL after redirects."""
+    status_code: int | None = None
+
+
+@dataclass(frozen=True)
+class ProfileCheck:
+    """One configured profile: where it ranks and whether it links back."""
+
+    network: str
+    url: str
+    linkback: LinkBack
+    best_position: int | None = None
+    """Best rank over every engine and query that succeeded; None when it did not rank."""
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    """One signal of the person's own site."""
+
+    id: str
+    """Stable identifier: `https`, `title_has_name`, `rel_me`, ..."""
+    passed: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class EngineRun:
+    """How one engine fared over the whole audit (the worst status of its queries wins)."""
+
+    name: str
+    status: EngineStatus
+    detail: str = ""
+    requests: int = 0
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The audit's scores, 0-100; None where nothing could be measured (never a silent zero)."""
+
+    overall: float | None
+    visibility: float | None
+    linkback: float | None
+    site: float | None
+    consistency: float | None
+    namesake_pressure: float | None
+    visibility_by_engine: Mapping[str, float] = field(default_factory=dict)
+    """Visibility per engine that succeeded, averaged over its queries."""
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One thing to do, ranked by how much it would raise the overall score."""
+
+    id: str
+    """Stable rule identifier plus subject, e.g. `add_site_link:github`."""
+    rule: str
+    """The rule that produced it; selects the message template in the report's catalog."""
+    priority: int
+    """1 is most urgent."""
+    impact: float
+    """Counterfactual: overall score with this fixed minus overall score now, in points."""
+    params: Mapping[str, str] = field(default_factory=dict)
+    """Values the message names: profile, engine, position, url..."""
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class Audit:
+    """One audit of one person, as stored and as reported."""
+
+    person: str
+    as_of: dt.date
+    status: AuditStatus
+    engines: tuple[EngineRun, ...]
+    results: tuple[ClassifiedResult, ...]
+    profiles: tuple[ProfileCheck, ...]
+    site_checks: tuple[SiteCheck, ...]
+    scores: Scores
+    recommendations: tuple[Recommendation, ...]
+    queries: tuple[Query, ...] = ()
+    depth: int = 20
+    id: int | None = None
+    started_at: dt.datetime | None = None
