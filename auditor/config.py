@@ -21,8 +21,26 @@ DEFAULT_CONFIG_NAME = "auditor.toml"
 # Sistrix 2020's published figures; 5-9 are filled smoothly between them, 11-20 decay from page two's
 # "under 1% a position"; beyond 20 the weight is 0. See DESIGN.md section 6.
 DEFAULT_CTR = (
-    28.5, 15.7, 11.0, 8.0, 6.1, 4.8, 3.9, 3.3, 2.8, 2.5,
-    0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25,
+    28.5,
+    15.7,
+    11.0,
+    8.0,
+    6.1,
+    4.8,
+    3.9,
+    3.3,
+    2.8,
+    2.5,
+    0.9,
+    0.8,
+    0.7,
+    0.6,
+    0.5,
+    0.45,
+    0.4,
+    0.35,
+    0.3,
+    0.25,
 )
 KNOWN_ENGINES = ("duckduckgo_html", "searxng")
 

@@ -74,10 +74,9 @@ class Registry:
         parts = urlsplit(normalized)
         host = parts.hostname or ""
         net = self._by_domain.get(host) or self._by_domain.get(registrable_domain(host))
-        if net is not None and net.keep_subdomains is False and host != registrable_domain(host):
-            # A subdomain that is not folded away (gist.github.com, docs.github.com) is another site.
-            if host not in net.hosts:
-                net = None
+        # A subdomain that is not folded away (gist.github.com, docs.github.com) is another site.
+        if net is not None and not net.keep_subdomains and host != registrable_domain(host) and host not in net.hosts:
+            net = None
         if net is not None:
             return NetworkMatch(net, normalized, _handle(net, parts.path, parts.query))
         for candidate in self._any_host:

@@ -6,6 +6,7 @@ default port, and lower-cases the host).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
@@ -15,9 +16,32 @@ import tldextract
 # Query parameters that only track the click; removing them never changes the page.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",
-        "igshid", "igsh", "si", "ref_src", "ref_url", "originalsubdomain", "trk", "trkinfo",
-        "lipi", "midtoken", "midsig", "_hsenc", "_hsmi", "spm", "s_cid", "cmpid", "mkt_tok",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "igsh",
+        "si",
+        "ref_src",
+        "ref_url",
+        "originalsubdomain",
+        "trk",
+        "trkinfo",
+        "lipi",
+        "midtoken",
+        "midsig",
+        "_hsenc",
+        "_hsmi",
+        "spm",
+        "s_cid",
+        "cmpid",
+        "mkt_tok",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
@@ -89,11 +113,9 @@ def _unwrap_once(url: str) -> str | None:
 
 def _clean_host(host: str) -> str:
     host = host.lower().rstrip(".")
-    try:
-        # IDN hosts compare in their Unicode form; undecodable labels stay as they are.
+    # IDN hosts compare in their Unicode form; undecodable labels stay as they are.
+    with contextlib.suppress(UnicodeError):
         host = host.encode("ascii").decode("idna") if "xn--" in host else host
-    except UnicodeError:
-        pass
     changed = True
     while changed:
         changed = False

@@ -1,0 +1,108 @@
+"""DuckDuckGo's HTML endpoint: no key, POST a form, scrape `div.result.web-result` blocks.
+
+Facts (DESIGN.md section 4): links are wrapped as `//duckduckgo.com/l/?uddg=<target>`; ads carry
+`result--ad` and point at `duckduckgo.com/y.js`; HTTP 202 is its rate limit and `form#challenge-form` its
+CAPTCHA; the next page is a POST of the hidden fields of the `div.nav-link` form.
+"""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup, Tag
+
+from auditor.engines.base import Engine, EngineRequest, EngineResponse, http_status_page
+from auditor.identify.urls import unwrap
+from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+
+ENDPOINT = "https://html.duckduckgo.com/html/"
+NAME = "duckduckgo_html"
+
+
+def region_for_locale(locale: str) -> str:
+    """DuckDuckGo's `kl` is region-language: fr-CA -> ca-fr, en-US -> us-en."""
+    language, region = locale.split("-")
+    return f"{region.lower()}-{language.lower()}"
+
+
+class DuckDuckGoHtml(Engine):
+    name = NAME
+    kind = "html"
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+
+    def first_request(self, query: Query, depth: int) -> EngineRequest:
+        return EngineRequest("POST", ENDPOINT, form={"q": query.text, "kl": self.region, "b": ""})
+
+    def next_request(
+        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
+    ) -> EngineRequest | None:
+        if not page.next_page:
+            return None
+        return EngineRequest("POST", ENDPOINT, form=dict(page.next_page), offset=fetched)
+
+    def parse(self, response: EngineResponse) -> ParsedPage:
+        return parse_page(response)
+
+
+def parse_page(response: EngineResponse) -> ParsedPage:
+    if response.status_code == 202:
+        return ParsedPage(EngineStatus.BLOCKED, detail="HTTP 202: DuckDuckGo's rate limit (too many requests)")
+    early = http_status_page(response, NAME)
+    if early is not None:
+        return early
+    soup = BeautifulSoup(response.text, "lxml")
+    if soup.select_one("form#challenge-form") is not None:
+        return ParsedPage(EngineStatus.BLOCKED, detail="DuckDuckGo answered with a CAPTCHA (challenge form)")
+    results = tuple(_results(soup))
+    next_page = _next_page(soup)
+    if results:
+        return ParsedPage(EngineStatus.OK, results, next_page=next_page)
+    if soup.select_one(".no-results") is not None:
+        return ParsedPage(EngineStatus.EMPTY, detail="DuckDuckGo found no results")
+    if not soup.get_text(strip=True):
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="empty body")
+    return ParsedPage(
+        EngineStatus.PARSE_FAILURE,
+        detail="the page has content but no result block parsed (DuckDuckGo's markup may have changed)",
+    )
+
+
+def _results(soup: BeautifulSoup) -> list[SearchResult]:
+    found: list[SearchResult] = []
+    for block in soup.select("div.result.web-result, div.result.results_links"):
+        if "result--ad" in (block.get("class") or []):
+            continue
+        link = block.select_one("a.result__a")
+        if link is None:
+            continue
+        url = unwrap(_absolute(str(link.get("href") or "")))
+        if "duckduckgo.com/y.js" in url:
+            continue
+        snippet = block.select_one(".result__snippet")
+        found.append(
+            SearchResult(
+                position=len(found) + 1,
+                url=url,
+                title=_text(link),
+                snippet=_text(snippet) if snippet is not None else "",
+            )
+        )
+    return found
+
+
+def _next_page(soup: BeautifulSoup) -> dict[str, str] | None:
+    form = soup.select_one("div.nav-link form")
+    if form is None:
+        return None
+    fields = {
+        str(field.get("name")): str(field.get("value") or "") for field in form.select("input[type=hidden][name]")
+    }
+    return fields or None
+
+
+def _absolute(href: str) -> str:
+    return "https:" + href if href.startswith("//") else href
+
+
+def _text(tag: Tag) -> str:
+    return " ".join(tag.get_text(" ", strip=True).split())

@@ -1,0 +1,88 @@
+"""SearXNG's JSON API (self-hosted; can pin upstream engines such as google or bing).
+
+Facts (DESIGN.md section 4): JSON must be enabled in the instance's settings.yml, else HTTP 403;
+`unresponsive_engines` is `[[name, reason], ...]` and means degraded; `number_of_results` no longer exists.
+"""
+
+from __future__ import annotations
+
+import json
+
+from auditor.engines.base import Engine, EngineRequest, EngineResponse, http_status_page
+from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+
+NAME = "searxng"
+RESULTS_PER_PAGE = 10  # SearXNG's usual page; the collector stops on depth or an empty page anyway
+
+
+class Searxng(Engine):
+    name = NAME
+    kind = "api"
+
+    def __init__(self, base_url: str, language: str, pinned_engines: tuple[str, ...] = ()) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.language = language
+        self.pinned_engines = pinned_engines
+
+    def _request(self, query: Query, pageno: int, offset: int) -> EngineRequest:
+        params = {"q": query.text, "format": "json", "pageno": str(pageno), "language": self.language}
+        if self.pinned_engines:
+            params["engines"] = ",".join(self.pinned_engines)
+        return EngineRequest("GET", f"{self.base_url}/search", params=params, offset=offset)
+
+    def first_request(self, query: Query, depth: int) -> EngineRequest:
+        return self._request(query, 1, 0)
+
+    def next_request(
+        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
+    ) -> EngineRequest | None:
+        if not page.results:
+            return None
+        pageno = int(previous.params.get("pageno", "1")) + 1
+        return self._request(query, pageno, fetched)
+
+    def parse(self, response: EngineResponse) -> ParsedPage:
+        return parse_response(response)
+
+
+def parse_response(response: EngineResponse) -> ParsedPage:
+    if response.status_code == 403:
+        return ParsedPage(
+            EngineStatus.AUTH_ERROR,
+            detail="HTTP 403: the instance refuses JSON; enable it in settings.yml (search.formats: [html, json])",
+        )
+    early = http_status_page(response, NAME)
+    if early is not None:
+        return early
+    try:
+        data = json.loads(response.text)
+    except ValueError:
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="the answer is not valid JSON")
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="JSON without a `results` list")
+    results: list[SearchResult] = []
+    for item in data["results"]:
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            continue
+        engines = item.get("engines") or ([item["engine"]] if isinstance(item.get("engine"), str) else [])
+        results.append(
+            SearchResult(
+                position=len(results) + 1,
+                url=item["url"],
+                title=str(item.get("title") or ""),
+                snippet=str(item.get("content") or ""),
+                sources=tuple(str(e) for e in engines),
+            )
+        )
+    unresponsive = [
+        f"{entry[0]} ({entry[1]})"
+        for entry in data.get("unresponsive_engines") or []
+        if isinstance(entry, list) and len(entry) == 2
+    ]
+    if results:
+        detail = f"degraded: unresponsive {', '.join(unresponsive)}" if unresponsive else ""
+        return ParsedPage(EngineStatus.OK, tuple(results), detail=detail)
+    if unresponsive:
+        # Nothing came back because the upstream engines failed: that is not "no results".
+        return ParsedPage(EngineStatus.BLOCKED, detail=f"every upstream engine failed: {', '.join(unresponsive)}")
+    return ParsedPage(EngineStatus.EMPTY, detail="SearXNG found no results")

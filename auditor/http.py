@@ -1,0 +1,421 @@
+"""The one HTTP layer every fetch goes through: pacing, timeouts, retries, size caps, SSRF guard, sandbox.
+
+Why each rule (DESIGN.md section 8):
+- per host one request at a time and at least `html_interval` apart for HTML pages: engines and profile
+  sites block impolite clients, and a blocked engine is a hole in the user's trend;
+- retries only for 408, 429, 5xx and connection errors (plus an engine's own rate-limit code, such as
+  DuckDuckGo's 202), at most 2, jittered, `Retry-After` honoured;
+- bodies capped and decompression bounded: httpx's decoders have no limit, so the raw stream is read and
+  inflated here with a maximum length (a gzip bomb costs at most the cap);
+- redirects followed by hand, at most 5, and every hop checked against the SSRF guard;
+- sandbox routing: with `--sandbox URL` every request goes to the sandbox while the code sees real URLs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import random
+import socket
+import time
+import zlib
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import httpx
+from protego import Protego
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+
+from auditor import USER_AGENT
+from auditor.errors import FetchRefused, ResponseTooLarge
+
+log = logging.getLogger(__name__)
+# httpx logs full URLs (API keys included) at INFO; keep it quiet whatever the root level is.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 120.0
+"""A longer Retry-After is not waited for: the response is recorded as rate limited instead."""
+SANDBOX_TIME_SCALE = 0.02
+"""Under --sandbox, politeness waits shrink 50x: the sandbox is a local process, not somebody's server."""
+
+
+class FetchError(Exception):
+    """A request that produced no usable response. `kind` is recorded as the reason."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class _Retryable(Exception):
+    def __init__(
+        self, response: FetchResult | None, retry_after: float | None, message: str, kind: str = "http"
+    ) -> None:
+        super().__init__(message)
+        self.response = response
+        self.retry_after = retry_after
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A response read within the caps; `url` is the real final URL (never the sandbox's)."""
+
+    url: str
+    status_code: int
+    headers: Mapping[str, str]
+    body: bytes
+    redirects: tuple[str, ...] = ()
+    """Every URL visited before `url`, in order."""
+
+    @property
+    def text(self) -> str:
+        return decode_body(self.body, self.headers.get("content-type", ""))
+
+
+@dataclass
+class HttpPolicy:
+    """Everything that shapes how requests are sent; built from config by the caller."""
+
+    timeout: float = 15.0
+    html_interval: float = 1.0
+    api_interval: float = 0.0
+    max_body_bytes: int = 5 * 1024 * 1024
+    retries: int = 2
+    concurrency: int = 4
+    sandbox_url: str | None = None
+    user_agent: str = USER_AGENT
+    time_scale: float = 1.0
+    """Multiplies every politeness wait (pacing, backoff, Retry-After)."""
+    extra_retry_statuses: frozenset[int] = frozenset()
+
+
+def decode_body(body: bytes, content_type: str) -> str:
+    charset = ""
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset":
+            charset = value.strip("\"' ").lower()
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            return body.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    # Undecodable bytes become U+FFFD: a page in an unexpected encoding is still read, never a crash.
+    return body.decode(charset if _known_codec(charset) else "utf-8", errors="replace")
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        "".encode(name)
+    except (LookupError, ValueError):
+        return False
+    return bool(name)
+
+
+class SandboxTransport(httpx.AsyncBaseTransport):
+    """Sends every request to the sandbox, keeping the real host in `Host` and the scheme in a header."""
+
+    def __init__(self, sandbox_url: str, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self._target = httpx.URL(sandbox_url)
+        self._inner = inner or httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        routed = request.url.copy_with(scheme=self._target.scheme, host=self._target.host, port=self._target.port)
+        headers = httpx.Headers(request.headers)
+        headers["Host"] = request.url.netloc.decode("ascii")
+        headers["X-Forwarded-Proto"] = request.url.scheme
+        proxied = httpx.Request(
+            request.method, routed, headers=headers, stream=request.stream, extensions=request.extensions
+        )
+        return await self._inner.handle_async_request(proxied)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def _address_allowed(address: str, *, sandbox: bool) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if sandbox and ip.is_loopback:
+        return True
+    return ip.is_global and not ip.is_multicast
+
+
+class HttpClient:
+    """Async client with the rules above. Use as `async with HttpClient(policy) as client:`."""
+
+    def __init__(
+        self,
+        policy: HttpPolicy,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver = system_resolver,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.policy = policy
+        if transport is None and policy.sandbox_url:
+            transport = SandboxTransport(policy.sandbox_url)
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(policy.timeout),
+            follow_redirects=False,
+            headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
+        )
+        self._resolver = resolver
+        self._sleep = sleep
+        self._clock = clock
+        self._global = asyncio.Semaphore(policy.concurrency)
+        self._host_locks: dict[str, asyncio.Lock] = {}
+        self._last_sent: dict[str, float] = {}
+        self._robots: dict[str, Protego | None] = {}
+        self.sent = 0
+        """Requests that reached the wire, retries included (for budgets and progress)."""
+
+    async def __aenter__(self) -> HttpClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.aclose()
+
+    # -- public -------------------------------------------------------------------------------------
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        method: str = "GET",
+        kind: str = "html",
+        params: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        respect_robots: bool = False,
+        extra_retry_statuses: frozenset[int] = frozenset(),
+    ) -> FetchResult:
+        """Fetch `url` within every rule. Raises FetchRefused, ResponseTooLarge or FetchError."""
+        if respect_robots and not await self.allowed_by_robots(url):
+            raise FetchRefused(f"robots.txt of {httpx.URL(url).host} disallows {url}")
+        retry_statuses = RETRY_STATUSES | extra_retry_statuses
+        attempts = AsyncRetrying(
+            stop=stop_after_attempt(self.policy.retries + 1),
+            wait=self._wait,
+            sleep=self._sleep,
+            retry=retry_if_exception_type(_Retryable),
+            reraise=True,
+        )
+        try:
+            async for attempt in attempts:
+                with attempt:
+                    return await self._fetch_once(url, method, kind, params, form, headers, retry_statuses)
+        except _Retryable as exc:
+            if exc.response is not None:
+                return exc.response  # the last answer (429, 503 ...): the caller records it as such
+            raise FetchError(exc.kind, str(exc)) from None
+        raise AssertionError("unreachable: tenacity either returns or re-raises")
+
+    async def allowed_by_robots(self, url: str) -> bool:
+        parsed = httpx.URL(url)
+        origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+        if origin not in self._robots:
+            self._robots[origin] = await self._load_robots(origin)
+        rules = self._robots[origin]
+        return rules is None or rules.can_fetch(url, self.policy.user_agent)
+
+    # -- internals ----------------------------------------------------------------------------------
+
+    async def _load_robots(self, origin: str) -> Protego | None:
+        try:
+            result = await self.fetch(origin + "/robots.txt", kind="html")
+        except (FetchError, FetchRefused, ResponseTooLarge):
+            return None  # an unreachable robots.txt does not forbid anything (RFC 9309, section 2.3.1.4)
+        if result.status_code != 200:
+            return None
+        return Protego.parse(result.text)
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = exc.retry_after if isinstance(exc, _Retryable) else None
+        backoff = min(30.0, 2.0 ** (state.attempt_number - 1)) * (0.5 + random.random())
+        return max(backoff, retry_after or 0.0) * self.policy.time_scale
+
+    async def _fetch_once(
+        self,
+        url: str,
+        method: str,
+        kind: str,
+        params: Mapping[str, str] | None,
+        form: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        retry_statuses: frozenset[int],
+    ) -> FetchResult:
+        visited: list[str] = []
+        current = str(httpx.URL(url, params=params)) if params else url
+        for _hop in range(MAX_REDIRECTS + 1):
+            await self._check_target(current)
+            result = await self._send(current, method, kind, form, headers)
+            location = result.headers.get("location")
+            if result.status_code in (301, 302, 303, 307, 308) and location:
+                visited.append(current)
+                current = urljoin(current, location)
+                if current in visited:
+                    raise FetchError("redirect_loop", f"redirect loop at {current}")
+                if result.status_code in (301, 302, 303):
+                    method, form = "GET", None
+                continue
+            result = FetchResult(result.url, result.status_code, result.headers, result.body, tuple(visited))
+            if result.status_code in retry_statuses:
+                retry_after = _retry_after(result.headers)
+                if retry_after is not None and retry_after > MAX_RETRY_AFTER:
+                    return result  # asked to come back much later: record it rather than hammer or hang
+                raise _Retryable(result, retry_after, f"HTTP {result.status_code} from {_redact(current)}")
+            return result
+        raise FetchError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects from {url}")
+
+    async def _check_target(self, url: str) -> None:
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise FetchRefused(f"only http and https URLs are fetched, not {url[:100]!r}")
+        sandbox = self.policy.sandbox_url is not None
+        try:
+            literal = ipaddress.ip_address(parsed.host)
+        except ValueError:
+            literal = None
+        if literal is not None:
+            addresses = [str(literal)]
+        elif sandbox:
+            return  # names are answered by the sandbox, never resolved
+        else:
+            try:
+                addresses = await self._resolver(parsed.host, parsed.port or 443)
+            except OSError as exc:
+                raise FetchError("dns", f"cannot resolve {parsed.host}: {exc}") from None
+        for address in addresses:
+            if not _address_allowed(address, sandbox=sandbox):
+                raise FetchRefused(f"{parsed.host} resolves to {address}, which is not a public address")
+
+    async def _send(
+        self,
+        url: str,
+        method: str,
+        kind: str,
+        form: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+    ) -> FetchResult:
+        host = httpx.URL(url).host
+        lock = self._host_locks.setdefault(host, asyncio.Lock())
+        interval = self.policy.html_interval if kind == "html" else self.policy.api_interval
+        interval *= self.policy.time_scale
+        async with lock, self._global:
+            last = self._last_sent.get(host)
+            if last is not None:
+                wait = last + interval - self._clock()
+                if wait > 0:
+                    await self._sleep(wait)
+            self._last_sent[host] = self._clock()
+            self.sent += 1
+            log.debug("%s %s", method, _redact(url))
+            try:
+                request = self._client.build_request(method, url, data=form, headers=headers)
+                response = await self._client.send(request, stream=True)
+                try:
+                    body = await self._read_capped(response)
+                finally:
+                    await response.aclose()
+            except httpx.TimeoutException:
+                raise _Retryable(
+                    None, None, f"timed out after {self.policy.timeout:g} s: {_redact(url)}", "timeout"
+                ) from None
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                raise _Retryable(
+                    None, None, f"connection failed ({type(exc).__name__}): {_redact(url)}", "connection"
+                ) from None
+            finally:
+                self._last_sent[host] = self._clock()
+        response_headers = {k.lower(): v for k, v in response.headers.items()}
+        return FetchResult(url, response.status_code, response_headers, body)
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        cap = self.policy.max_body_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise ResponseTooLarge(f"body of {int(declared)} bytes is over the {cap}-byte cap")
+        decoder = _BoundedDecoder(response.headers.get("content-encoding", ""), cap)
+        async for chunk in response.aiter_raw():
+            decoder.feed(chunk)
+        return decoder.finish()
+
+
+@dataclass
+class _BoundedDecoder:
+    """Inflates gzip/deflate with a hard limit on the output; identity bodies are capped too."""
+
+    encoding: str
+    cap: int
+    _out: bytearray = field(default_factory=bytearray)
+    _raw: int = 0
+
+    def __post_init__(self) -> None:
+        encoding = self.encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self._inflater = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._inflater = zlib.decompressobj()
+        else:
+            raise FetchError("encoding", f"unsupported content-encoding {encoding!r}")
+
+    def feed(self, chunk: bytes) -> None:
+        self._raw += len(chunk)
+        if self._raw > self.cap:
+            raise ResponseTooLarge(f"body over the {self.cap}-byte cap")
+        if self._inflater is None:
+            self._out += chunk
+            return
+        room = self.cap - len(self._out)
+        try:
+            self._out += self._inflater.decompress(chunk, room + 1)
+        except zlib.error as exc:
+            raise FetchError("encoding", f"corrupt compressed body: {exc}") from None
+        if len(self._out) > self.cap or self._inflater.unconsumed_tail:
+            raise ResponseTooLarge(f"decompressed body over the {self.cap}-byte cap")
+
+    def finish(self) -> bytes:
+        if self._inflater is not None:
+            try:
+                self._out += self._inflater.flush()
+            except zlib.error as exc:
+                raise FetchError("encoding", f"corrupt compressed body: {exc}") from None
+        return bytes(self._out)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("retry-after", "").strip()
+    return float(value) if value.isdigit() else None
+
+
+SECRET_PARAMS = ("api_key", "key", "token", "apikey", "access_token")
+
+
+def _redact(url: str) -> str:
+    """The URL with secret-bearing parameters blanked, for logs and error messages."""
+    parsed = httpx.URL(url)
+    if not parsed.query:
+        return url
+    params = [(k, "REDACTED" if k.lower() in SECRET_PARAMS else v) for k, v in parsed.params.multi_items()]
+    return str(parsed.copy_with(params=params))
