@@ -1,0 +1,76 @@
+"""The signals of the person's own site, each a check with pass, fail and detail. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bs4 import BeautifulSoup
+
+from auditor.identify.names import mentions_name
+from auditor.identify.networks import Registry
+from auditor.models import SiteCheck
+from auditor.verify.links import jsonld_objects, page_links
+from auditor.verify.pages import PageFetch
+
+CHECK_IDS = ("https", "title_has_name", "description_has_name", "not_noindex", "canonical", "rel_me", "jsonld_sameas")
+
+
+def _normalized(registry: Registry, urls: object) -> set[str]:
+    out: set[str] = set()
+    for url in urls if isinstance(urls, list) else [urls]:
+        if isinstance(url, str):
+            try:
+                out.add(registry.normalize(url))
+            except ValueError:
+                continue
+    return out
+
+
+def site_links(page: PageFetch, registry: Registry) -> frozenset[str]:
+    """Normalised URLs the site links to, anchors and JSON-LD `sameAs` alike."""
+    if not page.ok:
+        return frozenset()
+    links = _normalized(registry, [link.href for link in page_links(page.text, page.final_url)])
+    for item in jsonld_objects(page.text):
+        links |= _normalized(registry, item.get("sameAs"))
+    return frozenset(links)
+
+
+def site_checks(
+    page: PageFetch, names: tuple[str, ...], profiles: Mapping[str, str], registry: Registry
+) -> tuple[SiteCheck, ...]:
+    """Every check of DESIGN.md section 5. Raises nothing; call only when the page was fetched (`page.ok`)."""
+    soup = BeautifulSoup(page.text, "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    description_tag = soup.select_one('meta[name="description" i][content]')
+    description = str(description_tag.get("content", "")) if description_tag else ""
+    robots_meta = " ".join(str(t.get("content", "")) for t in soup.select('meta[name="robots" i][content]'))
+    robots = f"{robots_meta} {page.headers.get('x-robots-tag', '')}".lower()
+    canonical = soup.select_one('link[rel~="canonical"][href]')
+    wanted = {key: registry.normalize(url) for key, url in profiles.items()}
+    rel_me = _normalized(registry, [link.href for link in page_links(page.text, page.final_url) if "me" in link.rel])
+    same_as: set[str] = set()
+    for item in jsonld_objects(page.text):
+        if "Person" in (item.get("@type") if isinstance(item.get("@type"), list) else [item.get("@type")]):
+            same_as |= _normalized(registry, item.get("sameAs"))
+    missing_rel_me = sorted(key for key, url in wanted.items() if url not in rel_me)
+    missing_same_as = sorted(key for key, url in wanted.items() if url not in same_as)
+    return (
+        SiteCheck("https", page.final_url.startswith("https://"), f"served from {page.final_url}"),
+        SiteCheck("title_has_name", mentions_name(title, names), f"title: {title[:200]!r}"),
+        SiteCheck("description_has_name", mentions_name(description, names), f"description: {description[:200]!r}"),
+        SiteCheck("not_noindex", "noindex" not in robots, "noindex found" if "noindex" in robots else "indexable"),
+        SiteCheck("canonical", canonical is not None, str(canonical.get("href")) if canonical else "no canonical link"),
+        SiteCheck(
+            "rel_me",
+            not missing_rel_me,
+            "missing for: " + ", ".join(missing_rel_me) if missing_rel_me else 'every profile linked with rel="me"',
+        ),
+        SiteCheck(
+            "jsonld_sameas",
+            not missing_same_as,
+            "missing for: " + ", ".join(missing_same_as)
+            if missing_same_as
+            else "a schema.org Person lists every profile in sameAs",
+        ),
+    )
