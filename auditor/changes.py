@@ -135,8 +135,7 @@ class Changes:
             "has_previous": self.has_previous,
             "previous_as_of": self.previous_as_of.isoformat() if self.previous_as_of else None,
             "scores": {
-                s.component: {"previous": s.previous, "current": s.current, "delta": s.delta}
-                for s in self.scores
+                s.component: {"previous": s.previous, "current": s.current, "delta": s.delta} for s in self.scores
             },
             "entered_top10": [_move_dict(m) for m in self.entered],
             "left_top10": [_move_dict(m) for m in self.left],
@@ -208,9 +207,7 @@ def compute_changes(previous: Audit | None, current: Audit) -> Changes:
     return Changes(
         has_previous=True,
         previous_as_of=previous.as_of,
-        scores=tuple(
-            ScoreDelta(c, getattr(previous.scores, c), getattr(current.scores, c)) for c in COMPONENTS
-        ),
+        scores=tuple(ScoreDelta(c, getattr(previous.scores, c), getattr(current.scores, c)) for c in COMPONENTS),
         entered=_owned_first(entered),
         left=_owned_first(left),
         moved=_owned_first(moved),

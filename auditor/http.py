@@ -282,7 +282,7 @@ class HttpClient:
                 retry_after = _retry_after(result.headers)
                 if retry_after is not None and retry_after > MAX_RETRY_AFTER:
                     return result  # asked to come back much later: record it rather than hammer or hang
-                raise _Retryable(result, retry_after, f"HTTP {result.status_code} from {_redact(current)}")
+                raise _Retryable(result, retry_after, f"HTTP {result.status_code} from {redact(current)}")
             return result
         raise FetchError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects from {url}")
 
@@ -328,7 +328,7 @@ class HttpClient:
                     await self._sleep(wait)
             self._last_sent[host] = self._clock()
             self.sent += 1
-            log.debug("%s %s", method, _redact(url))
+            log.debug("%s %s", method, redact(url))
             try:
                 request = self._client.build_request(method, url, data=form, headers=headers)
                 response = await self._client.send(request, stream=True)
@@ -338,11 +338,11 @@ class HttpClient:
                     await response.aclose()
             except httpx.TimeoutException:
                 raise _Retryable(
-                    None, None, f"timed out after {self.policy.timeout:g} s: {_redact(url)}", "timeout"
+                    None, None, f"timed out after {self.policy.timeout:g} s: {redact(url)}", "timeout"
                 ) from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise _Retryable(
-                    None, None, f"connection failed ({type(exc).__name__}): {_redact(url)}", "connection"
+                    None, None, f"connection failed ({type(exc).__name__}): {redact(url)}", "connection"
                 ) from None
             finally:
                 self._last_sent[host] = self._clock()
@@ -412,7 +412,7 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 SECRET_PARAMS = ("api_key", "key", "token", "apikey", "access_token")
 
 
-def _redact(url: str) -> str:
+def redact(url: str) -> str:
     """The URL with secret-bearing parameters blanked, for logs and error messages."""
     parsed = httpx.URL(url)
     if not parsed.query:

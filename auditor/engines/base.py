@@ -44,6 +44,8 @@ class Engine(ABC):
     name: str
     kind: str = "api"
     """`html` for scraped pages (paced 1 s a host by default), `api` for documented APIs."""
+    rate_limit_statuses: frozenset[int] = frozenset()
+    """Status codes that mean "slow down" for this engine beyond 429 (DuckDuckGo's 202): retried with backoff."""
 
     @abstractmethod
     def first_request(self, query: Query, depth: int) -> EngineRequest:

@@ -26,6 +26,7 @@ def region_for_locale(locale: str) -> str:
 class DuckDuckGoHtml(Engine):
     name = NAME
     kind = "html"
+    rate_limit_statuses = frozenset({202})
 
     def __init__(self, region: str) -> None:
         self.region = region

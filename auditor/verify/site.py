@@ -51,7 +51,8 @@ def site_checks(
     rel_me = _normalized(registry, [link.href for link in page_links(page.text, page.final_url) if "me" in link.rel])
     same_as: set[str] = set()
     for item in jsonld_objects(page.text):
-        if "Person" in (item.get("@type") if isinstance(item.get("@type"), list) else [item.get("@type")]):
+        kind = item.get("@type")
+        if kind == "Person" or (isinstance(kind, list) and "Person" in kind):
             same_as |= _normalized(registry, item.get("sameAs"))
     missing_rel_me = sorted(key for key, url in wanted.items() if url not in rel_me)
     missing_same_as = sorted(key for key, url in wanted.items() if url not in same_as)

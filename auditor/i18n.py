@@ -1,0 +1,264 @@
+"""Translations (gettext catalogs, English msgids) and the report's message catalogs.
+
+The catalogs are the `.po` files under `auditor/locale/<lang>/LC_MESSAGES/`, read with Babel and compiled
+in memory, so no compiled `.mo` file is ever committed or forgotten. To refresh them after changing a
+message in a template or here (from the repository root):
+
+    pybabel extract -F auditor/babel.cfg -o /tmp/messages.pot --no-location --omit-header auditor
+    pybabel update -i /tmp/messages.pot -d auditor/locale -D messages --no-fuzzy-matching
+
+then translate the new empty `msgstr` of `auditor/locale/fr/LC_MESSAGES/messages.po` (the English catalog
+stays empty: gettext falls back to the msgid). `tests/report/test_i18n.py` fails while a message used in a
+template or here has no French translation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+
+from babel.dates import format_date as _babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+LANGS = ("en", "fr")
+LOCALES = {"en": "en_US", "fr": "fr_CA"}
+"""Babel locale used for dates and numbers in each report language."""
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, when the language is known."""
+    return message
+
+
+@cache
+def translations(lang: str) -> Translations:
+    """The compiled catalog of `lang`, read once per process. Raises ValueError for an unknown language."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown report language {lang!r}; use {' or '.join(LANGS)}")
+    po = resources.files("auditor").joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=LOCALES[lang], domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def gettext(lang: str, message: str) -> str:
+    return translations(lang).gettext(message)
+
+
+def format_date(value: dt.date, lang: str, fmt: str = "long") -> str:
+    return _babel_format_date(value, format=fmt, locale=LOCALES[lang])
+
+
+def format_number(value: float | None, lang: str, digits: int = 1, *, signed: bool = False) -> str:
+    """A locale-formatted number; an em dash for None, so an unknown never reads as zero."""
+    if value is None or value != value:  # NaN is unknown too
+        return "—"
+    body = "#,##0" + ("." + "0" * digits if digits else "")
+    pattern = f"+{body};-{body}" if signed else body
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+ENGINE_LABELS = {
+    "duckduckgo_html": "DuckDuckGo",
+    "searxng": "SearXNG",
+    "brave": "Brave Search",
+    "serpapi": "SerpApi (Google)",
+    "serper": "Serper (Google)",
+    "mojeek": "Mojeek",
+    "google_cse": "Google Custom Search",
+    "browser_google": "Google (browser)",
+    "browser_bing": "Bing (browser)",
+}
+
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "audit_status": {
+        "complete": N_("complete"),
+        "partial": N_("partial"),
+        "failed": N_("failed"),
+        "incomplete": N_("incomplete"),
+    },
+    "engine_status": {
+        "ok": N_("ok"),
+        "empty": N_("no results"),
+        "blocked": N_("blocked"),
+        "rate_limited": N_("rate limited"),
+        "auth_error": N_("key refused"),
+        "quota_exhausted": N_("quota used up"),
+        "parse_failure": N_("unreadable page"),
+        "network_error": N_("unreachable"),
+    },
+    "ownership": {
+        "site": N_("your site"),
+        "profile": N_("your profile"),
+        "probable_profile": N_("probably yours"),
+        "namesake": N_("namesake"),
+        "mention": N_("mentions you"),
+        "other": N_("other"),
+    },
+    "verdict": {
+        "linked": N_("links to your site"),
+        "linked_via_redirect": N_("links via a redirect"),
+        "wrong_target": N_("wrong target"),
+        "not_linked": N_("no link"),
+        "unverifiable": N_("could not check"),
+    },
+    "site_check": {
+        "https": N_("Served over HTTPS"),
+        "title_has_name": N_("Page title carries your name"),
+        "description_has_name": N_("Meta description carries your name"),
+        "not_noindex": N_("Not hidden from search engines (no noindex)"),
+        "canonical": N_("Declares a canonical URL"),
+        "rel_me": N_('Links to your profiles with rel="me"'),
+        "jsonld_sameas": N_("schema.org Person whose sameAs lists your profiles"),
+    },
+    "component": {
+        "overall": N_("Overall"),
+        "visibility": N_("Visibility"),
+        "linkback": N_("Link-backs"),
+        "site": N_("Site signals"),
+        "consistency": N_("Consistency"),
+        "namesake_pressure": N_("Namesake pressure"),
+    },
+    "linkback_change": {
+        "gained": N_("now links to your site"),
+        "lost": N_("no longer links to your site"),
+        "new": N_("checked for the first time"),
+        "changed": N_("verdict changed"),
+    },
+    "source": {"html": N_("page"), "api": N_("API"), "browser": N_("browser")},
+}
+
+ENGINE_ADVICE = {
+    "ok": N_("Nothing to do."),
+    "empty": N_(
+        "The engine answered but listed nothing. Check the spelling of your name and the region in the "
+        "config; if the name is right, the engine does not know you yet."
+    ),
+    "blocked": N_(
+        "The engine showed a CAPTCHA, a consent page or a challenge. Wait an hour, then run the audit again "
+        "with --resume; if it keeps happening, add an API engine (Brave, SerpApi) to the config."
+    ),
+    "rate_limited": N_(
+        "The engine asked us to slow down. Wait before the next run (resume with --resume) or audit fewer "
+        "qualifiers at a time."
+    ),
+    "auth_error": N_(
+        "The engine refused the API key. Check that the environment variable named in the engine's "
+        "api_key_env is set and that the key is still active."
+    ),
+    "quota_exhausted": N_(
+        "This month's quota for the engine is used up. Wait for the next month, raise monthly_budget if "
+        "your plan allows it, or rely on the other engines."
+    ),
+    "parse_failure": N_(
+        "The page had content but no result could be read: the engine changed its markup. Save the "
+        "response and run `auditor parse --engine NAME FILE`, then update the auditor."
+    ),
+    "network_error": N_(
+        "The engine could not be reached. Check your connection, proxy or firewall, then run the audit "
+        "again with --resume."
+    ),
+}
+
+RECOMMENDATIONS = {
+    "add_site_link": N_("Add a link to your site on your %(network)s profile: it ranks #%(position)s on %(engine)s."),
+    "add_site_link/unranked": N_(
+        "Add a link to your site on your %(network)s profile, so that search engines tie it to your site."
+    ),
+    "fix_wrong_target": N_(
+        "Your %(network)s profile links to %(target)s instead of your site (%(reason)s): point that link "
+        "at your current site."
+    ),
+    "check_by_hand": N_(
+        "Your %(network)s profile could not be checked automatically (%(reason)s). Check it by hand: log "
+        "in, open %(url)s, look for your site's link in the contact info, and add it if it is missing."
+    ),
+    "profile_missing": N_(
+        "Your %(network)s profile (%(url)s) is not in the first %(depth)s results for your name: complete "
+        "it, use your full name, and link it from your site."
+    ),
+    "site_missing": N_(
+        "Your site %(url)s is not in the first %(depth)s results for your name: make sure it is indexed, "
+        "put your name in its title, and link to it from every profile."
+    ),
+    "fix_site_check": N_("Fix your site: %(check)s (%(detail)s)."),
+    "namesake_pressure": N_(
+        "Namesakes hold %(share)s%% of the attention on your name: add your trade and your city to your "
+        "profile headlines and your site's title so that people can tell you apart."
+    ),
+    "confirm_probable_profile": N_(
+        "%(url)s looks like your %(network)s profile: if it is yours, add it to [profiles] in the config "
+        "(or run `auditor label %(url)s me`) so that it counts as yours."
+    ),
+}
+
+
+def label(lang: str, kind: str, value: object) -> str:
+    """The translated label of an enum value or id; the raw value when the catalog has none."""
+    raw = str(getattr(value, "value", value))
+    if kind == "engine":
+        return ENGINE_LABELS.get(raw, raw)
+    if kind == "network":
+        return network_label(raw)
+    message = LABELS.get(kind, {}).get(raw)
+    return gettext(lang, message) if message else raw
+
+
+def network_label(key: str) -> str:
+    if key == "site":
+        return key
+    # Imported late: the registry parses a TOML file the first time it is asked for.
+    from auditor.identify.networks import default_registry
+
+    found = default_registry().by_key.get(key)
+    return found.label if found else key
+
+
+def engine_advice(lang: str, status: object) -> str:
+    message = ENGINE_ADVICE.get(str(getattr(status, "value", status)))
+    return gettext(lang, message) if message else ""
+
+
+class _Params(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def recommendation_message(lang: str, rule: str, params: Mapping[str, str], fallback: str) -> str:
+    """The message of a rule with its params filled in, as plain text (escaped where it is output).
+
+    Unknown rules show `fallback` (the recommendation's id) rather than nothing.
+    """
+    key = rule
+    if rule == "add_site_link" and not str(params.get("position", "")).strip():
+        key = "add_site_link/unranked"
+    template = RECOMMENDATIONS.get(key)
+    if template is None:
+        return fallback
+    values = _Params({k: str(v) for k, v in params.items()})
+    if "network" in values:
+        values["network"] = network_label(values["network"])
+    if "engine" in values:
+        values["engine"] = ENGINE_LABELS.get(values["engine"], values["engine"])
+    if rule == "fix_site_check" and "check" in values:
+        values["check"] = label(lang, "site_check", values["check"])
+    if rule == "namesake_pressure" and "share" in values:
+        values["share"] = _as_number(values["share"], lang)
+    return gettext(lang, template) % values
+
+
+def _as_number(text: str, lang: str) -> str:
+    try:
+        return format_number(float(text), lang, digits=0)
+    except ValueError:
+        return text

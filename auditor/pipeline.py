@@ -1,0 +1,189 @@
+"""One audit from plan to scored result: collect (I/O) at the start, then pure stages.
+
+Progress is reported as events; the CLI draws them (sherlock's `QueryNotify` idea), tests ignore them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from auditor.collect import RawSink, collect_serp, fetch_page
+from auditor.config import Config
+from auditor.engines import build_engines
+from auditor.http import HttpClient
+from auditor.identify.classify import build_identity, classify
+from auditor.identify.networks import Registry, default_registry
+from auditor.models import (
+    Audit,
+    AuditStatus,
+    ClassifiedResult,
+    EngineRun,
+    EngineStatus,
+    ProfileCheck,
+    Query,
+    Serp,
+)
+from auditor.recommend import recommend
+from auditor.score import ScoreInputs, compute_scores
+from auditor.verify.links import SiteTarget
+from auditor.verify.pages import PageFetch, display_name
+from auditor.verify.profiles import profile_linkback
+from auditor.verify.site import site_checks, site_links
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Something worth telling the user while an audit runs."""
+
+    stage: str
+    """`search`, `profile`, `site`."""
+    message: str
+    done: int
+    total: int
+
+
+Progress = Callable[[ProgressEvent], None]
+
+
+def plan_queries(config: Config) -> tuple[Query, ...]:
+    """The bare name, then one query per qualifier."""
+    name = config.person.name
+    return (Query(name), *(Query(f"{name} {q}", q) for q in config.person.qualifiers))
+
+
+def _engine_runs(serps: Sequence[Serp], engine_names: Sequence[str]) -> tuple[EngineRun, ...]:
+    """One line per engine; the first failing query's status and detail stand for the engine."""
+    runs = []
+    for name in engine_names:
+        own = [s for s in serps if s.engine == name]
+        failed = [s for s in own if not s.status.counts_in_score]
+        worst = failed[0] if failed else None
+        if worst is not None:
+            detail = f"{worst.detail} [query: {worst.query.text}]"
+            if len(failed) > 1:
+                detail += f" (+{len(failed) - 1} more failed queries)"
+            status = worst.status
+        else:
+            status = EngineStatus.OK if any(s.status is EngineStatus.OK for s in own) else EngineStatus.EMPTY
+            detail = ""
+        runs.append(EngineRun(name, status, detail, sum(s.requests for s in own)))
+    return tuple(runs)
+
+
+def assemble(
+    config: Config,
+    as_of: dt.date,
+    serps: Sequence[Serp],
+    engine_names: Sequence[str],
+    profile_pages: dict[str, PageFetch],
+    site_page: PageFetch,
+    registry: Registry,
+) -> Audit:
+    """Everything after collection: classify, verify, score, recommend. Pure."""
+    person = config.person
+    names = (person.name, *person.aliases)
+    links = site_links(site_page, registry)
+    who = build_identity(
+        registry,
+        name=person.name,
+        aliases=person.aliases,
+        site=person.site,
+        old_sites=person.old_sites,
+        profiles=config.profiles,
+        site_links=links,
+    )
+    results: list[ClassifiedResult] = []
+    for serp in serps:
+        for result in serp.results:
+            results.append(classify(result, engine=serp.engine, query=serp.query.text, registry=registry, who=who))
+    succeeded = tuple((s.engine, s.query.text) for s in serps if s.status.counts_in_score)
+    target = SiteTarget(person.site, person.old_sites)
+    profiles = []
+    for key, url in config.profiles.items():
+        page = profile_pages[key]
+        network = registry.by_key[key]
+        positions = [r.position for r in results if r.profile == key]
+        profiles.append(
+            ProfileCheck(
+                network=key,
+                url=url,
+                linkback=profile_linkback(network, page, target),
+                best_position=min(positions) if positions else None,
+                display_name=display_name(page.text) if page.ok else None,
+            )
+        )
+    checks = site_checks(site_page, names, config.profiles, registry) if site_page.ok else ()
+    inputs = ScoreInputs(
+        results=tuple(results),
+        succeeded=succeeded,
+        profiles=tuple(profiles),
+        site_checks=checks,
+        site_measured=site_page.ok,
+        depth=config.audit.depth,
+        ctr=config.scoring.ctr,
+        weights=config.scoring.weights,
+        names=names,
+    )
+    engines = _engine_runs(serps, engine_names)
+    return Audit(
+        person=person.name,
+        as_of=as_of,
+        status=_status(engines, site_page, profile_pages.values()),
+        engines=engines,
+        results=tuple(results),
+        profiles=tuple(profiles),
+        site_checks=checks,
+        scores=compute_scores(inputs),
+        recommendations=recommend(inputs, site_url=person.site),
+        queries=tuple(s.query for s in serps if s.engine == engine_names[0]) if engine_names else (),
+        depth=config.audit.depth,
+    )
+
+
+def _status(engines: Sequence[EngineRun], site: PageFetch, profiles: Iterable[PageFetch]) -> AuditStatus:
+    if not any(e.status.counts_in_score for e in engines):
+        return AuditStatus.FAILED
+    # A login wall is an expected answer; a page that could not be fetched at all is a failed check.
+    if any(not e.status.counts_in_score for e in engines) or any(p.error for p in profiles) or not site.ok:
+        return AuditStatus.PARTIAL
+    return AuditStatus.COMPLETE
+
+
+async def run_audit(
+    config: Config,
+    client: HttpClient,
+    *,
+    as_of: dt.date,
+    on_raw: RawSink,
+    progress: Progress = lambda event: None,
+    only_engines: tuple[str, ...] | None = None,
+    registry: Registry | None = None,
+) -> Audit:
+    registry = registry or default_registry()
+    engines = build_engines(config, only_engines)
+    queries = plan_queries(config)
+    total = len(engines) * len(queries)
+    done = 0
+
+    async def search(engine_index: int, query: Query) -> Serp:
+        nonlocal done
+        serp = await collect_serp(client, engines[engine_index], query, config.audit.depth, on_raw)
+        done += 1
+        progress(ProgressEvent("search", f"{serp.engine}: {query.text} -> {serp.status.value}", done, total))
+        return serp
+
+    async def page(key: str, url: str, kind: str) -> tuple[str, PageFetch]:
+        fetched = await fetch_page(client, url, kind, on_raw)
+        progress(ProgressEvent(kind, f"{key}: {fetched.error or f'HTTP {fetched.status_code}'}", 1, 1))
+        return key, fetched
+
+    searches = [search(i, q) for i in range(len(engines)) for q in queries]
+    pages = [page(key, url, "profile") for key, url in config.profiles.items()]
+    outcome = await asyncio.gather(
+        asyncio.gather(*searches), asyncio.gather(*pages), page("site", config.person.site, "site")
+    )
+    serps, profile_pages, (_, site_page) = outcome
+    return assemble(config, as_of, serps, [e.name for e in engines], dict(profile_pages), site_page, registry)

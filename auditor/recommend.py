@@ -1,0 +1,142 @@
+"""Recommendations: pure rules over an audit's score inputs, each with a counterfactual impact.
+
+The impact of a recommendation is the overall score with that one thing fixed minus the overall score now
+(DESIGN.md section 6). Messages are not written here: the report renders each rule's message from its
+catalog in the reader's language, with `params`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from auditor.models import ClassifiedResult, LinkBack, Ownership, ProfileCheck, Recommendation, Verdict
+from auditor.score import ScoreInputs, compute_scores
+
+NAMESAKE_PRESSURE_THRESHOLD = 20.0
+"""Share of attention (percent) held by namesakes above which using one name variant everywhere is advised."""
+MISSING_ENTRY_POSITION = 10
+"""Where a missing profile is imagined to enter, for its impact: the last position of page one."""
+SITE_ENTRY_POSITION = 1
+"""Where the missing site is imagined to enter: the top, where a search for your name should put it."""
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rule: str
+    subject: str
+    params: dict[str, str]
+    evidence: str
+    fixed: Callable[[ScoreInputs], ScoreInputs] | None
+    """The inputs with this one thing fixed; None when the fix does not move the score."""
+
+
+def _overall(inputs: ScoreInputs) -> float:
+    return compute_scores(inputs).overall or 0.0
+
+
+def _with_linkback(network: str) -> Callable[[ScoreInputs], ScoreInputs]:
+    def fix(inputs: ScoreInputs) -> ScoreInputs:
+        profiles = tuple(
+            replace(p, linkback=LinkBack(Verdict.LINKED, "counterfactual")) if p.network == network else p
+            for p in inputs.profiles
+        )
+        return replace(inputs, profiles=profiles)
+
+    return fix
+
+
+def _with_check_passing(check_id: str) -> Callable[[ScoreInputs], ScoreInputs]:
+    def fix(inputs: ScoreInputs) -> ScoreInputs:
+        checks = tuple(replace(c, passed=True) if c.id == check_id else c for c in inputs.site_checks)
+        return replace(inputs, site_checks=checks)
+
+    return fix
+
+
+def _with_entry(
+    ownership: Ownership, url: str, position: int, profile: str | None
+) -> Callable[[ScoreInputs], ScoreInputs]:
+    def fix(inputs: ScoreInputs) -> ScoreInputs:
+        added = tuple(
+            ClassifiedResult(engine, query, position, url, url, "", "", None, ownership, profile)
+            for engine, query in inputs.succeeded
+        )
+        profiles = tuple(
+            replace(p, best_position=min(p.best_position or position, position)) if p.network == profile else p
+            for p in inputs.profiles
+        )
+        return replace(inputs, results=inputs.results + added, profiles=profiles)
+
+    return fix
+
+
+def _with_confirmed(url: str) -> Callable[[ScoreInputs], ScoreInputs]:
+    def fix(inputs: ScoreInputs) -> ScoreInputs:
+        return replace(inputs, confirmed=inputs.confirmed | {url})
+
+    return fix
+
+
+def _rank_text(profile: ProfileCheck, results: tuple[ClassifiedResult, ...]) -> tuple[str, str]:
+    best = min((r for r in results if r.profile == profile.network), key=lambda r: r.position, default=None)
+    return (str(best.position), best.engine) if best else ("", "")
+
+
+def _candidates(inputs: ScoreInputs, site_url: str) -> Iterator[_Candidate]:
+    for profile in inputs.profiles:
+        verdict = profile.linkback.verdict
+        position, engine = _rank_text(profile, inputs.results)
+        base = {"network": profile.network, "url": profile.url, "position": position, "engine": engine}
+        evidence = profile.linkback.evidence or profile.linkback.reason
+        if verdict is Verdict.NOT_LINKED:
+            yield _Candidate("add_site_link", profile.network, base, evidence, _with_linkback(profile.network))
+        elif verdict is Verdict.WRONG_TARGET:
+            params = {**base, "target": site_url, "reason": profile.linkback.reason}
+            yield _Candidate("fix_wrong_target", profile.network, params, evidence, _with_linkback(profile.network))
+        elif verdict is Verdict.UNVERIFIABLE:
+            params = {**base, "reason": profile.linkback.reason}
+            yield _Candidate("check_by_hand", profile.network, params, evidence, None)
+        if profile.best_position is None and inputs.succeeded:
+            params = {"network": profile.network, "url": profile.url, "depth": str(inputs.depth)}
+            fix = _with_entry(Ownership.PROFILE, profile.url, MISSING_ENTRY_POSITION, profile.network)
+            yield _Candidate("profile_missing", profile.network, params, "", fix)
+    if inputs.succeeded and not any(r.ownership is Ownership.SITE for r in inputs.results):
+        fix = _with_entry(Ownership.SITE, site_url, SITE_ENTRY_POSITION, None)
+        yield _Candidate("site_missing", "site", {"url": site_url, "depth": str(inputs.depth)}, "", fix)
+    if inputs.site_measured:
+        for check in inputs.site_checks:
+            if not check.passed:
+                params = {"check": check.id, "detail": check.detail}
+                yield _Candidate("fix_site_check", check.id, params, check.detail, _with_check_passing(check.id))
+    seen: set[str] = set()
+    for result in inputs.results:
+        if result.ownership is Ownership.PROBABLE_PROFILE and result.normalized_url not in seen:
+            seen.add(result.normalized_url)
+            params = {"url": result.url, "network": result.network or ""}
+            yield _Candidate(
+                "confirm_probable_profile",
+                result.normalized_url,
+                params,
+                result.reason,
+                _with_confirmed(result.normalized_url),
+            )
+    pressure = compute_scores(inputs).namesake_pressure
+    if pressure is not None and pressure >= NAMESAKE_PRESSURE_THRESHOLD:
+        yield _Candidate("namesake_pressure", "namesakes", {"share": f"{pressure:.0f}"}, "", None)
+
+
+def recommend(inputs: ScoreInputs, *, site_url: str) -> tuple[Recommendation, ...]:
+    """Every recommendation, most impactful first; ties keep the rules' order above."""
+    now = _overall(inputs)
+    scored = []
+    for order, candidate in enumerate(_candidates(inputs, site_url)):
+        impact = round(_overall(candidate.fixed(inputs)) - now, 1) if candidate.fixed else 0.0
+        scored.append((-impact, order, candidate, impact))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return tuple(
+        Recommendation(
+            id=f"{c.rule}:{c.subject}", rule=c.rule, priority=rank, impact=impact, params=c.params, evidence=c.evidence
+        )
+        for rank, (_neg, _order, c, impact) in enumerate(scored, start=1)
+    )

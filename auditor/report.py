@@ -1,0 +1,390 @@
+"""The report: one self-contained HTML file and one JSON file per audit, plus `latest.html` and `index.html`.
+
+The only I/O here is writing files. Everything a page shows is scraped from the web at some point (titles,
+snippets, URLs, evidence), so the one jinja2 Environment autoescapes, a URL becomes a link only when it is
+http(s), and the page carries a Content-Security-Policy that forbids every script and outside request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from auditor import i18n
+from auditor.changes import Changes, compute_changes
+from auditor.errors import ReportError
+from auditor.models import Audit, AuditStatus, ClassifiedResult, EngineRun
+
+
+@dataclass(frozen=True)
+class ScoringInfo:
+    """The scoring parameters an audit used, shown in the methodology section."""
+
+    ctr: tuple[float, ...]
+    """Attention weight of positions 1, 2, 3 ...; positions past the end weigh 0."""
+    weights: Mapping[str, float]
+    """Component weights of the overall score: visibility, linkback, site, consistency."""
+    depth: int
+    """How many results were read per engine and query."""
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where `write_report` put each file."""
+
+    html: Path
+    json: Path
+    latest: Path
+    index: Path
+
+
+def slugify(text: str) -> str:
+    """ASCII-folded, lower-case, hyphen-separated: "Carl-Frédéric de Celles" -> "carl-frederic-de-celles"."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug or "person"  # a name of only non-Latin letters still needs a directory
+
+
+def safe_href(url: object) -> str | None:
+    """`url` when it is an absolute http(s) URL fit for an href, else None (shown as text only).
+
+    Browsers drop tabs and newlines inside URLs and spaces around them ("java\\tscript:"), so the check
+    runs on the URL as a browser would read it, and that cleaned form is what is returned.
+    """
+    if not isinstance(url, str):
+        return None
+    cleaned = re.sub(r"[\t\r\n]", "", url).strip(" \x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f")
+    if any(ord(c) < 32 or ord(c) == 127 for c in cleaned) or "javascript:" in cleaned.lower():
+        return None
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return cleaned
+
+
+@cache
+def environment(lang: str) -> Environment:
+    """The report's jinja2 Environment for `lang`, built once per language.
+
+    gettext callables are bound to an Environment (`install_gettext_translations`), so each language gets
+    its own instance of the same configuration rather than one shared instance re-bound per render.
+    """
+    env = Environment(
+        loader=PackageLoader("auditor", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,  # a typo in a template fails the tests instead of rendering blank
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        safe_href=safe_href,
+        date=lambda value, fmt="long": i18n.format_date(value, lang, fmt),
+        num=lambda value, digits=1: i18n.format_number(value, lang, digits),
+        signed=lambda value, digits=1: i18n.format_number(value, lang, digits, signed=True),
+        label=lambda value, kind: i18n.label(lang, kind, value),
+        advice=lambda status: i18n.engine_advice(lang, status),
+    )
+    env.globals.update(lang=lang)
+    return env
+
+
+def build_json(audit: Audit, changes: Changes, *, lang: str) -> dict[str, Any]:
+    """The audit as plain JSON-ready data; unmeasured values stay None (null), never 0."""
+    s = audit.scores
+    return {
+        "status": audit.status.value,
+        "as_of": audit.as_of.isoformat(),
+        "person": audit.person,
+        "lang": lang,
+        "depth": audit.depth,
+        "queries": [q.text for q in audit.queries],
+        "engines": [
+            {"name": e.name, "status": e.status.value, "detail": e.detail, "requests": e.requests}
+            for e in audit.engines
+        ],
+        "results": [
+            {
+                "engine": r.engine,
+                "query": r.query,
+                "position": r.position,
+                "url": r.url,
+                "normalized_url": r.normalized_url,
+                "title": r.title,
+                "snippet": r.snippet,
+                "network": r.network,
+                "ownership": r.ownership.value,
+                "profile": r.profile,
+                "reason": r.reason,
+            }
+            for r in audit.results
+        ],
+        "profiles": [
+            {
+                "network": p.network,
+                "url": p.url,
+                "best_position": p.best_position,
+                "display_name": p.display_name,
+                "linkback": {
+                    "verdict": p.linkback.verdict.value,
+                    "reason": p.linkback.reason,
+                    "evidence": p.linkback.evidence,
+                    "source": p.linkback.source,
+                    "nofollow": p.linkback.nofollow,
+                    "final_url": p.linkback.final_url,
+                    "status_code": p.linkback.status_code,
+                },
+            }
+            for p in audit.profiles
+        ],
+        "site": {"checks": [{"id": c.id, "passed": c.passed, "detail": c.detail} for c in audit.site_checks]},
+        "scores": {
+            "overall": _finite(s.overall),
+            "visibility": _finite(s.visibility),
+            "linkback": _finite(s.linkback),
+            "site": _finite(s.site),
+            "consistency": _finite(s.consistency),
+            "namesake_pressure": _finite(s.namesake_pressure),
+            "visibility_by_engine": {k: _finite(v) for k, v in s.visibility_by_engine.items()},
+        },
+        "recommendations": [
+            {
+                "id": r.id,
+                "rule": r.rule,
+                "priority": r.priority,
+                "impact": _finite(r.impact),
+                "message": i18n.recommendation_message(lang, r.rule, r.params, r.id),
+                "evidence": r.evidence,
+                "params": dict(r.params),
+            }
+            for r in _by_priority(audit)
+        ],
+        "changes": changes.to_dict(),
+    }
+
+
+def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lang: str, scoring: ScoringInfo) -> str:
+    """The audit's report page. `history` may hold later audits: the trends stop at this audit's date."""
+    timeline = _timeline(audit, history)
+    failed = [e for e in audit.engines if not e.status.counts_in_score]
+    context = {
+        "audit": audit,
+        "changes": changes,
+        "scoring": scoring,
+        "ctr_rows": [(p, scoring.ctr[p - 1] if p <= len(scoring.ctr) else 0.0) for p in range(1, scoring.depth + 1)],
+        "recommendations": [
+            (r, i18n.recommendation_message(lang, r.rule, r.params, r.id)) for r in _by_priority(audit)
+        ],
+        "engines": [(e, _results_by_query(audit, e)) for e in audit.engines],
+        "failed_engines": failed,
+        "all_failed": bool(audit.engines) and len(failed) == len(audit.engines),
+        "is_failed": audit.status is AuditStatus.FAILED,
+        "profiles": sorted(audit.profiles, key=lambda p: (p.best_position is None, p.best_position or 0, p.network)),
+        "trends": _trends(timeline, lang, audit.depth) if len(timeline) >= 2 else None,
+    }
+    return environment(lang).get_template("report.html").render(context)
+
+
+def render_index(history: Sequence[Audit], *, lang: str, linkable: set[str] | None = None) -> str:
+    """The list of every audit, newest first, one row per date (a later run of the same day wins).
+
+    `linkable` names the dates whose report file exists; None links every date.
+    """
+    by_date: dict[str, Audit] = {}
+    for audit in sorted(history, key=lambda a: a.as_of):
+        by_date[audit.as_of.isoformat()] = audit
+    rows = [(d, a, linkable is None or d in linkable) for d, a in sorted(by_date.items(), reverse=True)]
+    person = history[-1].person if history else ""
+    return environment(lang).get_template("index.html").render(rows=rows, person=person)
+
+
+def write_report(
+    audit: Audit, history: Sequence[Audit], *, reports_dir: Path, lang: str, scoring: ScoringInfo
+) -> ReportPaths:
+    """Write `<date>.html`, `<date>.json`, `latest.html` and `index.html` under `<reports_dir>/<slug>/`.
+
+    Everything is rendered first, then written to temporary files beside the targets and renamed into
+    place, so a failure leaves the previous files untouched. Raises ReportError naming the path.
+    """
+    full = sorted([*(a for a in history if not _same(a, audit)), audit], key=lambda a: a.as_of)
+    changes = compute_changes(_previous(audit, full), audit)
+    page = render_html(audit, full, changes, lang=lang, scoring=scoring)
+    data = json.dumps(build_json(audit, changes, lang=lang), ensure_ascii=False, indent=2, allow_nan=False)
+    newest = full[-1]
+    if _same(newest, audit):
+        latest = page
+    else:  # re-rendering an older audit must not make `latest` go back in time
+        newest_changes = compute_changes(_previous(newest, full), newest)
+        latest = render_html(newest, full, newest_changes, lang=lang, scoring=scoring)
+
+    directory = reports_dir / slugify(audit.person)
+    stem = audit.as_of.isoformat()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        linkable = {p.stem for p in directory.glob("*.html")} | {stem}
+    except OSError as exc:
+        raise _report_error(exc, directory) from exc
+    index = render_index(full, lang=lang, linkable=linkable)
+    paths = ReportPaths(
+        html=directory / f"{stem}.html",
+        json=directory / f"{stem}.json",
+        latest=directory / "latest.html",
+        index=directory / "index.html",
+    )
+    _write_atomically(
+        directory,
+        {paths.html: page, paths.json: data + "\n", paths.latest: latest, paths.index: index},
+    )
+    return paths
+
+
+def _write_atomically(directory: Path, files: Mapping[Path, str]) -> None:
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for target, text in files.items():
+            temp = directory / f".{target.name}.{secrets.token_hex(6)}.tmp"
+            # os.open with 0o666 lets the umask decide the mode, as for any file the user writes;
+            # mkstemp would leave reports readable by their owner only.
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            temps.append((temp, target))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for temp, target in temps:
+            os.replace(temp, target)
+    except OSError as exc:
+        for temp, _ in temps:
+            # The directory itself may be failing; the original error is the one to report.
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+        raise _report_error(exc, directory) from exc
+
+
+def _report_error(exc: OSError, fallback: Path) -> ReportError:
+    where = exc.filename or fallback
+    return ReportError(f"cannot write the report to {where}: {exc.strerror or exc}")
+
+
+def _same(a: Audit, b: Audit) -> bool:
+    if a is b:
+        return True
+    if a.id is not None and b.id is not None:
+        return a.id == b.id
+    return a == b
+
+
+def _timeline(audit: Audit, history: Sequence[Audit]) -> list[Audit]:
+    earlier = [a for a in history if a.as_of <= audit.as_of and not _same(a, audit)]
+    return sorted([*earlier, audit], key=lambda a: a.as_of)
+
+
+def _previous(audit: Audit, history: Sequence[Audit]) -> Audit | None:
+    """The latest earlier audit that measured something; failed and interrupted runs are no baseline."""
+    before = [a for a in _timeline(audit, history)[:-1] if a.status in (AuditStatus.COMPLETE, AuditStatus.PARTIAL)]
+    return before[-1] if before else None
+
+
+def _by_priority(audit: Audit) -> list[Any]:
+    return sorted(audit.recommendations, key=lambda r: (r.priority, -(r.impact or 0), r.id))
+
+
+def _results_by_query(audit: Audit, engine: EngineRun) -> list[tuple[str, list[ClassifiedResult]]]:
+    queries = [q.text for q in audit.queries]
+    queries += sorted({r.query for r in audit.results if r.query not in queries})
+    grouped = []
+    for query in queries:
+        rows = sorted(
+            (r for r in audit.results if r.engine == engine.name and r.query == query), key=lambda r: r.position
+        )
+        if rows or engine.status.counts_in_score:
+            grouped.append((query, rows))
+    return grouped
+
+
+def _trends(timeline: Sequence[Audit], lang: str, depth: int) -> dict[str, Any]:
+    # Imported here: matplotlib takes most of a second to load and only reports with history need it.
+    import pandas as pd
+
+    from auditor import charts, trends
+
+    _ = i18n.translations(lang).gettext
+    scores = trends.scores_frame(timeline)
+    positions = trends.positions_frame(timeline)
+    components = ("overall", "visibility", "linkback", "site", "consistency")
+    columns = {c: i18n.label(lang, "component", c) for c in components}
+
+    def date_label(value: Any) -> str:
+        return i18n.format_date(value, lang, "medium")
+
+    networks = ["site", *sorted(set(positions["network"]) - {"site"})]
+    names = {n: (_("Your site") if n == "site" else i18n.network_label(n)) for n in networks}
+    engine_charts = []
+    for engine in dict.fromkeys(positions["engine"]):
+        rows = positions[positions["engine"] == engine]
+        svg = None
+        if not rows["position"].isna().all():
+            svg = charts.positions_chart(
+                rows,
+                labels=names,
+                date_label=date_label,
+                title=_("Best position per network on %(engine)s") % {"engine": i18n.label(lang, "engine", engine)},
+                depth=depth,
+                chart_id=f"pos-{slugify(str(engine))}",
+            )
+        engine_charts.append((engine, _trusted_svg(svg)))
+    return {
+        "scores_svg": _trusted_svg(
+            charts.scores_chart(scores, columns=columns, date_label=date_label, title=_("Scores over time (0-100)"))
+        ),
+        "scores": [
+            (row.as_of.date(), row.status, [_nan_to_none(getattr(row, c)) for c in components])
+            for row in scores.itertuples()
+        ],
+        "components": components,
+        "positions": engine_charts,
+        "best": [
+            (
+                row.engine,
+                names.get(row.network, row.network),
+                _nan_to_none(row.best_position),
+                None if pd.isna(row.as_of) else row.as_of.date(),
+            )
+            for row in trends.best_positions(timeline).itertuples()
+        ],
+    }
+
+
+def _trusted_svg(svg: str | None) -> Markup | None:
+    # The one place markup is trusted: charts.py builds this SVG from numbers and from labels that
+    # matplotlib escapes itself, and refuses any <image> or <script> in it. Scraped text never reaches it.
+    return Markup(svg) if svg is not None else None
+
+
+def _nan_to_none(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _finite(value: float | None) -> float | None:
+    """JSON has no NaN; an unmeasured value is null."""
+    if value is None or math.isnan(value) or math.isinf(value):
+        return None
+    return value

@@ -1,0 +1,162 @@
+"""Fault injection: how an engine or a page misbehaves, all in one place.
+
+A scenario names a fault per engine per month (`faults = { duckduckgo_html = "rate_limit_202" }`) or on a
+page (`fault = "timeout"`). `MODE:N` limits it to the first N requests of the month, which is how a test
+sees a retry succeed. The renderers produce the normal answer first; `apply` turns it into the fault, so a
+fault never needs to know what the normal answer looks like beyond its bytes.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from dataclasses import dataclass, replace
+from functools import cache
+
+from auditor.sandbox.wire import HTML, Response, html, text
+
+MODES: dict[str, str] = {
+    "rate_limit_202": "HTTP 202 with DuckDuckGo's anomaly page (its rate limit)",
+    "captcha": "HTTP 200 with a challenge form (form#challenge-form) and no results",
+    "http_429": "HTTP 429 Too Many Requests with Retry-After: 30",
+    "http_500": "HTTP 500 Internal Server Error",
+    "malformed": "a body nothing can parse: JSON cut in half, or HTML with content but no result markup",
+    "json_disabled": "HTTP 403, as a SearXNG instance without the JSON format answers",
+    "timeout": "no answer for the scenario's timeout_seconds (default 30), then the normal answer",
+    "empty": "a genuine no-results answer",
+    "degraded": "SearXNG: results, but some upstream engines listed in unresponsive_engines",
+    "reset": "the connection is closed without any answer",
+    "gzip_bomb": "a small gzip body (Content-Encoding: gzip) that inflates to 64 MiB",
+}
+
+# Modes the engine renderer handles itself because they change the content, not the transport.
+CONTENT_MODES = frozenset({"empty", "degraded"})
+
+BOMB_MIB = 64
+
+
+@dataclass(frozen=True)
+class Fault:
+    mode: str
+    times: int | None = None
+    """Only the first `times` requests of the month fail; None means every request."""
+
+
+def parse_fault(spec: str) -> Fault:
+    """`"http_429"` or `"http_429:2"`. Raises ValueError naming the known modes."""
+    mode, _, count = spec.strip().partition(":")
+    if mode not in MODES:
+        raise ValueError(f"unknown fault {mode!r}; known: {', '.join(MODES)}")
+    if not count:
+        return Fault(mode)
+    if not count.isdigit() or int(count) < 1:
+        raise ValueError(f"{spec!r}: the count after ':' must be a positive whole number")
+    return Fault(mode, int(count))
+
+
+def apply(
+    mode: str | None, normal: Response, *, flavour: str, stop: threading.Event, timeout_seconds: float
+) -> Response:
+    """The answer under fault `mode`. `flavour` is `duckduckgo`, `searxng` or `page`.
+
+    `stop` is the sandbox's shutdown event: a `timeout` waits on it, so stopping the sandbox never has to
+    wait for a sleeping handler.
+    """
+    if mode is None or mode in CONTENT_MODES:
+        return normal
+    if mode == "rate_limit_202":
+        return html(_anomaly_page(), 202)
+    if mode == "captcha":
+        return html(_anomaly_page(), 200)
+    if mode == "http_429":
+        return text("Too Many Requests\n", 429, (("Retry-After", "30"),))
+    if mode == "http_500":
+        return html("<html><body><h1>500 Internal Server Error</h1></body></html>\n", 500)
+    if mode == "json_disabled":
+        return html(_FORBIDDEN, 403)
+    if mode == "malformed":
+        if flavour == "duckduckgo":
+            return html(_DDG_WITHOUT_RESULTS)
+        # Cut in half: for JSON a parse error, for HTML a page that stops mid-tag.
+        return replace(normal, body=normal.body[: len(normal.body) // 2])
+    if mode == "timeout":
+        stop.wait(timeout_seconds)
+        return normal
+    if mode == "reset":
+        return Response(0, reset=True)
+    if mode == "gzip_bomb":
+        return Response(200, _bomb(), normal.content_type or HTML, (("Content-Encoding", "gzip"),))
+    raise ValueError(f"unknown fault {mode!r}")
+
+
+@cache
+def _bomb() -> bytes:
+    # Built in chunks so the 64 MiB never sit in memory; zeros compress about 1000:1.
+    gz = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = bytes(1 << 20)
+    parts = [gz.compress(chunk) for _ in range(BOMB_MIB)]
+    parts.append(gz.flush())
+    return b"".join(parts)
+
+
+def _anomaly_page() -> str:
+    squares = "\n".join(
+        f'      <label class="anomaly-modal__image"><input type="checkbox" name="image-check_{i}" />'
+        f'<img src="//duckduckgo.com/assets/anomaly/images/challenge/{i}.jpg" alt="" /></label>'
+        for i in range(9)
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <meta name="robots" content="noindex, nofollow" />
+  <title>DuckDuckGo</title>
+</head>
+<body class="body--html">
+  <div class="anomaly-modal__modal" data-testid="anomaly-modal">
+    <div class="anomaly-modal__title">Unfortunately, bots use DuckDuckGo too.</div>
+    <div class="anomaly-modal__description">Please complete the following challenge to confirm this search
+      was made by a human.</div>
+    <form id="challenge-form" action="//duckduckgo.com/anomaly.js?sv=html&amp;cc=sre&amp;ti=1" method="POST">
+      <div class="anomaly-modal__instructions">Select all squares containing a duck:</div>
+      <div class="anomaly-modal__images">
+{squares}
+      </div>
+      <button type="submit" class="btn anomaly-modal__submit">Submit</button>
+    </form>
+  </div>
+</body>
+</html>
+"""
+
+
+_FORBIDDEN = """<!doctype html>
+<html lang=en>
+<title>403 Forbidden</title>
+<h1>Forbidden</h1>
+<p>You don&#39;t have the permission to access the requested resource. It is either read-protected or not
+readable by the server.</p>
+"""
+
+# Has text, a header and a search form, as a redesigned page would, but no block a result parser knows.
+_DDG_WITHOUT_RESULTS = """<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml">
+<head>
+  <meta http-equiv="content-type" content="text/html; charset=UTF-8" />
+  <title>DuckDuckGo</title>
+</head>
+<body class="body--html">
+  <div id="header" class="header cw header--html">
+    <form name="x" class="header__form" action="/html/" method="post">
+      <input name="q" class="search__input" type="text" value="" />
+    </form>
+  </div>
+  <main class="serp-v2">
+    <section data-layout="organic">
+      <article data-nrn="result"><h3>Results are loading</h3>
+        <p>This page now shows its results through a new layout.</p></article>
+    </section>
+  </main>
+</body>
+</html>
+"""

@@ -1,0 +1,383 @@
+"""Profile pages and profile APIs, shaped as each network serves them to a logged-out client.
+
+GitHub: the profile page (`li[itemprop=url] a[rel~=me]`) and `api.github.com/users/<handle>` (`blog`,
+X-RateLimit headers). Mastodon: the profile page (fields as `rel="nofollow noopener me"` anchors) and
+`/api/v1/accounts/lookup` (fields with `verified_at`). LinkedIn: HTTP 999 or a redirect to /authwall.
+X: a JavaScript shell whose static HTML holds no anchor; the script inserts a t.co link. Facebook: og: tags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from html import escape
+
+from auditor.sandbox.scenario import Month, Page
+from auditor.sandbox.wire import HTML, Request, Response, html, json_response, redirect
+
+GITHUB_RATE_LIMIT = 60  # unauthenticated requests an hour
+
+
+def script_json(data: object) -> str:
+    """JSON safe inside a <script> element: `</` would close it early."""
+    return json.dumps(data, ensure_ascii=False, indent=2).replace("</", "<\\/")
+
+
+def display(url: str) -> str:
+    """`https://github.com/etremblay/` -> `github.com/etremblay`."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+def _stable_id(text: str, digits: int) -> int:
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % 10**digits
+
+
+# ---------------------------------------------------------------------------------------------------------
+# GitHub
+
+
+def github_page(page: Page) -> str:
+    handle = escape(page.handle)
+    details = []
+    if page.location:
+        details.append(f'        <li class="vcard-detail pt-1" itemprop="homeLocation" '
+                       f'aria-label="Home location: {escape(page.location)}">'
+                       f'<span class="p-label">{escape(page.location)}</span></li>')
+    if page.website:
+        details.append(f'        <li itemprop="url" data-test-selector="profile-website-url" '
+                       f'class="vcard-detail pt-1"><a rel="nofollow me" class="Link--primary" '
+                       f'href="{escape(page.website)}">{escape(page.website)}</a></li>')
+    details.extend(f'        <li itemprop="social" class="vcard-detail pt-1"><a rel="nofollow me" '
+                   f'class="Link--primary" href="{escape(link.href)}">{escape(link.text or link.href)}</a></li>'
+                   for link in page.links)
+    title = page.title or (f"{page.handle} ({page.name}) · GitHub" if page.name else f"{page.handle} · GitHub")
+    items = "\n".join(details)
+    return f"""<!DOCTYPE html>
+<html lang="en" data-color-mode="auto">
+<head>
+  <meta charset="utf-8">
+  <title>{escape(title)}</title>
+  <meta name="description" content="{escape(page.description)}">
+  <meta property="og:title" content="{handle} - Overview">
+  <meta property="og:url" content="{escape(page.url)}">
+  <meta property="profile:username" content="{handle}">
+</head>
+<body class="logged-out env-production page-responsive page-profile">
+  <div class="application-main" data-commit-hovercards-enabled>
+    <div class="js-profile-editable-area d-flex flex-column d-md-block">
+      <h1 class="vcard-names">
+        <span class="p-name vcard-fullname d-block overflow-hidden" itemprop="name">{escape(page.name)}</span>
+        <span class="p-nickname vcard-username d-block" itemprop="additionalName">{handle}</span>
+      </h1>
+      <div class="p-note user-profile-bio mb-3 js-user-profile-bio f4" \
+data-bio-text="{escape(page.description)}"><div>{escape(page.description)}</div></div>
+      <ul class="vcard-details">
+{items}
+      </ul>
+    </div>
+  </div>
+</body>
+</html>
+"""
+
+
+def github_api(request: Request, month: Month, used: int) -> Response:
+    """`GET /users/<handle>`; `used` counts this month's calls against the 60-an-hour limit."""
+    reset = str(int(time.time()) // 3600 * 3600 + 3600)
+    remaining = max(GITHUB_RATE_LIMIT - used, 0)
+    headers = (("X-RateLimit-Limit", str(GITHUB_RATE_LIMIT)), ("X-RateLimit-Remaining", str(remaining)),
+               ("X-RateLimit-Reset", reset), ("X-RateLimit-Used", str(min(used, GITHUB_RATE_LIMIT))),
+               ("X-RateLimit-Resource", "core"))
+    if used > GITHUB_RATE_LIMIT:
+        return json_response({"message": "API rate limit exceeded for 127.0.0.1. (But here's the good news: "
+                              "Authenticated requests get a higher rate limit.)",
+                              "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"},
+                             403, headers)
+    handle = request.path.removeprefix("/users/").strip("/").lower()
+    page = next((p for p in month.pages.values() if p.kind == "github" and p.status == 200
+                 and not p.redirect and p.handle.lower() == handle), None)
+    if page is None or not request.path.startswith("/users/"):
+        return json_response({"message": "Not Found", "documentation_url":
+                              "https://docs.github.com/rest/users/users#get-a-user", "status": "404"}, 404, headers)
+    number = _stable_id(page.handle, 8)
+    return json_response({
+        "login": page.handle,
+        "id": number,
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{number}?v=4",
+        "gravatar_id": "",
+        "url": f"https://api.github.com/users/{page.handle}",
+        "html_url": page.url,
+        "type": "User",
+        "user_view_type": "public",
+        "site_admin": False,
+        "name": page.name or None,
+        "company": None,
+        "blog": page.website,
+        "location": page.location or None,
+        "email": None,
+        "hireable": None,
+        "bio": page.description or None,
+        "twitter_username": None,
+        "public_repos": 14,
+        "public_gists": 2,
+        "followers": 57,
+        "following": 31,
+        "created_at": "2014-03-09T14:21:07Z",
+        "updated_at": f"{month.as_of.isoformat()}T09:30:00Z",
+    }, headers=headers)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Mastodon
+
+
+def _field_value(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return (f'<a href="{escape(url)}" target="_blank" rel="nofollow noopener me" translate="no">'
+            f'<span class="invisible">{escape(scheme)}://</span><span class="">{escape(rest.rstrip("/"))}</span>'
+            f'<span class="invisible"></span></a>')
+
+
+def _mastodon_fields(page: Page, as_of: dt.date) -> list[dict[str, str | None]]:
+    fields: list[dict[str, str | None]] = []
+    if page.website:
+        verified = f"{as_of.isoformat()}T00:00:00.000+00:00" if page.website_verified else None
+        fields.append({"name": "Site web", "value": _field_value(page.website), "verified_at": verified})
+    fields.extend({"name": link.text or "Lien", "value": _field_value(link.href), "verified_at": None}
+                  for link in page.links)
+    return fields
+
+
+def mastodon_page(page: Page, as_of: dt.date) -> str:
+    acct = f"{page.handle}@{page.host}"
+    rows = []
+    for f in _mastodon_fields(page, as_of):
+        css = ' class="verified"' if f["verified_at"] else ""
+        mark = '<span class="verified__mark" title="Vérifié">✓</span> ' if f["verified_at"] else ""
+        rows.append(f'          <dt{css}>{escape(f["name"] or "")}</dt><dd{css}>{mark}{f["value"]}</dd>')
+    title = page.title or f"{page.name} (@{acct}) - Mastodon"
+    dl = "\n".join(rows)
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head>
+  <meta charset="utf-8">
+  <title>{escape(title)}</title>
+  <meta name="description" content="{escape(page.description)}">
+  <meta property="og:title" content="{escape(page.name)} (@{escape(acct)})">
+  <meta property="og:url" content="{escape(page.url)}">
+  <link href="https://{escape(page.host)}/users/{escape(page.handle)}" rel="alternate" \
+type="application/activity+json">
+</head>
+<body class="app-body theme-default">
+  <div class="public-account-header">
+    <div class="public-account-header__tabs__name">
+      <h1>{escape(page.name)} <small>@{escape(acct)}</small></h1>
+    </div>
+  </div>
+  <div class="public-account-bio">
+    <div class="account__header__content emojify"><p>{escape(page.description)}</p></div>
+    <div class="account__header__fields">
+      <dl>
+{dl}
+      </dl>
+    </div>
+  </div>
+  <div id="mastodon" data-props="{{&quot;locale&quot;:&quot;fr&quot;}}"></div>
+</body>
+</html>
+"""
+
+
+def mastodon_lookup(request: Request, month: Month) -> Response:
+    """`GET /api/v1/accounts/lookup?acct=handle[@domain]`: the Account entity, or 404."""
+    username, _, domain = request.query.get("acct", "").lstrip("@").partition("@")
+    page = next((p for p in month.pages.values() if p.kind == "mastodon" and p.host == request.host
+                 and p.handle.lower() == username.lower() and p.status == 200), None)
+    if page is None or (domain and domain.lower() != request.host):
+        return json_response({"error": "Record not found"}, 404)
+    number = str(_stable_id(page.host + page.handle, 18))
+    return json_response({
+        "id": number,
+        "username": page.handle,
+        "acct": page.handle,
+        "display_name": page.name,
+        "locked": False,
+        "bot": False,
+        "discoverable": True,
+        "indexable": True,
+        "group": False,
+        "created_at": "2022-11-05T00:00:00.000Z",
+        "note": f"<p>{escape(page.description)}</p>",
+        "url": page.url,
+        "uri": f"https://{page.host}/users/{page.handle}",
+        "avatar": f"https://files.{page.host}/accounts/avatars/{number}/original/avatar.png",
+        "avatar_static": f"https://files.{page.host}/accounts/avatars/{number}/original/avatar.png",
+        "header": f"https://{page.host}/headers/original/missing.png",
+        "header_static": f"https://{page.host}/headers/original/missing.png",
+        "followers_count": 212,
+        "following_count": 180,
+        "statuses_count": 431,
+        "last_status_at": month.as_of.isoformat(),
+        "noindex": False,
+        "emojis": [],
+        "roles": [],
+        "fields": _mastodon_fields(page, month.as_of),
+    })
+
+
+# ---------------------------------------------------------------------------------------------------------
+# LinkedIn
+
+
+def linkedin_999() -> Response:
+    """LinkedIn's answer to logged-out clients: status 999 and a script that sends browsers to /authwall."""
+    body = """<html><head>
+<script type="text/javascript">
+window.onload = function() {
+  var trk = "bf";
+  location.href = "https://www.linkedin.com/authwall?trk=" + trk + "&sessionRedirect=" +
+    encodeURIComponent(location.href);
+};
+</script>
+</head></html>
+"""
+    return Response(999, body.encode("utf-8"), HTML, reason="Request denied")
+
+
+def linkedin_authwall() -> Response:
+    return html("""<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>S’inscrire | LinkedIn</title></head>
+<body class="authwall">
+  <main>
+    <h1>Rejoignez votre réseau professionnel</h1>
+    <form class="join-form" action="/signup/cold-join" method="post">
+      <input type="email" name="email-address" autocomplete="username">
+      <input type="password" name="password" autocomplete="new-password">
+      <button type="submit">Accepter et s’inscrire</button>
+    </form>
+    <p>Déjà inscrit·e sur LinkedIn ? <a href="/login">S’identifier</a></p>
+  </main>
+</body>
+</html>
+""")
+
+
+def linkedin_public(page: Page) -> str:
+    """A LinkedIn profile without a login wall (what crawlers sometimes get): og: tags and the website."""
+    website = (f'\n    <a class="top-card-link" href="{escape(page.website)}" rel="nofollow">'
+               f'{escape(display(page.website))}</a>') if page.website else ""
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head>
+  <meta charset="utf-8">
+  <title>{escape(page.title or page.name + " | LinkedIn")}</title>
+  <meta property="og:title" content="{escape(page.name)}">
+  <meta property="og:description" content="{escape(page.description)}">
+  <meta property="og:url" content="{escape(page.url)}">
+</head>
+<body>
+  <section class="top-card-layout">
+    <h1 class="top-card-layout__title">{escape(page.name)}</h1>
+    <h2 class="top-card-layout__headline">{escape(page.description)}</h2>{website}
+  </section>
+</body>
+</html>
+"""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# X and t.co
+
+
+def tco_link(url: str) -> str:
+    alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    number, code = _stable_id(url, 17), ""
+    for _ in range(10):
+        number, digit = divmod(number, len(alphabet))
+        code += alphabet[digit]
+    return f"https://t.co/{code}"
+
+
+def x_shell(page: Page) -> str:
+    """No anchor in the static HTML: the profile and its t.co link exist only once the script has run."""
+    data = {"name": page.name, "screen_name": page.handle, "description": page.description,
+            "location": page.location, "url": tco_link(page.website) if page.website else None,
+            "display_url": display(page.website) if page.website else None}
+    return f"""<!DOCTYPE html>
+<html dir="ltr" lang="fr">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width,initial-scale=1,maximum-scale=1,user-scalable=0">
+  <title>X</title>
+</head>
+<body>
+  <noscript><div>JavaScript is not available. We’ve detected that JavaScript is disabled in this browser.
+  Please enable JavaScript or switch to a supported browser to continue using x.com.</div></noscript>
+  <div id="react-root"></div>
+  <script type="application/json" id="profile-data">{script_json(data)}</script>
+  <script>
+  (function () {{
+    var user = JSON.parse(document.getElementById("profile-data").textContent);
+    var root = document.getElementById("react-root");
+    document.title = user.name + " (@" + user.screen_name + ") / X";
+    var header = document.createElement("div");
+    header.setAttribute("data-testid", "UserName");
+    header.textContent = user.name + " @" + user.screen_name;
+    root.appendChild(header);
+    var bio = document.createElement("div");
+    bio.setAttribute("data-testid", "UserDescription");
+    bio.textContent = user.description;
+    root.appendChild(bio);
+    if (user.url) {{
+      var link = document.createElement("a");
+      link.setAttribute("data-testid", "UserUrl");
+      link.href = user.url;
+      link.rel = "noopener noreferrer nofollow";
+      link.target = "_blank";
+      link.textContent = user.display_url;
+      root.appendChild(link);
+    }}
+  }})();
+  </script>
+</body>
+</html>
+"""
+
+
+def tco(request: Request, month: Month) -> Response:
+    """t.co answers a 301 to the expanded URL of a link some X profile of this month holds."""
+    wanted = f"https://t.co{request.path}"
+    for page in month.pages.values():
+        if page.kind == "x" and page.website and tco_link(page.website) == wanted:
+            return redirect(page.website, 301)
+    return html("<html><body>Not Found</body></html>", 404)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Facebook
+
+
+def facebook_page(page: Page) -> str:
+    """og: metadata, as served to link-preview clients; the rest is behind a login."""
+    return f"""<!DOCTYPE html>
+<html lang="fr" id="facebook">
+<head>
+  <meta charset="utf-8">
+  <title>{escape(page.title or page.name + " | Facebook")}</title>
+  <meta property="og:title" content="{escape(page.name)}">
+  <meta property="og:description" content="{escape(page.description)}">
+  <meta property="og:url" content="{escape(page.url)}">
+  <meta property="og:type" content="profile">
+  <meta property="og:site_name" content="Facebook">
+</head>
+<body class="UIPage_LoggedOut">
+  <div id="login_popup_cta_form">
+    <h2>Voir plus de contenu de {escape(page.name)} sur Facebook</h2>
+    <a href="/login/" role="button">Se connecter</a> ou <a href="/reg/" role="button">Créer un compte</a>
+  </div>
+</body>
+</html>
+"""

@@ -1,0 +1,130 @@
+"""The scores of DESIGN.md section 6. Pure: results and checks in, numbers out.
+
+Every component is None when there is nothing to measure it on: a failure is never scored as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from auditor.identify.names import fold
+from auditor.models import ClassifiedResult, Ownership, ProfileCheck, Scores, SiteCheck
+
+COMPONENTS = ("visibility", "linkback", "site", "consistency")
+
+
+@dataclass(frozen=True)
+class ScoreInputs:
+    """Everything the scores depend on, so a recommendation can change one thing and score again."""
+
+    results: tuple[ClassifiedResult, ...]
+    succeeded: tuple[tuple[str, str], ...]
+    """(engine, query) pairs whose status counts (`ok` or `empty`); only these are scored."""
+    profiles: tuple[ProfileCheck, ...]
+    site_checks: tuple[SiteCheck, ...]
+    site_measured: bool
+    """False when the site could not be fetched: its checks are unknown, not failed."""
+    depth: int
+    ctr: tuple[float, ...]
+    weights: Mapping[str, float]
+    names: tuple[str, ...] = ()
+    confirmed: frozenset[str] = field(default_factory=frozenset)
+    """Normalised URLs of probable profiles the user confirmed as theirs."""
+
+
+def attention(position: int, ctr: Sequence[float]) -> float:
+    """w(p): the click-through weight of a position; 0 past the end of the curve."""
+    return ctr[position - 1] if 1 <= position <= len(ctr) else 0.0
+
+
+def _owned(result: ClassifiedResult, confirmed: frozenset[str]) -> bool:
+    return result.ownership.is_owned or (
+        result.ownership is Ownership.PROBABLE_PROFILE and result.normalized_url in confirmed
+    )
+
+
+def _share_by_engine(inputs: ScoreInputs, keep: Iterable[ClassifiedResult]) -> dict[str, float]:
+    """Per engine: mean over its succeeded queries of sum(w(p) kept) / sum(w(1..depth)), in percent."""
+    full = sum(attention(p, inputs.ctr) for p in range(1, inputs.depth + 1))
+    held: dict[tuple[str, str], float] = dict.fromkeys(inputs.succeeded, 0.0)
+    for result in keep:
+        key = (result.engine, result.query)
+        if key in held and result.position <= inputs.depth:
+            held[key] += attention(result.position, inputs.ctr)
+    by_engine: dict[str, list[float]] = {}
+    for (engine, _query), value in held.items():
+        by_engine.setdefault(engine, []).append(100.0 * value / full if full else 0.0)
+    return {engine: sum(values) / len(values) for engine, values in by_engine.items()}
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    items = list(values)
+    return sum(items) / len(items) if items else None
+
+
+def visibility_by_engine(inputs: ScoreInputs) -> dict[str, float]:
+    return _share_by_engine(inputs, (r for r in inputs.results if _owned(r, inputs.confirmed)))
+
+
+def linkback_score(inputs: ScoreInputs) -> float | None:
+    """Over profiles whose verdict is known: the w-weighted share that link back.
+
+    Profiles that rank weigh w(best position); when none of them ranks, every known profile weighs the same,
+    so a person invisible on every engine still sees how many profiles link back.
+    """
+    known = [p for p in inputs.profiles if p.linkback.verdict.is_known]
+    ranked = [p for p in known if p.best_position is not None and attention(p.best_position, inputs.ctr) > 0]
+    if ranked:
+        weights = [attention(p.best_position or 0, inputs.ctr) for p in ranked]
+        linked = [w for w, p in zip(weights, ranked, strict=True) if p.linkback.verdict.is_linked]
+        return 100.0 * sum(linked) / sum(weights)
+    if known:
+        return 100.0 * sum(p.linkback.verdict.is_linked for p in known) / len(known)
+    return None
+
+
+def site_score(inputs: ScoreInputs) -> float | None:
+    if not inputs.site_measured or not inputs.site_checks:
+        return None
+    return 100.0 * sum(c.passed for c in inputs.site_checks) / len(inputs.site_checks)
+
+
+def consistency_score(inputs: ScoreInputs) -> float | None:
+    """The share of profiles whose displayed name is one of the configured name variants."""
+    shown = [p.display_name for p in inputs.profiles if p.display_name]
+    if not shown or not inputs.names:
+        return None
+    variants = {" ".join(fold(n).split()) for n in inputs.names}
+    return 100.0 * sum(any(v in " ".join(fold(s).split()) for v in variants) for s in shown) / len(shown)
+
+
+def compute_scores(inputs: ScoreInputs) -> Scores:
+    by_engine = visibility_by_engine(inputs)
+    visibility = _mean(by_engine.values())
+    namesakes = _share_by_engine(inputs, (r for r in inputs.results if r.ownership is Ownership.NAMESAKE))
+    components = {
+        "visibility": visibility,
+        "linkback": linkback_score(inputs),
+        "site": site_score(inputs),
+        "consistency": consistency_score(inputs),
+    }
+    return Scores(
+        overall=overall(components, inputs.weights),
+        visibility=visibility,
+        linkback=components["linkback"],
+        site=components["site"],
+        consistency=components["consistency"],
+        namesake_pressure=_mean(namesakes.values()),
+        visibility_by_engine=by_engine,
+    )
+
+
+def overall(components: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
+    """Weighted mean of the measured components. None without visibility: no engine answered, and a score
+    made of the other components alone would read as a collapse in the trend."""
+    if components.get("visibility") is None:
+        return None
+    measured = {k: v for k, v in components.items() if v is not None and weights.get(k, 0) > 0}
+    total = sum(weights[k] for k in measured)
+    return sum(weights[k] * v for k, v in measured.items()) / total if total else None
