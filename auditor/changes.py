@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from auditor.models import Audit, ClassifiedResult, EngineStatus, Ownership, Verdict
@@ -110,7 +110,7 @@ class Changes:
     """Owned results listed both times at a different position."""
     linkbacks: tuple[LinkbackChange, ...] = ()
     engines: tuple[EngineChange, ...] = ()
-    compared: tuple[tuple[str, str], ...] = field(default=())
+    compared: tuple[tuple[str, str], ...] = ()
     """The (engine, query) pairs whose results could be compared."""
 
     def delta(self, component: str) -> float | None:

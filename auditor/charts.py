@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -18,7 +19,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.ticker import FixedLocator
+from matplotlib.typing import RcKeyType
 
 # Okabe & Ito's palette: distinguishable with the common colour-vision deficiencies. Lines also differ by
 # marker and dash, so the charts still read in grey print.
@@ -26,7 +28,7 @@ PALETTE = ("#000000", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#5
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 DASHES = ("-", "--", "-.", ":")
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "auditor-report",  # stable ids, so the same data give the same file
     "font.family": "sans-serif",
@@ -102,7 +104,8 @@ def positions_chart(
                 markersize=5,
             )
         ax.set_ylim(depth + 0.5, 0.5)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=3))
+        # Position 1 always gets its tick: it is the one every user looks for.
+        ax.yaxis.set_major_locator(FixedLocator([1, *range(5, depth + 1, 5)]))
         ax.grid(axis="y", color="#dddddd", linewidth=0.8)
         ax.axhline(10.5, color="#999999", linewidth=0.8, linestyle=":")
         _date_axis(ax, dates, date_label)
@@ -112,7 +115,8 @@ def positions_chart(
 
 
 def _figure() -> tuple[Figure, Axes]:
-    fig = Figure(figsize=(7.2, 3.4), layout="constrained")
+    # Narrow enough that its text stays legible once scaled down to a phone screen.
+    fig = Figure(figsize=(5.8, 3.8), layout="constrained")
     FigureCanvasAgg(fig)  # headless raster canvas; savefig(format="svg") switches to the SVG writer
     return fig, fig.add_subplot()
 
@@ -124,7 +128,10 @@ def _date_axis(ax: Axes, dates: Sequence[dt.date], date_label: Callable[[dt.date
         step = -(-len(ticks) // _MAX_TICKS)
         ticks = ticks[::-1][::step][::-1]
     numbers = mdates.date2num(ticks)
-    ax.set_xticks(numbers, [date_label(d) for d in ticks], rotation=30, ha="right")
+    if len(ticks) > 4:
+        ax.set_xticks(numbers, [date_label(d) for d in ticks], rotation=30, ha="right")
+    else:
+        ax.set_xticks(numbers, [date_label(d) for d in ticks])
     if len(dates) == 1:
         ax.set_xlim(numbers[0] - 15, numbers[0] + 15)
 
@@ -132,7 +139,8 @@ def _date_axis(ax: Axes, dates: Sequence[dt.date], date_label: Callable[[dt.date
 def _legend(ax: Axes, fig: Figure) -> None:
     handles, texts = ax.get_legend_handles_labels()
     if handles:
-        fig.legend(handles, texts, loc="outside right upper", frameon=False, fontsize=9)
+        # Below the plot rather than beside it, so the plot keeps the full width on a phone.
+        fig.legend(handles, texts, loc="outside lower center", ncols=3, frameon=False, fontsize=9)
 
 
 _ID = re.compile(r'\bid="([^"]+)"')

@@ -27,8 +27,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 ConfigOption = Annotated[Path, typer.Option("-c", "--config", help="The person's config file.", show_default=True)]
 SandboxOption = Annotated[
@@ -246,7 +246,8 @@ def demo(
 def main() -> None:
     """Entry point: run the app, turning domain errors into one message and an exit code."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns the code of `typer.Exit` instead of exiting.
+        code = app(standalone_mode=False)
     except AuditorError as exc:
         err.print(f"Error: {exc}", highlight=False, markup=False)
         if exc.tip:
@@ -267,4 +268,4 @@ def main() -> None:
             exc.show()
             sys.exit(2)
         raise
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -5,6 +5,7 @@ Errors read `FILE: key: problem` and unknown keys are rejected, so a typo never 
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -239,9 +240,23 @@ def _location(error: ErrorDetails) -> str:
     return ".".join(str(part) for part in error["loc"]) or "(top level)"
 
 
+def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys the model accepts beside the one at `loc` (for "did you mean"); [] where keys are free."""
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return [name for name, field in model.model_fields.items() if not field.exclude]
+
+
 def _message(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
-        return "unknown key (check its spelling against config.example.toml)"
+        close = difflib.get_close_matches(str(error["loc"][-1]), _known_keys(tuple(error["loc"])), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "check its spelling against config.example.toml"
+        return f"unknown key ({hint})"
     if error["type"] == "missing":
         return "required key is missing"
     message = str(error["msg"])
@@ -254,10 +269,14 @@ def parse_config(text: str, *, source: str, base_dir: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    if "base_dir" in data:
+        # Set from the file's location, never from the file: a written one would be silently overridden.
+        raise ConfigError(f"{source}: base_dir: unknown key (paths are relative to the config file's directory)")
     try:
         return Config.model_validate({**data, "base_dir": base_dir})
     except ValidationError as exc:
-        errors = exc.errors()
+        # An unknown key first: a typo such as `nmae` also makes `name` missing, and the typo is the cause.
+        errors = sorted(exc.errors(), key=lambda error: error["type"] != "extra_forbidden")
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ConfigError(f"{source}: {_location(first)}: {_message(first)}{more}") from None

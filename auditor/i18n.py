@@ -4,8 +4,8 @@ The catalogs are the `.po` files under `auditor/locale/<lang>/LC_MESSAGES/`, rea
 in memory, so no compiled `.mo` file is ever committed or forgotten. To refresh them after changing a
 message in a template or here (from the repository root):
 
-    pybabel extract -F auditor/babel.cfg -o /tmp/messages.pot --no-location --omit-header auditor
-    pybabel update -i /tmp/messages.pot -d auditor/locale -D messages --no-fuzzy-matching
+    pybabel extract -F auditor/babel.cfg -o /tmp/messages.pot --no-location --sort-output auditor
+    pybabel update -i /tmp/messages.pot -d auditor/locale -D messages --no-fuzzy-matching --ignore-obsolete
 
 then translate the new empty `msgstr` of `auditor/locale/fr/LC_MESSAGES/messages.po` (the English catalog
 stays empty: gettext falls back to the msgid). `tests/report/test_i18n.py` fails while a message used in a
@@ -59,11 +59,14 @@ def format_date(value: dt.date, lang: str, fmt: str = "long") -> str:
     return _babel_format_date(value, format=fmt, locale=LOCALES[lang])
 
 
-def format_number(value: float | None, lang: str, digits: int = 1, *, signed: bool = False) -> str:
-    """A locale-formatted number; an em dash for None, so an unknown never reads as zero."""
+def format_number(
+    value: float | None, lang: str, digits: int = 1, max_digits: int | None = None, *, signed: bool = False
+) -> str:
+    """A locale-formatted number with `digits` to `max_digits` decimals; an em dash for None (never 0)."""
     if value is None or value != value:  # NaN is unknown too
         return "—"
-    body = "#,##0" + ("." + "0" * digits if digits else "")
+    optional = max(0, (max_digits or digits) - digits)
+    body = "#,##0" + ("." + "0" * digits + "#" * optional if digits or optional else "")
     pattern = f"+{body};-{body}" if signed else body
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
 
@@ -175,9 +178,9 @@ RECOMMENDATIONS = {
     "add_site_link/unranked": N_(
         "Add a link to your site on your %(network)s profile, so that search engines tie it to your site."
     ),
+    # `target` is where the link should point (the site), `reason` says where it points now.
     "fix_wrong_target": N_(
-        "Your %(network)s profile links to %(target)s instead of your site (%(reason)s): point that link "
-        "at your current site."
+        "Your %(network)s profile links to the wrong place (%(reason)s): point that link at %(target)s."
     ),
     "check_by_hand": N_(
         "Your %(network)s profile could not be checked automatically (%(reason)s). Check it by hand: log "
@@ -192,9 +195,14 @@ RECOMMENDATIONS = {
         "put your name in its title, and link to it from every profile."
     ),
     "fix_site_check": N_("Fix your site: %(check)s (%(detail)s)."),
+    "fix_site_check/no_detail": N_("Fix your site: %(check)s."),
     "namesake_pressure": N_(
         "Namesakes hold %(share)s%% of the attention on your name: add your trade and your city to your "
         "profile headlines and your site's title so that people can tell you apart."
+    ),
+    "confirm_probable_profile/no_network": N_(
+        "%(url)s looks like one of your profiles: if it is yours, add it to [profiles] in the config (or run "
+        "`auditor label %(url)s me`) so that it counts as yours."
     ),
     "confirm_probable_profile": N_(
         "%(url)s looks like your %(network)s profile: if it is yours, add it to [profiles] in the config "
@@ -240,8 +248,14 @@ def recommendation_message(lang: str, rule: str, params: Mapping[str, str], fall
     Unknown rules show `fallback` (the recommendation's id) rather than nothing.
     """
     key = rule
+    # Some params may be empty (a profile that does not rank, a check without detail): pick the variant
+    # of the message that does not leave an empty slot.
     if rule == "add_site_link" and not str(params.get("position", "")).strip():
         key = "add_site_link/unranked"
+    elif rule == "fix_site_check" and not str(params.get("detail", "")).strip():
+        key = "fix_site_check/no_detail"
+    elif rule == "confirm_probable_profile" and not str(params.get("network", "")).strip():
+        key = "confirm_probable_profile/no_network"
     template = RECOMMENDATIONS.get(key)
     if template is None:
         return fallback

@@ -112,7 +112,10 @@ def assemble(
                 url=url,
                 linkback=profile_linkback(network, page, target),
                 best_position=min(positions) if positions else None,
-                display_name=display_name(page.text) if page.ok else None,
+                # A page that needs JavaScript or a login shows a shell, not the person's name.
+                display_name=display_name(page.text)
+                if page.ok and not (network.needs_js or network.needs_login)
+                else None,
             )
         )
     checks = site_checks(site_page, names, config.profiles, registry) if site_page.ok else ()

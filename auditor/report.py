@@ -8,6 +8,7 @@ http(s), and the page carries a Content-Security-Policy that forbids every scrip
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import math
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from auditor import i18n
@@ -52,11 +53,18 @@ class ReportPaths:
     index: Path
 
 
+# Letters that Unicode decomposition does not split into a base letter plus an accent.
+_FOLD = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
+
+
 def slugify(text: str) -> str:
     """ASCII-folded, lower-case, hyphen-separated: "Carl-Frédéric de Celles" -> "carl-frederic-de-celles"."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD)).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     return slug or "person"  # a name of only non-Latin letters still needs a directory
+
+
+_C0_AND_SPACE = "".join(map(chr, range(33)))
 
 
 def safe_href(url: object) -> str | None:
@@ -67,8 +75,9 @@ def safe_href(url: object) -> str | None:
     """
     if not isinstance(url, str):
         return None
-    cleaned = re.sub(r"[\t\r\n]", "", url).strip(" \x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f")
-    if any(ord(c) < 32 or ord(c) == 127 for c in cleaned) or "javascript:" in cleaned.lower():
+    cleaned = re.sub(r"[\t\r\n]", "", url).strip(_C0_AND_SPACE)
+    # A `javascript:` anywhere (even in a query string) costs a link, never safety: shown as text.
+    if any(c < " " or c == "\x7f" for c in cleaned) or "javascript:" in cleaned.lower():
         return None
     try:
         parts = urlsplit(cleaned)
@@ -88,7 +97,7 @@ def environment(lang: str) -> Environment:
     """
     env = Environment(
         loader=PackageLoader("auditor", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        autoescape=True,
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,  # a typo in a template fails the tests instead of rendering blank
         trim_blocks=True,
@@ -98,7 +107,7 @@ def environment(lang: str) -> Environment:
     env.filters.update(
         safe_href=safe_href,
         date=lambda value, fmt="long": i18n.format_date(value, lang, fmt),
-        num=lambda value, digits=1: i18n.format_number(value, lang, digits),
+        num=lambda value, digits=1, max_digits=None: i18n.format_number(value, lang, digits, max_digits),
         signed=lambda value, digits=1: i18n.format_number(value, lang, digits, signed=True),
         label=lambda value, kind: i18n.label(lang, kind, value),
         advice=lambda status: i18n.engine_advice(lang, status),
@@ -189,7 +198,7 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
         "audit": audit,
         "changes": changes,
         "scoring": scoring,
-        "ctr_rows": [(p, scoring.ctr[p - 1] if p <= len(scoring.ctr) else 0.0) for p in range(1, scoring.depth + 1)],
+        "ctr_rows": _ctr_rows(scoring),
         "recommendations": [
             (r, i18n.recommendation_message(lang, r.rule, r.params, r.id)) for r in _by_priority(audit)
         ],
@@ -225,14 +234,14 @@ def write_report(
     place, so a failure leaves the previous files untouched. Raises ReportError naming the path.
     """
     full = sorted([*(a for a in history if not _same(a, audit)), audit], key=lambda a: a.as_of)
-    changes = compute_changes(_previous(audit, full), audit)
+    changes = compute_changes(previous_audit(audit, full), audit)
     page = render_html(audit, full, changes, lang=lang, scoring=scoring)
     data = json.dumps(build_json(audit, changes, lang=lang), ensure_ascii=False, indent=2, allow_nan=False)
     newest = full[-1]
     if _same(newest, audit):
         latest = page
     else:  # re-rendering an older audit must not make `latest` go back in time
-        newest_changes = compute_changes(_previous(newest, full), newest)
+        newest_changes = compute_changes(previous_audit(newest, full), newest)
         latest = render_html(newest, full, newest_changes, lang=lang, scoring=scoring)
 
     directory = reports_dir / slugify(audit.person)
@@ -297,10 +306,19 @@ def _timeline(audit: Audit, history: Sequence[Audit]) -> list[Audit]:
     return sorted([*earlier, audit], key=lambda a: a.as_of)
 
 
-def _previous(audit: Audit, history: Sequence[Audit]) -> Audit | None:
-    """The latest earlier audit that measured something; failed and interrupted runs are no baseline."""
+def previous_audit(audit: Audit, history: Sequence[Audit]) -> Audit | None:
+    """The audit to compare `audit` with: the latest earlier one in `history` that measured something.
+
+    Failed and interrupted runs are skipped: comparing with them would show every result as new.
+    """
     before = [a for a in _timeline(audit, history)[:-1] if a.status in (AuditStatus.COMPLETE, AuditStatus.PARTIAL)]
     return before[-1] if before else None
+
+
+def _ctr_rows(scoring: ScoringInfo) -> list[list[tuple[int, float]]]:
+    """(position, weight) pairs, ten to a row, so the table fits a printed page."""
+    pairs = [(p, scoring.ctr[p - 1] if p <= len(scoring.ctr) else 0.0) for p in range(1, scoring.depth + 1)]
+    return [pairs[i : i + 10] for i in range(0, len(pairs), 10)]
 
 
 def _by_priority(audit: Audit) -> list[Any]:
@@ -322,8 +340,6 @@ def _results_by_query(audit: Audit, engine: EngineRun) -> list[tuple[str, list[C
 
 def _trends(timeline: Sequence[Audit], lang: str, depth: int) -> dict[str, Any]:
     # Imported here: matplotlib takes most of a second to load and only reports with history need it.
-    import pandas as pd
-
     from auditor import charts, trends
 
     _ = i18n.translations(lang).gettext
@@ -356,19 +372,19 @@ def _trends(timeline: Sequence[Audit], lang: str, depth: int) -> dict[str, Any]:
             charts.scores_chart(scores, columns=columns, date_label=date_label, title=_("Scores over time (0-100)"))
         ),
         "scores": [
-            (row.as_of.date(), row.status, [_nan_to_none(getattr(row, c)) for c in components])
-            for row in scores.itertuples()
+            (_day(row["as_of"]), row["status"], [_nan_to_none(row[c]) for c in components])
+            for row in scores.to_dict("records")
         ],
         "components": components,
         "positions": engine_charts,
         "best": [
             (
-                row.engine,
-                names.get(row.network, row.network),
-                _nan_to_none(row.best_position),
-                None if pd.isna(row.as_of) else row.as_of.date(),
+                row["engine"],
+                names.get(row["network"], row["network"]),
+                _nan_to_none(row["best_position"]),
+                _day(row["as_of"]),
             )
-            for row in trends.best_positions(timeline).itertuples()
+            for row in trends.best_positions(timeline).to_dict("records")
         ],
     }
 
@@ -377,6 +393,11 @@ def _trusted_svg(svg: str | None) -> Markup | None:
     # The one place markup is trusted: charts.py builds this SVG from numbers and from labels that
     # matplotlib escapes itself, and refuses any <image> or <script> in it. Scraped text never reaches it.
     return Markup(svg) if svg is not None else None
+
+
+def _day(value: Any) -> dt.date | None:
+    """A frame's Timestamp as a date; None for NaT (never reached)."""
+    return None if value is None or value != value else value.date()  # NaT != NaT, like NaN
 
 
 def _nan_to_none(value: Any) -> Any:

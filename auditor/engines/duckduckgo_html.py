@@ -92,13 +92,20 @@ def _results(soup: BeautifulSoup) -> list[SearchResult]:
 
 
 def _next_page(soup: BeautifulSoup) -> dict[str, str] | None:
-    form = soup.select_one("div.nav-link form")
-    if form is None:
-        return None
-    fields = {
-        str(field.get("name")): str(field.get("value") or "") for field in form.select("input[type=hidden][name]")
-    }
-    return fields or None
+    # From page 2 on, a "Previous" form comes first in its own div.nav-link; following it would go back a page
+    # (and on the last page it is the only form left).
+    for form in soup.select("div.nav-link form"):
+        button = form.select_one("input[type=submit]")
+        label = str(button.get("value") or "").strip().lower() if button is not None else ""
+        if label.startswith(("prev", "préc")):
+            continue
+        fields = {
+            str(field.get("name")): str(field.get("value") or "")
+            for field in form.select("input[type=hidden][name]")
+        }
+        if fields:
+            return fields
+    return None
 
 
 def _absolute(href: str) -> str:
@@ -106,4 +113,6 @@ def _absolute(href: str) -> str:
 
 
 def _text(tag: Tag) -> str:
-    return " ".join(tag.get_text(" ", strip=True).split())
+    # No separator between text nodes: DuckDuckGo bolds the query words (`(<b>Émilie</b>)`), and a separator
+    # would print `( Émilie )`; the markup's own whitespace is kept, then collapsed.
+    return " ".join(tag.get_text().split())

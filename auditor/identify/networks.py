@@ -31,7 +31,7 @@ class Network:
     any_host: bool = False
     keep_subdomains: bool = False
     query_handle: str | None = None
-    """The handle lives in this query parameter (Google Scholar's `user`)."""
+    """The handle lives in this query parameter when the profile pattern captured none (Scholar's `user`)."""
 
 
 @dataclass(frozen=True)
@@ -86,16 +86,22 @@ class Registry:
         return None
 
 
+def _under(path: str, prefix: str) -> bool:
+    """`path` is `prefix` or below it, whole segments only: `/home` covers `/home/x`, never `/homer`."""
+    bare = prefix.rstrip("/")
+    return path == bare or path.startswith(bare + "/")
+
+
 def _handle(net: Network, path: str, query: str) -> str | None:
     lowered = path.lower()
-    if any(lowered == p.rstrip("/") or lowered.startswith(p) for p in net.not_profiles):
+    if any(_under(lowered, p) for p in net.not_profiles):
         return None
     found = net.profile.match(path)
     if found is None:
         return None
-    if net.query_handle:
-        return dict(parse_qsl(query)).get(net.query_handle)
     value = next((v for v in found.groupdict().values() if v), None)
+    if value is None and net.query_handle:
+        return dict(parse_qsl(query)).get(net.query_handle) or None
     return value.lower() if value else None
 
 

@@ -106,7 +106,9 @@ def _unwrap_once(url: str) -> str | None:
     for suffix, path, param in WRAPPERS:
         if (host == suffix or host.endswith("." + suffix)) and parts.path.startswith(path):
             for key, value in parse_qsl(parts.query, keep_blank_values=False):
-                if key == param and is_http_url(value):
+                # The wrapped target is the real one even when it is not http (a `javascript:` result must
+                # come out as what it is, so it is classified and rendered as inert text).
+                if key == param and value:
                     return value
     return None
 
@@ -144,6 +146,9 @@ def normalize(url: str, *, fold_country: frozenset[str] = frozenset(), aliases: 
     if scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url[:200]!r}")
     host = _clean_host(parts.hostname)
+    if not host or any(c in host for c in "[]@/\\"):
+        # `http://./` or `http://[::1]@]/`: no usable host, and no stable normal form to give it.
+        raise ValueError(f"not an http(s) URL with a valid host: {url[:200]!r}")
     if aliases:
         domain = registrable_domain(host)
         if domain in aliases:
@@ -153,9 +158,11 @@ def normalize(url: str, *, fold_country: frozenset[str] = frozenset(), aliases: 
         while _COUNTRY_LABEL.match(host) and host.count(".") >= 2:
             host = _COUNTRY_LABEL.sub("", host, count=1)
     port = parts.port
-    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    bracketed = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+    netloc = bracketed if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{bracketed}:{port}"
     # Decode then re-encode, so `%7E`, `~` and `%7e` agree; idempotent because `%` itself is re-encoded.
-    path = quote(unquote(re.sub(r"/{2,}", "/", parts.path)), safe="/:@!$&'()*+,;=-._~") or "/"
+    # Slashes are collapsed after decoding: `/a/%2Fb` decodes to `/a//b`, which a second pass would collapse.
+    path = quote(re.sub(r"/{2,}", "/", unquote(parts.path)), safe="/:@!$&'()*+,;=-._~") or "/"
     if path != "/":
         path = path.rstrip("/") or "/"
     query = [

@@ -11,16 +11,15 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from urllib.parse import quote
 
-from auditor.sandbox import profiles
-from auditor.sandbox.profiles import display, script_json
+from auditor.sandbox import profiles, walled
 from auditor.sandbox.scenario import Month, Page
-from auditor.sandbox.wire import Request, Response, html, redirect, text
+from auditor.sandbox.wire import Request, Response, display, html, redirect, script_json, text
 
 
 def serve(request: Request, page: Page, month: Month) -> Response:
     """The answer for a page the scenario defines, before any fault."""
     if page.login_wall == "http_999":
-        return profiles.linkedin_999()
+        return walled.linkedin_999()
     if page.login_wall == "authwall":
         target = (f"https://www.linkedin.com/authwall?trk=public_profile&trkInfo=AQG_sandbox"
                   f"&original_referer=&sessionRedirect={quote(request.url, safe='')}")
@@ -32,11 +31,11 @@ def serve(request: Request, page: Page, month: Month) -> Response:
     elif page.kind == "mastodon":
         body = profiles.mastodon_page(page, month.as_of)
     elif page.kind == "x":
-        body = profiles.x_shell(page)
+        body = walled.x_shell(page)
     elif page.kind == "facebook":
-        body = profiles.facebook_page(page)
+        body = walled.facebook_page(page)
     elif page.kind == "linkedin":
-        body = profiles.linkedin_public(page)
+        body = walled.linkedin_public(page)
     else:
         body = html_page(page)
     return html(body, page.status)

@@ -80,3 +80,13 @@ def json_response(data: Any, status: int = 200, headers: tuple[tuple[str, str], 
 def redirect(location: str, status: int = 301) -> Response:
     """`location` must already be absolute (see `Request.absolute`)."""
     return Response(status, b"", HTML, (("Location", location),))
+
+
+def script_json(data: object) -> str:
+    """JSON safe inside a <script> element: `</` would close it early."""
+    return json.dumps(data, ensure_ascii=False, indent=2).replace("</", "<\\/")
+
+
+def display(url: str) -> str:
+    """`https://github.com/etremblay/` -> `github.com/etremblay`, as pages show a link."""
+    return url.split("://", 1)[-1].rstrip("/")

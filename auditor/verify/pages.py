@@ -26,12 +26,17 @@ class PageFetch:
 
 
 def display_name(html: str) -> str | None:
-    """The name a profile page shows: og:title, else the first h1, else <title>."""
+    """The name a profile page shows: schema.org or microformats markup first (GitHub's `itemprop=name`,
+    h-card's `p-name`), then og:title, the first h1, <title>."""
     soup = BeautifulSoup(html, "lxml")
+    for selector in ('[itemprop="name"]', ".p-name"):
+        tag = soup.select_one(selector)
+        if tag is not None and tag.get_text(strip=True):
+            return " ".join(tag.get_text(" ", strip=True).split())
     og = soup.select_one('meta[property="og:title"][content]')
     if og is not None and str(og.get("content", "")).strip():
         return str(og["content"]).strip()
-    for tag in (soup.find("h1"), soup.find("title")):
-        if tag is not None and tag.get_text(strip=True):
-            return " ".join(tag.get_text(" ", strip=True).split())
+    for found in (soup.find("h1"), soup.find("title")):
+        if found is not None and found.get_text(strip=True):
+            return " ".join(found.get_text(" ", strip=True).split())
     return None

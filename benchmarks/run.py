@@ -1,0 +1,55 @@
+"""Benchmarks: how long the demo takes end to end, and how fast the engine parsers are.
+
+Run with `make bench`; record what it prints, with the machine, in benchmarks/results.md.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from auditor.engines.base import EngineResponse
+from auditor.engines.duckduckgo_html import parse_page
+
+FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "duckduckgo_html"
+
+
+def time_demo() -> float:
+    with tempfile.TemporaryDirectory() as directory:
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "auditor", "demo", "--dir", directory, "--quiet"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return time.perf_counter() - started
+
+
+def time_parser(rounds: int = 200) -> tuple[float, int]:
+    pages = sorted(FIXTURE.glob("*.html"))
+    if not pages:
+        raise SystemExit(f"no DuckDuckGo fixtures in {FIXTURE}")
+    text = max((p.read_text(encoding="utf-8") for p in pages), key=len)
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        parse_page(EngineResponse(200, text))
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples), len(text)
+
+
+def main() -> None:
+    print(f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}")
+    demo_runs = [time_demo() for _ in range(3)]
+    print(f"auditor demo (6 audits, sandbox): median {statistics.median(demo_runs):.1f} s over 3 runs")
+    median, size = time_parser()
+    print(f"duckduckgo_html parse of a {size / 1024:.0f} KiB page: median {median * 1000:.2f} ms over 200 runs")
+
+
+if __name__ == "__main__":
+    main()
