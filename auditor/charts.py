@@ -1,4 +1,4 @@
-"""Trend charts as inline SVG strings, drawn with matplotlib from the frames of `trends`.
+"""Trend charts as inline SVG, drawn with matplotlib from the frames of `trends`, and the trend section's data.
 
 The report must make no request of any kind, so the SVG keeps its text as text (no font files, no
 embedded images) and loses its XML prolog and DOCTYPE (the DOCTYPE names a w3.org DTD). matplotlib is used
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -16,11 +17,15 @@ from typing import Any
 import matplotlib
 import matplotlib.dates as mdates
 import pandas as pd
+from markupsafe import Markup
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator
 from matplotlib.typing import RcKeyType
+
+from auditor import i18n, trends
+from auditor.models import Audit
 
 # Okabe & Ito's palette: distinguishable with the common colour-vision deficiencies. Lines also differ by
 # marker and dash, so the charts still read in grey print.
@@ -163,3 +168,67 @@ def _to_svg(fig: Figure, chart_id: str, title: str) -> str:
     if "<image" in svg or "<script" in svg:  # never expected from line charts; refuse rather than ship it
         raise ValueError("chart SVG holds an image or a script")
     return svg
+
+
+def trend_section(timeline: Sequence[Audit], *, lang: str, depth: int) -> dict[str, Any]:
+    """What the report's trend section shows: the charts (as trusted markup) and their data as tables."""
+    _ = i18n.translations(lang).gettext
+    scores = trends.scores_frame(timeline)
+    positions = trends.positions_frame(timeline)
+    components = ("overall", "visibility", "linkback", "site", "consistency")
+    columns = {c: i18n.label(lang, "component", c) for c in components}
+
+    def date_label(value: Any) -> str:
+        return i18n.format_date(value, lang, "medium")
+
+    networks = ["site", *sorted(set(positions["network"]) - {"site"})]
+    names = {n: (_("Your site") if n == "site" else i18n.network_label(n)) for n in networks}
+    engine_charts = []
+    for engine in dict.fromkeys(positions["engine"]):
+        rows = positions[positions["engine"] == engine]
+        svg = None
+        if not rows["position"].isna().all():
+            svg = positions_chart(
+                rows,
+                labels=names,
+                date_label=date_label,
+                title=_("Best position per network on %(engine)s") % {"engine": i18n.label(lang, "engine", engine)},
+                depth=depth,
+                chart_id="pos-" + re.sub(r"[^A-Za-z0-9]+", "-", str(engine)),
+            )
+        engine_charts.append((engine, _trusted_svg(svg)))
+    return {
+        "scores_svg": _trusted_svg(
+            scores_chart(scores, columns=columns, date_label=date_label, title=_("Scores over time (0-100)"))
+        ),
+        "scores": [
+            (_day(row["as_of"]), row["status"], [_nan_to_none(row[c]) for c in components])
+            for row in scores.to_dict("records")
+        ],
+        "components": components,
+        "positions": engine_charts,
+        "best": [
+            (
+                row["engine"],
+                names.get(row["network"], row["network"]),
+                _nan_to_none(row["best_position"]),
+                _day(row["as_of"]),
+            )
+            for row in trends.best_positions(timeline).to_dict("records")
+        ],
+    }
+
+
+def _trusted_svg(svg: str | None) -> Markup | None:
+    # The one place markup is trusted: this module builds the SVG from numbers and from labels that
+    # matplotlib escapes itself, and refuses any <image> or <script> in it. Scraped text never reaches it.
+    return Markup(svg) if svg is not None else None
+
+
+def _day(value: Any) -> dt.date | None:
+    """A frame's Timestamp as a date; None for NaT (never reached)."""
+    return None if value is None or value != value else value.date()  # NaT != NaT, like NaN
+
+
+def _nan_to_none(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value

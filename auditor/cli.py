@@ -143,7 +143,7 @@ def report(
 ) -> None:
     """Re-render a stored audit's report."""
     from auditor.changes import compute_changes
-    from auditor.report import render_html, write_report
+    from auditor.report import previous_audit, render_html, write_report
 
     cfg = load_config(config)
     language = lang or cfg.report.lang
@@ -159,19 +159,18 @@ def report(
             chosen = store.load_audit(int(audit_id))
         else:
             raise UsageError(f"{audit_id!r} is not an audit id (see `auditor history`)")
-    timeline = [a for a in history if (a.as_of, a.id or 0) <= (chosen.as_of, chosen.id or 0)]
     if output is not None:
-        previous = timeline[-2] if len(timeline) > 1 else None
-        html = render_html(
-            chosen, timeline, compute_changes(previous, chosen), lang=language, scoring=scoring_info(cfg)
-        )
+        previous = previous_audit(chosen, history)
+        html = render_html(chosen, history, compute_changes(previous, chosen), lang=language, scoring=scoring_info(cfg))
         try:
             output.write_text(html, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"{output}: cannot write ({exc.strerror})") from None
-        out.print(f"Report: {output}")
+        out.print(f"Report: {output}", highlight=False)
         return
-    paths = write_report(chosen, timeline, reports_dir=cfg.reports_path, lang=language, scoring=scoring_info(cfg))
+    # The whole history goes in: the report stops its trends at the chosen audit, and latest.html stays
+    # the newest audit even when an older one is re-rendered.
+    paths = write_report(chosen, history, reports_dir=cfg.reports_path, lang=language, scoring=scoring_info(cfg))
     out.print(f"Report: {paths.html}", highlight=False)
 
 

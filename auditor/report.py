@@ -8,7 +8,6 @@ http(s), and the page carries a Content-Security-Policy that forbids every scrip
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import math
 import os
@@ -23,7 +22,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
 
 from auditor import i18n
 from auditor.changes import Changes, compute_changes
@@ -340,68 +338,9 @@ def _results_by_query(audit: Audit, engine: EngineRun) -> list[tuple[str, list[C
 
 def _trends(timeline: Sequence[Audit], lang: str, depth: int) -> dict[str, Any]:
     # Imported here: matplotlib takes most of a second to load and only reports with history need it.
-    from auditor import charts, trends
+    from auditor.charts import trend_section
 
-    _ = i18n.translations(lang).gettext
-    scores = trends.scores_frame(timeline)
-    positions = trends.positions_frame(timeline)
-    components = ("overall", "visibility", "linkback", "site", "consistency")
-    columns = {c: i18n.label(lang, "component", c) for c in components}
-
-    def date_label(value: Any) -> str:
-        return i18n.format_date(value, lang, "medium")
-
-    networks = ["site", *sorted(set(positions["network"]) - {"site"})]
-    names = {n: (_("Your site") if n == "site" else i18n.network_label(n)) for n in networks}
-    engine_charts = []
-    for engine in dict.fromkeys(positions["engine"]):
-        rows = positions[positions["engine"] == engine]
-        svg = None
-        if not rows["position"].isna().all():
-            svg = charts.positions_chart(
-                rows,
-                labels=names,
-                date_label=date_label,
-                title=_("Best position per network on %(engine)s") % {"engine": i18n.label(lang, "engine", engine)},
-                depth=depth,
-                chart_id=f"pos-{slugify(str(engine))}",
-            )
-        engine_charts.append((engine, _trusted_svg(svg)))
-    return {
-        "scores_svg": _trusted_svg(
-            charts.scores_chart(scores, columns=columns, date_label=date_label, title=_("Scores over time (0-100)"))
-        ),
-        "scores": [
-            (_day(row["as_of"]), row["status"], [_nan_to_none(row[c]) for c in components])
-            for row in scores.to_dict("records")
-        ],
-        "components": components,
-        "positions": engine_charts,
-        "best": [
-            (
-                row["engine"],
-                names.get(row["network"], row["network"]),
-                _nan_to_none(row["best_position"]),
-                _day(row["as_of"]),
-            )
-            for row in trends.best_positions(timeline).to_dict("records")
-        ],
-    }
-
-
-def _trusted_svg(svg: str | None) -> Markup | None:
-    # The one place markup is trusted: charts.py builds this SVG from numbers and from labels that
-    # matplotlib escapes itself, and refuses any <image> or <script> in it. Scraped text never reaches it.
-    return Markup(svg) if svg is not None else None
-
-
-def _day(value: Any) -> dt.date | None:
-    """A frame's Timestamp as a date; None for NaT (never reached)."""
-    return None if value is None or value != value else value.date()  # NaT != NaT, like NaN
-
-
-def _nan_to_none(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+    return trend_section(timeline, lang=lang, depth=depth)
 
 
 def _finite(value: float | None) -> float | None:

@@ -100,8 +100,7 @@ def _next_page(soup: BeautifulSoup) -> dict[str, str] | None:
         if label.startswith(("prev", "préc")):
             continue
         fields = {
-            str(field.get("name")): str(field.get("value") or "")
-            for field in form.select("input[type=hidden][name]")
+            str(field.get("name")): str(field.get("value") or "") for field in form.select("input[type=hidden][name]")
         }
         if fields:
             return fields

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -24,6 +25,8 @@ class Identity:
     """(network, handle) of each configured profile -> its network key in the config."""
     site_links: frozenset[str] = frozenset()
     """Normalised URLs the site links to (a profile it links to is probably the person's)."""
+    site_link_keys: frozenset[str] = frozenset()
+    """`Registry.same_page_key` of each of `site_links`, so a profile linked as /ETremblay matches /etremblay."""
 
 
 def build_identity(
@@ -41,12 +44,18 @@ def build_identity(
         found = registry.match(url)
         if found is not None and found.handle is not None:
             configured[(found.network.key, found.handle)] = key
+    links = frozenset(site_links)
+    keys = set()
+    for link in links:
+        with contextlib.suppress(ValueError):
+            keys.add(registry.same_page_key(link))
     return Identity(
         names=(name, *aliases),
         site_host=_host(registry.normalize(site)),
         old_site_hosts=frozenset(_host(registry.normalize(u)) for u in old_sites),
         profiles=configured,
-        site_links=frozenset(site_links),
+        site_links=links,
+        site_link_keys=frozenset(keys),
     )
 
 
@@ -93,7 +102,7 @@ def classify(result: SearchResult, *, engine: str, query: str, registry: Registr
         key = who.profiles.get((found.network.key, found.handle))
         if key is not None:
             return out(Ownership.PROFILE, f"your {found.network.label} profile", normalized, found, key)
-        if normalized in who.site_links:
+        if normalized in who.site_links or f"{found.network.key}:{found.handle}" in who.site_link_keys:
             return out(Ownership.PROBABLE_PROFILE, "your site links to this profile", normalized, found)
         if named:
             return out(Ownership.NAMESAKE, f"another {found.network.label} profile with your name", normalized, found)

@@ -68,6 +68,14 @@ class Registry:
         """`urls.normalize` with this registry's aliases and country folding. Raises ValueError."""
         return normalize(url, fold_country=self._fold, aliases=self._aliases)
 
+    def same_page_key(self, url: str) -> str:
+        """What two URLs share when they are the same page: `network:handle` for a profile (handles ignore case:
+        github.com/ETremblay is github.com/etremblay), else the normalised URL. Raises ValueError."""
+        found = self.match(url)
+        if found is not None and found.handle is not None:
+            return f"{found.network.key}:{found.handle}"
+        return found.normalized_url if found is not None else self.normalize(url)
+
     def match(self, url: str) -> NetworkMatch | None:
         """The network of `url`, if any. Raises ValueError for non-http(s) input."""
         normalized = self.normalize(url)

@@ -18,10 +18,19 @@ from auditor.sandbox.scenario import Result, fold_query
 from auditor.sandbox.wire import Request, Response, html, json_response
 
 PAGE_SIZE = 10
-REGIONS = (("wt-wt", "All Regions"), ("ca-en", "Canada (en)"), ("ca-fr", "Canada (fr)"), ("fr-fr", "France"),
-           ("us-en", "US (English)"))
-AD = Result("ad", "https://www.pigistes-ti.example/", "Trouvez un pigiste TI en 48 h | Pigistes TI",
-            "Des centaines de consultants en infonuagique disponibles. Devis gratuit.")
+REGIONS = (
+    ("wt-wt", "All Regions"),
+    ("ca-en", "Canada (en)"),
+    ("ca-fr", "Canada (fr)"),
+    ("fr-fr", "France"),
+    ("us-en", "US (English)"),
+)
+AD = Result(
+    "ad",
+    "https://www.pigistes-ti.example/",
+    "Trouvez un pigiste TI en 48 h | Pigistes TI",
+    "Des centaines de consultants en infonuagique disponibles. Devis gratuit.",
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -70,8 +79,10 @@ def wrap(url: str) -> str:
 def _ddg_result(result: Result, query: str, *, ad: bool = False) -> str:
     if ad:
         domain = urlsplit(result.url).hostname or ""
-        href = (f"https://duckduckgo.com/y.js?ad_domain={domain}&ad_provider=bingv7aa&ad_type=txad"
-                f"&u3={quote(result.url, safe='')}&rut={_rut(result.url)}")
+        href = (
+            f"https://duckduckgo.com/y.js?ad_domain={domain}&ad_provider=bingv7aa&ad_type=txad"
+            f"&u3={quote(result.url, safe='')}&rut={_rut(result.url)}"
+        )
         classes = "result results_links results_links_deep result--ad result--ad--small web-result"
         badge = '\n                <a class="badge--ad" href="#">Ad</a>'
     else:
@@ -99,10 +110,20 @@ def _ddg_result(result: Result, query: str, *, ad: bool = False) -> str:
 
 
 def _ddg_nav(label: str, query: str, region: str, offset: int) -> str:
-    fields = {"q": query, "s": str(offset), "nextParams": "", "v": "l", "o": "json", "dc": str(offset + 1),
-              "api": "d.js", "vqd": _vqd(query), "kl": region}
-    inputs = "\n".join(f'                <input type="hidden" name="{k}" value="{escape(v)}" />'
-                       for k, v in fields.items())
+    fields = {
+        "q": query,
+        "s": str(offset),
+        "nextParams": "",
+        "v": "l",
+        "o": "json",
+        "dc": str(offset + 1),
+        "api": "d.js",
+        "vqd": _vqd(query),
+        "kl": region,
+    }
+    inputs = "\n".join(
+        f'                <input type="hidden" name="{k}" value="{escape(v)}" />' for k, v in fields.items()
+    )
     return f"""            <div class="nav-link">
               <form action="/html/" method="post">
                 <input type="submit" class='btn btn--alt' value="{label}" />
@@ -184,7 +205,11 @@ def _int(value: str, default: int) -> int:
 
 
 def searxng(
-    request: Request, ranking: Sequence[Result], *, default_engines: Sequence[str], json_enabled: bool = True,
+    request: Request,
+    ranking: Sequence[Result],
+    *,
+    default_engines: Sequence[str],
+    json_enabled: bool = True,
     degraded: bool = False,
 ) -> Response:
     """`GET /search?q=&format=json&pageno=&language=&engines=` (POST form too, as SearXNG accepts)."""
@@ -200,25 +225,31 @@ def searxng(
     start = (pageno - 1) * PAGE_SIZE
     page = ranking[start : start + PAGE_SIZE]
     if not wants_json:
-        items = "\n".join(f'<article class="result"><h3><a href="{escape(r.url)}">{escape(r.title)}</a></h3>'
-                          f'<p class="content">{escape(r.snippet)}</p></article>' for r in page)
-        return html(f"<!doctype html>\n<title>{escape(query)} - SearXNG</title>\n<main id=\"results\">\n"
-                    f"{items}\n</main>\n")
+        items = "\n".join(
+            f'<article class="result"><h3><a href="{escape(r.url)}">{escape(r.title)}</a></h3>'
+            f'<p class="content">{escape(r.snippet)}</p></article>'
+            for r in page
+        )
+        return html(
+            f'<!doctype html>\n<title>{escape(query)} - SearXNG</title>\n<main id="results">\n{items}\n</main>\n'
+        )
     unresponsive: list[list[str]] = []
     if degraded:
         # The last upstream engine failed: the others' results still come, as SearXNG degrades.
         unresponsive = [[engines[-1], "too many requests"]]
         engines = engines[:-1] or engines
     results = [_searx_result(r, start + i + 1, engines) for i, r in enumerate(page)]
-    return json_response({
-        "query": query,
-        "results": results,
-        "answers": [],
-        "corrections": [],
-        "infoboxes": [],
-        "suggestions": [],
-        "unresponsive_engines": unresponsive,
-    })
+    return json_response(
+        {
+            "query": query,
+            "results": results,
+            "answers": [],
+            "corrections": [],
+            "infoboxes": [],
+            "suggestions": [],
+            "unresponsive_engines": unresponsive,
+        }
+    )
 
 
 def _searx_result(result: Result, position: int, engines: Sequence[str]) -> dict[str, object]:

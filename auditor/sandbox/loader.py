@@ -54,10 +54,14 @@ class _Invalid(Exception):
 def _build(data: dict[str, Any], path: Path) -> Scenario:
     _keys(data, {"scenario", "results", "months"}, "(top level)")
     head = _table(data.get("scenario", {}), "scenario")
-    _keys(head, {"name", "config", "searxng_host", "searxng_engines", "timeout_seconds", "robots_disallow",
-                 "host_aliases"}, "scenario")
-    catalogue = {rid: _result(rid, _table(v, f"results.{rid}")) for rid, v in
-                 _table(data.get("results", {}), "results").items()}
+    _keys(
+        head,
+        {"name", "config", "searxng_host", "searxng_engines", "timeout_seconds", "robots_disallow", "host_aliases"},
+        "scenario",
+    )
+    catalogue = {
+        rid: _result(rid, _table(v, f"results.{rid}")) for rid, v in _table(data.get("results", {}), "results").items()
+    }
     raw_months = data.get("months")
     if not isinstance(raw_months, list) or not raw_months:
         raise _Invalid("months: give at least one [[months]] table")
@@ -73,12 +77,10 @@ def _build(data: dict[str, Any], path: Path) -> Scenario:
             raise _Invalid(f"{where}.as_of: give a date such as 2026-06-01")
         if months and as_of <= months[-1].as_of:
             raise _Invalid(f"{where}.as_of: months must be in increasing date order")
-        rankings = _merge_rankings(rankings, _table(month.get("rankings", {}), f"{where}.rankings"),
-                                   catalogue, where)
+        rankings = _merge_rankings(rankings, _table(month.get("rankings", {}), f"{where}.rankings"), catalogue, where)
         for url, fields in _table(month.get("pages", {}), f"{where}.pages").items():
             key = _url_key(url, f"{where}.pages")
-            page_fields[key] = {**page_fields.get(key, {}), **_table(fields, f"{where}.pages.{url!r}"),
-                                "url": url}
+            page_fields[key] = {**page_fields.get(key, {}), **_table(fields, f"{where}.pages.{url!r}"), "url": url}
         pages = {key: _page(fields, f"{where}.pages.{fields['url']!r}") for key, fields in page_fields.items()}
         faults = {}
         for engine, spec in _table(month.get("faults", {}), f"{where}.faults").items():
@@ -87,8 +89,10 @@ def _build(data: dict[str, Any], path: Path) -> Scenario:
             faults[engine] = _fault(spec, f"{where}.faults.{engine}")
         months.append(Month(as_of, rankings, pages, faults))
     searxng_host = _str(head, "searxng_host", "scenario", "searx.sandbox.example").lower()
-    aliases = {k.lower(): _str_value(v, f"scenario.host_aliases.{k}").lower()
-               for k, v in _table(head.get("host_aliases", {}), "scenario.host_aliases").items()}
+    aliases = {
+        k.lower(): _str_value(v, f"scenario.host_aliases.{k}").lower()
+        for k, v in _table(head.get("host_aliases", {}), "scenario.host_aliases").items()
+    }
     stem = path.name.removesuffix(".toml")
     config = _str(head, "config", "scenario", f"{stem}.auditor.toml")
     timeout = head.get("timeout_seconds", 30.0)
@@ -124,7 +128,9 @@ def _hosts(months: list[Month], searxng_host: str, aliases: Mapping[str, str]) -
 
 
 def _merge_rankings(
-    previous: dict[str, dict[str, tuple[Result, ...]]], raw: dict[str, Any], catalogue: dict[str, Result],
+    previous: dict[str, dict[str, tuple[Result, ...]]],
+    raw: dict[str, Any],
+    catalogue: dict[str, Result],
     where: str,
 ) -> dict[str, dict[str, tuple[Result, ...]]]:
     merged = {engine: dict(queries) for engine, queries in previous.items()}
@@ -151,8 +157,20 @@ def _result(rid: str, table: dict[str, Any]) -> Result:
     return Result(rid, _str(table, "url", where), _str(table, "title", where), _str(table, "snippet", where))
 
 
-_PAGE_STRS = ("kind", "redirect", "login_wall", "title", "description", "text", "name", "location", "person",
-              "canonical", "website", "fault")
+_PAGE_STRS = (
+    "kind",
+    "redirect",
+    "login_wall",
+    "title",
+    "description",
+    "text",
+    "name",
+    "location",
+    "person",
+    "canonical",
+    "website",
+    "fault",
+)
 _PAGE_LISTS = ("me", "same_as")
 _PAGE_BOOLS = ("noindex", "website_verified")
 
@@ -174,8 +192,10 @@ def _page(fields: dict[str, Any], where: str) -> Page:
         raise _Invalid(f"{where}.status: give an HTTP status code")
     if strs.get("redirect") and not 300 <= status < 400:
         status = 301
-    links = tuple(_link(_table(v, f"{where}.links[{i}]"), f"{where}.links[{i}]")
-                  for i, v in enumerate(_list(fields.get("links", []), f"{where}.links")))
+    links = tuple(
+        _link(_table(v, f"{where}.links[{i}]"), f"{where}.links[{i}]")
+        for i, v in enumerate(_list(fields.get("links", []), f"{where}.links"))
+    )
     return Page(url=fields["url"], status=status, links=links, **others)
 
 

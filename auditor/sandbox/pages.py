@@ -21,8 +21,10 @@ def serve(request: Request, page: Page, month: Month) -> Response:
     if page.login_wall == "http_999":
         return walled.linkedin_999()
     if page.login_wall == "authwall":
-        target = (f"https://www.linkedin.com/authwall?trk=public_profile&trkInfo=AQG_sandbox"
-                  f"&original_referer=&sessionRedirect={quote(request.url, safe='')}")
+        target = (
+            f"https://www.linkedin.com/authwall?trk=public_profile&trkInfo=AQG_sandbox"
+            f"&original_referer=&sessionRedirect={quote(request.url, safe='')}"
+        )
         return redirect(target, 302)
     if page.redirect:
         return redirect(request.absolute(page.redirect), page.status)
@@ -61,8 +63,9 @@ def html_page(page: Page) -> str:
         body.append("    </ul>")
     footer = ""
     if page.me:
-        items = "\n".join(f'      <li><a rel="me" href="{escape(url)}">{escape(display(url))}</a></li>'
-                          for url in page.me)
+        items = "\n".join(
+            f'      <li><a rel="me" href="{escape(url)}">{escape(display(url))}</a></li>' for url in page.me
+        )
         footer = f'  <footer>\n    <ul class="elsewhere">\n{items}\n    </ul>\n  </footer>\n'
     newline = "\n"
     return f"""<!DOCTYPE html>
@@ -99,10 +102,12 @@ def robots(disallow: Sequence[str]) -> Response:
 
 
 def not_found(request: Request) -> Response:
-    return html(f"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>"
-                f"<p>{escape(request.url)}</p></body></html>\n", 404)
+    return html(
+        f"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>"
+        f"<p>{escape(request.url)}</p></body></html>\n",
+        404,
+    )
 
 
 def paragraphs(value: str) -> Iterable[str]:
     return (p for p in value.split("\n\n") if p.strip())
-

@@ -30,16 +30,22 @@ def github_page(page: Page) -> str:
     handle = escape(page.handle)
     details = []
     if page.location:
-        details.append(f'        <li class="vcard-detail pt-1" itemprop="homeLocation" '
-                       f'aria-label="Home location: {escape(page.location)}">'
-                       f'<span class="p-label">{escape(page.location)}</span></li>')
+        details.append(
+            f'        <li class="vcard-detail pt-1" itemprop="homeLocation" '
+            f'aria-label="Home location: {escape(page.location)}">'
+            f'<span class="p-label">{escape(page.location)}</span></li>'
+        )
     if page.website:
-        details.append(f'        <li itemprop="url" data-test-selector="profile-website-url" '
-                       f'class="vcard-detail pt-1"><a rel="nofollow me" class="Link--primary" '
-                       f'href="{escape(page.website)}">{escape(page.website)}</a></li>')
-    details.extend(f'        <li itemprop="social" class="vcard-detail pt-1"><a rel="nofollow me" '
-                   f'class="Link--primary" href="{escape(link.href)}">{escape(link.text or link.href)}</a></li>'
-                   for link in page.links)
+        details.append(
+            f'        <li itemprop="url" data-test-selector="profile-website-url" '
+            f'class="vcard-detail pt-1"><a rel="nofollow me" class="Link--primary" '
+            f'href="{escape(page.website)}">{escape(page.website)}</a></li>'
+        )
+    details.extend(
+        f'        <li itemprop="social" class="vcard-detail pt-1"><a rel="nofollow me" '
+        f'class="Link--primary" href="{escape(link.href)}">{escape(link.text or link.href)}</a></li>'
+        for link in page.links
+    )
     title = page.title or (f"{page.handle} ({page.name}) · GitHub" if page.name else f"{page.handle} · GitHub")
     items = "\n".join(details)
     return f"""<!DOCTYPE html>
@@ -75,46 +81,71 @@ def github_api(request: Request, month: Month, used: int) -> Response:
     """`GET /users/<handle>`; `used` counts this month's calls against the 60-an-hour limit."""
     reset = str(int(time.time()) // 3600 * 3600 + 3600)
     remaining = max(GITHUB_RATE_LIMIT - used, 0)
-    headers = (("X-RateLimit-Limit", str(GITHUB_RATE_LIMIT)), ("X-RateLimit-Remaining", str(remaining)),
-               ("X-RateLimit-Reset", reset), ("X-RateLimit-Used", str(min(used, GITHUB_RATE_LIMIT))),
-               ("X-RateLimit-Resource", "core"))
+    headers = (
+        ("X-RateLimit-Limit", str(GITHUB_RATE_LIMIT)),
+        ("X-RateLimit-Remaining", str(remaining)),
+        ("X-RateLimit-Reset", reset),
+        ("X-RateLimit-Used", str(min(used, GITHUB_RATE_LIMIT))),
+        ("X-RateLimit-Resource", "core"),
+    )
     if used > GITHUB_RATE_LIMIT:
-        return json_response({"message": "API rate limit exceeded for 127.0.0.1. (But here's the good news: "
-                              "Authenticated requests get a higher rate limit.)",
-                              "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"},
-                             403, headers)
+        return json_response(
+            {
+                "message": "API rate limit exceeded for 127.0.0.1. (But here's the good news: "
+                "Authenticated requests get a higher rate limit.)",
+                "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+            },
+            403,
+            headers,
+        )
     handle = request.path.removeprefix("/users/").strip("/").lower()
-    page = next((p for p in month.pages.values() if p.kind == "github" and p.status == 200
-                 and not p.redirect and p.handle.lower() == handle), None)
+    page = next(
+        (
+            p
+            for p in month.pages.values()
+            if p.kind == "github" and p.status == 200 and not p.redirect and p.handle.lower() == handle
+        ),
+        None,
+    )
     if page is None or not request.path.startswith("/users/"):
-        return json_response({"message": "Not Found", "documentation_url":
-                              "https://docs.github.com/rest/users/users#get-a-user", "status": "404"}, 404, headers)
+        return json_response(
+            {
+                "message": "Not Found",
+                "documentation_url": "https://docs.github.com/rest/users/users#get-a-user",
+                "status": "404",
+            },
+            404,
+            headers,
+        )
     number = _stable_id(page.handle, 8)
-    return json_response({
-        "login": page.handle,
-        "id": number,
-        "avatar_url": f"https://avatars.githubusercontent.com/u/{number}?v=4",
-        "gravatar_id": "",
-        "url": f"https://api.github.com/users/{page.handle}",
-        "html_url": page.url,
-        "type": "User",
-        "user_view_type": "public",
-        "site_admin": False,
-        "name": page.name or None,
-        "company": None,
-        "blog": page.website,
-        "location": page.location or None,
-        "email": None,
-        "hireable": None,
-        "bio": page.description or None,
-        "twitter_username": None,
-        "public_repos": 14,
-        "public_gists": 2,
-        "followers": 57,
-        "following": 31,
-        "created_at": "2014-03-09T14:21:07Z",
-        "updated_at": f"{month.as_of.isoformat()}T09:30:00Z",
-    }, headers=headers)
+    return json_response(
+        {
+            "login": page.handle,
+            "id": number,
+            "avatar_url": f"https://avatars.githubusercontent.com/u/{number}?v=4",
+            "gravatar_id": "",
+            "url": f"https://api.github.com/users/{page.handle}",
+            "html_url": page.url,
+            "type": "User",
+            "user_view_type": "public",
+            "site_admin": False,
+            "name": page.name or None,
+            "company": None,
+            "blog": page.website,
+            "location": page.location or None,
+            "email": None,
+            "hireable": None,
+            "bio": page.description or None,
+            "twitter_username": None,
+            "public_repos": 14,
+            "public_gists": 2,
+            "followers": 57,
+            "following": 31,
+            "created_at": "2014-03-09T14:21:07Z",
+            "updated_at": f"{month.as_of.isoformat()}T09:30:00Z",
+        },
+        headers=headers,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -123,9 +154,11 @@ def github_api(request: Request, month: Month, used: int) -> Response:
 
 def _field_value(url: str) -> str:
     scheme, _, rest = url.partition("://")
-    return (f'<a href="{escape(url)}" target="_blank" rel="nofollow noopener me" translate="no">'
-            f'<span class="invisible">{escape(scheme)}://</span><span class="">{escape(rest.rstrip("/"))}</span>'
-            f'<span class="invisible"></span></a>')
+    return (
+        f'<a href="{escape(url)}" target="_blank" rel="nofollow noopener me" translate="no">'
+        f'<span class="invisible">{escape(scheme)}://</span><span class="">{escape(rest.rstrip("/"))}</span>'
+        f'<span class="invisible"></span></a>'
+    )
 
 
 def _mastodon_fields(page: Page, as_of: dt.date) -> list[dict[str, str | None]]:
@@ -133,8 +166,9 @@ def _mastodon_fields(page: Page, as_of: dt.date) -> list[dict[str, str | None]]:
     if page.website:
         verified = f"{as_of.isoformat()}T00:00:00.000+00:00" if page.website_verified else None
         fields.append({"name": "Site web", "value": _field_value(page.website), "verified_at": verified})
-    fields.extend({"name": link.text or "Lien", "value": _field_value(link.href), "verified_at": None}
-                  for link in page.links)
+    fields.extend(
+        {"name": link.text or "Lien", "value": _field_value(link.href), "verified_at": None} for link in page.links
+    )
     return fields
 
 
@@ -144,7 +178,7 @@ def mastodon_page(page: Page, as_of: dt.date) -> str:
     for f in _mastodon_fields(page, as_of):
         css = ' class="verified"' if f["verified_at"] else ""
         mark = '<span class="verified__mark" title="Vérifié">✓</span> ' if f["verified_at"] else ""
-        rows.append(f'          <dt{css}>{escape(f["name"] or "")}</dt><dd{css}>{mark}{f["value"]}</dd>')
+        rows.append(f"          <dt{css}>{escape(f['name'] or '')}</dt><dd{css}>{mark}{f['value']}</dd>")
     title = page.title or f"{page.name} (@{acct}) - Mastodon"
     dl = "\n".join(rows)
     return f"""<!DOCTYPE html>
@@ -181,35 +215,46 @@ type="application/activity+json">
 def mastodon_lookup(request: Request, month: Month) -> Response:
     """`GET /api/v1/accounts/lookup?acct=handle[@domain]`: the Account entity, or 404."""
     username, _, domain = request.query.get("acct", "").lstrip("@").partition("@")
-    page = next((p for p in month.pages.values() if p.kind == "mastodon" and p.host == request.host
-                 and p.handle.lower() == username.lower() and p.status == 200), None)
+    page = next(
+        (
+            p
+            for p in month.pages.values()
+            if p.kind == "mastodon"
+            and p.host == request.host
+            and p.handle.lower() == username.lower()
+            and p.status == 200
+        ),
+        None,
+    )
     if page is None or (domain and domain.lower() != request.host):
         return json_response({"error": "Record not found"}, 404)
     number = str(_stable_id(page.host + page.handle, 18))
-    return json_response({
-        "id": number,
-        "username": page.handle,
-        "acct": page.handle,
-        "display_name": page.name,
-        "locked": False,
-        "bot": False,
-        "discoverable": True,
-        "indexable": True,
-        "group": False,
-        "created_at": "2022-11-05T00:00:00.000Z",
-        "note": f"<p>{escape(page.description)}</p>",
-        "url": page.url,
-        "uri": f"https://{page.host}/users/{page.handle}",
-        "avatar": f"https://files.{page.host}/accounts/avatars/{number}/original/avatar.png",
-        "avatar_static": f"https://files.{page.host}/accounts/avatars/{number}/original/avatar.png",
-        "header": f"https://{page.host}/headers/original/missing.png",
-        "header_static": f"https://{page.host}/headers/original/missing.png",
-        "followers_count": 212,
-        "following_count": 180,
-        "statuses_count": 431,
-        "last_status_at": month.as_of.isoformat(),
-        "noindex": False,
-        "emojis": [],
-        "roles": [],
-        "fields": _mastodon_fields(page, month.as_of),
-    })
+    return json_response(
+        {
+            "id": number,
+            "username": page.handle,
+            "acct": page.handle,
+            "display_name": page.name,
+            "locked": False,
+            "bot": False,
+            "discoverable": True,
+            "indexable": True,
+            "group": False,
+            "created_at": "2022-11-05T00:00:00.000Z",
+            "note": f"<p>{escape(page.description)}</p>",
+            "url": page.url,
+            "uri": f"https://{page.host}/users/{page.handle}",
+            "avatar": f"https://files.{page.host}/accounts/avatars/{number}/original/avatar.png",
+            "avatar_static": f"https://files.{page.host}/accounts/avatars/{number}/original/avatar.png",
+            "header": f"https://{page.host}/headers/original/missing.png",
+            "header_static": f"https://{page.host}/headers/original/missing.png",
+            "followers_count": 212,
+            "following_count": 180,
+            "statuses_count": 431,
+            "last_status_at": month.as_of.isoformat(),
+            "noindex": False,
+            "emojis": [],
+            "roles": [],
+            "fields": _mastodon_fields(page, month.as_of),
+        }
+    )

@@ -175,8 +175,13 @@ class Sandbox:
         if engine == "duckduckgo_html":
             normal = engines.duckduckgo(request, ranking)
             return self._apply(mode, normal, "duckduckgo")
-        normal = engines.searxng(request, ranking, default_engines=self.scenario.searxng_engines,
-                                 json_enabled=mode != "json_disabled", degraded=mode == "degraded")
+        normal = engines.searxng(
+            request,
+            ranking,
+            default_engines=self.scenario.searxng_engines,
+            json_enabled=mode != "json_disabled",
+            degraded=mode == "degraded",
+        )
         return self._apply(mode, normal, "searxng")
 
     def _fault(self, index: int, target: str, spec: str, normal: Response, flavour: str) -> Response:
@@ -188,8 +193,9 @@ class Sandbox:
         return self._apply(fault.mode, normal, flavour)
 
     def _apply(self, mode: str | None, normal: Response, flavour: str) -> Response:
-        return faults.apply(mode, normal, flavour=flavour, stop=self._stopping,
-                            timeout_seconds=self.scenario.timeout_seconds)
+        return faults.apply(
+            mode, normal, flavour=flavour, stop=self._stopping, timeout_seconds=self.scenario.timeout_seconds
+        )
 
     def _control(self, request: Request) -> Response:
         rest = request.path.removeprefix(CONTROL_PREFIX).strip("/")
@@ -198,8 +204,7 @@ class Sandbox:
         if request.method == "POST" and rest.startswith("month/"):
             number = rest.removeprefix("month/")
             if not number.isdigit() or int(number) >= len(self.scenario.months):
-                return json_response({"error": f"no month {number!r}; months 0-{len(self.scenario.months) - 1}"},
-                                     404)
+                return json_response({"error": f"no month {number!r}; months 0-{len(self.scenario.months) - 1}"}, 404)
             self.set_month(int(number))
             return json_response(self.state())
         return json_response({"error": "GET /__sandbox__/ or POST /__sandbox__/month/N"}, 404)
@@ -234,7 +239,8 @@ class _Handler(BaseHTTPRequestHandler):
         own = f"127.0.0.1:{server.server_port}"
         parts = urlsplit(self.path)
         control = raw_host in (own, f"localhost:{server.server_port}") and (
-            parts.path.startswith(CONTROL_PREFIX) or parts.path == CONTROL_PREFIX.rstrip("/"))
+            parts.path.startswith(CONTROL_PREFIX) or parts.path == CONTROL_PREFIX.rstrip("/")
+        )
         form: dict[str, str] = {}
         if "application/x-www-form-urlencoded" in (self.headers.get("Content-Type") or ""):
             form = _first(raw_body.decode("utf-8", "replace"))

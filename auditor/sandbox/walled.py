@@ -52,8 +52,14 @@ def linkedin_authwall() -> Response:
 
 def linkedin_public(page: Page) -> str:
     """A LinkedIn profile without a login wall (what crawlers sometimes get): og: tags and the website."""
-    website = (f'\n    <a class="top-card-link" href="{escape(page.website)}" rel="nofollow">'
-               f'{escape(display(page.website))}</a>') if page.website else ""
+    website = (
+        (
+            f'\n    <a class="top-card-link" href="{escape(page.website)}" rel="nofollow">'
+            f"{escape(display(page.website))}</a>"
+        )
+        if page.website
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -88,9 +94,14 @@ def tco_link(url: str) -> str:
 
 def x_shell(page: Page) -> str:
     """No anchor in the static HTML: the profile and its t.co link exist only once the script has run."""
-    data = {"name": page.name, "screen_name": page.handle, "description": page.description,
-            "location": page.location, "url": tco_link(page.website) if page.website else None,
-            "display_url": display(page.website) if page.website else None}
+    data = {
+        "name": page.name,
+        "screen_name": page.handle,
+        "description": page.description,
+        "location": page.location,
+        "url": tco_link(page.website) if page.website else None,
+        "display_url": display(page.website) if page.website else None,
+    }
     return f"""<!DOCTYPE html>
 <html dir="ltr" lang="fr">
 <head>

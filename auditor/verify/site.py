@@ -15,12 +15,14 @@ from auditor.verify.pages import PageFetch
 CHECK_IDS = ("https", "title_has_name", "description_has_name", "not_noindex", "canonical", "rel_me", "jsonld_sameas")
 
 
-def _normalized(registry: Registry, urls: object) -> set[str]:
+def _normalized(registry: Registry, urls: object, *, key: bool = False) -> set[str]:
+    """Normalised forms of `urls` (a string or a list; anything else ignored); `key`: same-page keys instead."""
+    convert = registry.same_page_key if key else registry.normalize
     out: set[str] = set()
     for url in urls if isinstance(urls, list) else [urls]:
         if isinstance(url, str):
             try:
-                out.add(registry.normalize(url))
+                out.add(convert(url))
             except ValueError:
                 continue
     return out
@@ -45,15 +47,18 @@ def site_checks(
     description_tag = soup.select_one('meta[name="description" i][content]')
     description = str(description_tag.get("content", "")) if description_tag else ""
     robots_meta = " ".join(str(t.get("content", "")) for t in soup.select('meta[name="robots" i][content]'))
-    robots = f"{robots_meta} {page.headers.get('x-robots-tag', '')}".lower()
+    header = " ".join(v for k, v in page.headers.items() if k.lower() == "x-robots-tag")  # any header case
+    robots = f"{robots_meta} {header}".lower()
     canonical = soup.select_one('link[rel~="canonical"][href]')
-    wanted = {key: registry.normalize(url) for key, url in profiles.items()}
-    rel_me = _normalized(registry, [link.href for link in page_links(page.text, page.final_url) if "me" in link.rel])
+    # Compared as same-page keys: a profile linked as github.com/ETremblay is the configured github.com/etremblay.
+    wanted = {key: registry.same_page_key(url) for key, url in profiles.items()}
+    me_links = [link.href for link in page_links(page.text, page.final_url) if "me" in link.rel]
+    rel_me = _normalized(registry, me_links, key=True)
     same_as: set[str] = set()
     for item in jsonld_objects(page.text):
         kind = item.get("@type")
         if kind == "Person" or (isinstance(kind, list) and "Person" in kind):
-            same_as |= _normalized(registry, item.get("sameAs"))
+            same_as |= _normalized(registry, item.get("sameAs"), key=True)
     missing_rel_me = sorted(key for key, url in wanted.items() if url not in rel_me)
     missing_same_as = sorted(key for key, url in wanted.items() if url not in same_as)
     return (

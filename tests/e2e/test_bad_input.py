@@ -12,7 +12,10 @@ from tests.e2e.conftest import AS_OF, auditor
 
 CASES = {
     "typo in a key": (("name =", "nmae ="), "person.nmae: unknown key"),
-    "site that is not a URL": (('site = "https://carlfredericdecelles.ca"', 'site = "carlfredericdecelles"'), "person.site"),
+    "site that is not a URL": (
+        ('site = "https://carlfredericdecelles.ca"', 'site = "carlfredericdecelles"'),
+        "person.site",
+    ),
     "empty name": (('name = "Carl-Frédéric de Celles"', 'name = "   "'), "person.name"),
     "unknown engine": (('engines = ["duckduckgo_html", "searxng"]', 'engines = ["duckduckgo_html", "altavista"]'),
                        "unknown engine 'altavista'"),
@@ -47,7 +50,9 @@ def test_bad_config_is_one_line_and_exit_2(case: str, config_file: Path, sandbox
 def test_unwritable_reports_directory_is_refused_before_anything_runs(config_file: Path, sandbox: Sandbox) -> None:
     blocker = config_file.parent / "not-a-directory"
     blocker.write_text("a file where the reports directory should be", encoding="utf-8")
-    text = config_file.read_text(encoding="utf-8").replace('reports_dir = "reports"', 'reports_dir = "not-a-directory/r"')
+    text = config_file.read_text(encoding="utf-8").replace(
+        'reports_dir = "reports"', 'reports_dir = "not-a-directory/r"'
+    )
     config_file.write_text(text, encoding="utf-8")
     before = len(sandbox.requests)
 

@@ -1,24 +1,39 @@
-"""`auditor demo`: six months of a fictional freelancer, a trend, what changed, one partial month."""
+"""`auditor demo`: six months of a fictional freelancer, a trend, what changed, one partial month; and the
+report it wrote, opened in headless Chromium."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from tests.browser import chromium
 from tests.e2e.conftest import auditor, read_json
 
+REPORTS = Path("reports") / "emilie-tremblay"
+HOSTILE_TITLE_PART = "<script>alert(1)</script>"
 
-def test_demo_runs_six_months_and_leaves_an_explorable_history(tmp_path: Path) -> None:
-    target = tmp_path / "demo"
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("demo") / "demo"
     run = auditor("demo", "--dir", str(target))
     assert run.code == 0, run.stderr
-
-    latest = target / "reports" / "emilie-tremblay" / "latest.html"
-    assert str(latest) in run.stdout
+    assert str(target / REPORTS / "latest.html") in run.stdout
     assert f"auditor history -c {target / 'auditor.toml'}" in run.stdout
+    return target
 
-    history = auditor("history", "-c", str(target / "auditor.toml"), "--json")
-    rows = json.loads(history.stdout)
+
+def _history(directory: Path) -> list[dict[str, Any]]:
+    run = auditor("history", "-c", str(directory / "auditor.toml"), "--json")
+    assert run.code == 0, run.stderr
+    return json.loads(run.stdout)  # type: ignore[no-any-return]
+
+
+def test_demo_runs_six_months_and_leaves_an_explorable_history(demo_dir: Path) -> None:
+    rows = _history(demo_dir)
     assert [r["as_of"] for r in rows] == [f"2026-{m:02d}-01" for m in range(6, 12)]
     statuses = [r["status"] for r in rows]
     assert "partial" in statuses, "the scenario's faulty month should leave a partial audit"
@@ -27,12 +42,49 @@ def test_demo_runs_six_months_and_leaves_an_explorable_history(tmp_path: Path) -
     assert all(s is not None for s in scores)
     assert scores[-1] > scores[0] + 20, f"she fixes things and climbs: {scores}"
 
-    html = latest.read_text(encoding="utf-8")
-    assert html.count("<svg") >= 1, "the latest report has no trend chart"
-    last = read_json(target / "reports" / "emilie-tremblay" / "2026-11-01.json")
+    html = (demo_dir / REPORTS / "latest.html").read_text(encoding="utf-8")
+    assert "<svg" in html, "the latest report has no trend chart"
+    last = read_json(demo_dir / REPORTS / "2026-11-01.json")
     assert last["changes"]["has_previous"] is True
 
-    # Run twice, the history does not double.
-    assert auditor("demo", "--dir", str(target), "--quiet").code == 0
-    rows_again = json.loads(auditor("history", "-c", str(target / "auditor.toml"), "--json").stdout)
-    assert len(rows_again) == 6
+
+def test_demo_twice_does_not_double_the_history(tmp_path: Path) -> None:
+    target = tmp_path / "again"
+    for _ in range(2):
+        assert auditor("demo", "--dir", str(target), "--quiet").code == 0
+    assert len(_history(target)) == 6
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_demo_report_renders_offline_and_inert_in_chromium(demo_dir: Path, lang: str) -> None:
+    report = demo_dir / f"latest-{lang}.html"
+    rendered = auditor("report", "latest", "-c", str(demo_dir / "auditor.toml"), "--lang", lang, "-o", str(report))
+    assert rendered.code == 0, rendered.stderr
+    assert HOSTILE_TITLE_PART in json.dumps(read_json(demo_dir / REPORTS / "2026-11-01.json"), ensure_ascii=False)
+
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        requests: list[str] = []
+        dialogs: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(report.as_uri(), wait_until="load")
+        page.wait_for_timeout(300)  # time for anything deferred to misbehave
+
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.locator("#summary-h").is_visible()
+        assert page.get_by_text("Émilie Tremblay").count() >= 1
+        assert errors == []
+        assert dialogs == []
+        assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
+        assert page.locator('a[href^="javascript:" i]').count() == 0
+        assert page.locator("script").count() == 0
+        assert page.locator("svg").count() >= 2
+        assert page.get_by_text(HOSTILE_TITLE_PART, exact=False).count() >= 1  # shown as text, not run
+        artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        page.screenshot(path=str(artifacts / f"demo-{lang}.png"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import string
 import unicodedata
 
@@ -76,10 +77,10 @@ _WORD = st.text(alphabet=string.ascii_letters + "éèêàçëïôûÉÈÇ", min_
 
 
 @given(st.lists(_WORD, min_size=1, max_size=4), st.randoms(use_true_random=False))
-def test_a_name_matches_itself_shuffled_and_reaccented(words: list[str], rnd: object) -> None:
+def test_a_name_matches_itself_shuffled_and_reaccented(words: list[str], rnd: random.Random) -> None:
     name = " ".join(words)
     shuffled = list(words)
-    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    rnd.shuffle(shuffled)
     stripped = "".join(c for c in unicodedata.normalize("NFD", " ".join(shuffled)) if not unicodedata.combining(c))
     assert mentions_name(f"About {stripped.upper()} here", (name,))
 

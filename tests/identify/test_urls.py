@@ -53,7 +53,10 @@ CASES = [
         "https://emilietremblay.ca/blog",
     ),
     ("https://www.google.com/url?q=https://github.com/etremblay&sa=U&ved=2ah", "https://github.com/etremblay"),
-    ("https://www.google.ca/url?q=https://github.com/etremblay", "https://google.ca/url?q=https%3A%2F%2Fgithub.com%2Fetremblay"),
+    (
+        "https://www.google.ca/url?q=https://github.com/etremblay",
+        "https://google.ca/url?q=https%3A%2F%2Fgithub.com%2Fetremblay",
+    ),
     ("https://l.facebook.com/l.php?u=https%3A%2F%2Femilietremblay.ca%2F&h=AT0xyz", "https://emilietremblay.ca/"),
     # IDN and IPv6
     ("http://xn--cole-9oa.ca/", "http://école.ca/"),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from auditor.report import write_report
-from tests.report.browser import chromium
+from tests.browser import chromium
 from tests.report.factories import HOSTILE_TITLE, SCORING, make_history
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -59,7 +59,8 @@ def test_report_renders_inert_and_offline(lang: str, tmp_path: Path, browser: An
         page.screenshot(path=str(ARTIFACTS / f"report-{lang}.png"))
 
         page.goto(paths.index.as_uri(), wait_until="load")
-        assert page.locator("tbody tr").count() == 1  # only this run's file exists in the new directory
+        assert page.locator("tbody tr").count() == 3  # every audit is listed ...
+        assert page.locator("tbody a").count() == 1  # ... and linked only where its file exists
         assert errors == [] and dialogs == []
         assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
     finally:

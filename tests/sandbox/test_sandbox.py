@@ -22,6 +22,7 @@ from auditor.identify.urls import unwrap
 from auditor.sandbox import DEMO_SCENARIO, MINIMAL_SCENARIO, Sandbox, Scenario, load_scenario
 
 DDG = "https://html.duckduckgo.com/html/"
+NAME_QUERY = "Carl-Fr%C3%A9d%C3%A9ric+de+Celles"
 SEARX = "https://searx.sandbox.example/search"
 BARE = "Émilie Tremblay"
 SITE = "https://emilietremblay.ca"
@@ -44,8 +45,11 @@ def ddg(sb: Sandbox, query: str, **extra: str) -> BeautifulSoup:
 def organic(soup: BeautifulSoup) -> list[str]:
     """Unwrapped target of each non-ad result, in page order."""
     blocks = soup.select("div#links.results div.result.results_links.results_links_deep.web-result")
-    return [uddg(str(b.select_one("h2.result__title > a.result__a")["href"]))  # type: ignore[index]
-            for b in blocks if "result--ad" not in b["class"]]
+    return [
+        uddg(str(b.select_one("h2.result__title > a.result__a")["href"]))  # type: ignore[index]
+        for b in blocks
+        if "result--ad" not in b["class"]
+    ]
 
 
 def uddg(href: str) -> str:
@@ -101,8 +105,11 @@ def test_demo_story_shape() -> None:
 
 def test_scenario_errors_name_the_key(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('[results.a]\nurl = "https://a.example/"\n[[months]]\nas_of = 2026-01-01\n'
-                   '[months.rankings.duckduckgo_html]\n"x" = ["a", "b"]\n', encoding="utf-8")
+    bad.write_text(
+        '[results.a]\nurl = "https://a.example/"\n[[months]]\nas_of = 2026-01-01\n'
+        '[months.rankings.duckduckgo_html]\n"x" = ["a", "b"]\n',
+        encoding="utf-8",
+    )
     expected = r"bad\.toml: months\[0\]\.rankings\.duckduckgo_html\.'x': no \[results\.b\]"
     with pytest.raises(SandboxError, match=expected):
         load_scenario(bad)
@@ -216,8 +223,7 @@ def test_hostile_result_is_served_escaped(demo: Sandbox) -> None:
         assert "<img src=x" not in response.text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
         soup = BeautifulSoup(response.text, "lxml")
-        hostile = [b for b in soup.select("div.web-result")
-                   if "alert(1)" in b.select_one("a.result__a").get_text()]  # type: ignore[union-attr]
+        hostile = [b for b in soup.select("div.web-result") if "alert(1)" in b.select_one("a.result__a").get_text()]  # type: ignore[union-attr]
         assert len(hostile) == 1, index
         link = hostile[0].select_one("a.result__a")
         assert link is not None and link.get_text() == "Émilie Tremblay <script>alert(1)</script> | Profil"
@@ -239,18 +245,41 @@ def test_searxng_json_shape_and_pagination(minimal: Sandbox) -> None:
     ranking = [r.url for r in minimal.scenario.months[0].ranking("searxng", "Carl-Frédéric de Celles")]
     pages = []
     for pageno in (1, 2, 3):
-        response = fetch(minimal, f"{SEARX}?q=Carl-Fr%C3%A9d%C3%A9ric+de+Celles&format=json&pageno={pageno}&language=fr-CA")
+        response = fetch(
+            minimal, f"{SEARX}?q=Carl-Fr%C3%A9d%C3%A9ric+de+Celles&format=json&pageno={pageno}&language=fr-CA"
+        )
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("application/json")
         data = response.json()
-        assert list(data) == ["query", "results", "answers", "corrections", "infoboxes", "suggestions",
-                              "unresponsive_engines"]
+        assert list(data) == [
+            "query",
+            "results",
+            "answers",
+            "corrections",
+            "infoboxes",
+            "suggestions",
+            "unresponsive_engines",
+        ]
         pages.append(data["results"])
     assert [len(p) for p in pages] == [10, 2, 0]
     assert [r["url"] for r in pages[0] + pages[1]] == ranking
     first = pages[0][0]
-    assert set(first) == {"url", "title", "content", "engine", "engines", "positions", "parsed_url", "template",
-                          "img_src", "thumbnail", "priority", "score", "category", "publishedDate"}
+    assert set(first) == {
+        "url",
+        "title",
+        "content",
+        "engine",
+        "engines",
+        "positions",
+        "parsed_url",
+        "template",
+        "img_src",
+        "thumbnail",
+        "priority",
+        "score",
+        "category",
+        "publishedDate",
+    }
     assert (first["template"], first["category"], first["publishedDate"]) == ("default.html", "general", None)
     assert first["parsed_url"][:3] == ["https", "carlfredericdecelles.ca", "/"]
     assert pages[1][0]["positions"][0] == 11
@@ -258,7 +287,9 @@ def test_searxng_json_shape_and_pagination(minimal: Sandbox) -> None:
 
 
 def test_searxng_echoes_pinned_engines(minimal: Sandbox) -> None:
-    data = fetch(minimal, f"{SEARX}?q=Carl-Fr%C3%A9d%C3%A9ric+de+Celles&format=json&pageno=1&engines=google,bing").json()
+    data = fetch(
+        minimal, f"{SEARX}?q=Carl-Fr%C3%A9d%C3%A9ric+de+Celles&format=json&pageno=1&engines=google,bing"
+    ).json()
     assert {(r["engine"], tuple(r["engines"])) for r in data["results"]} == {("google", ("google", "bing"))}
 
 
@@ -315,13 +346,17 @@ def test_demo_month_four_searxng_is_malformed(demo: Sandbox) -> None:
 
 
 def test_site_gains_rel_me_and_json_ld_in_month_four(demo: Sandbox) -> None:
-    profiles = ["https://www.linkedin.com/in/emilietremblay", "https://github.com/etremblay",
-                "https://mastodon.social/@etremblay", "https://x.com/emilie_tremblay"]
+    profiles = [
+        "https://www.linkedin.com/in/emilietremblay",
+        "https://github.com/etremblay",
+        "https://mastodon.social/@etremblay",
+        "https://x.com/emilie_tremblay",
+    ]
     demo.set_month(2)
     soup = BeautifulSoup(fetch(demo, f"{SITE}/").text, "lxml")
     assert soup.select("a[rel~=me]") == []
     assert soup.select('script[type="application/ld+json"]') == []
-    assert soup.select_one('link[rel=canonical]')["href"] == f"{SITE}/"  # type: ignore[index]
+    assert soup.select_one("link[rel=canonical]")["href"] == f"{SITE}/"  # type: ignore[index]
     demo.set_month(3)
     soup = BeautifulSoup(fetch(demo, f"{SITE}/").text, "lxml")
     assert [a["href"] for a in soup.select("a[rel~=me]")] == profiles
@@ -341,7 +376,10 @@ def test_github_links_her_site_from_month_two(demo: Sandbox) -> None:
         api = fetch(demo, "https://api.github.com/users/etremblay")
         assert api.status_code == 200
         assert (api.json()["blog"], api.json()["login"], api.json()["html_url"]) == (
-            blog, "etremblay", "https://github.com/etremblay")
+            blog,
+            "etremblay",
+            "https://github.com/etremblay",
+        )
         assert api.headers["x-ratelimit-limit"] == "60"
         assert int(api.headers["x-ratelimit-remaining"]) < 60
     assert fetch(demo, "https://api.github.com/users/personne").status_code == 404
@@ -373,8 +411,7 @@ def test_linkedin_login_walls(demo: Sandbox) -> None:
     assert namesake.status_code == 302
     location = namesake.headers["location"]
     assert location.startswith("https://www.linkedin.com/authwall?")
-    assert parse_qs(urlsplit(location).query)["sessionRedirect"] == [
-        "https://www.linkedin.com/in/emilie-tremblay-rh"]
+    assert parse_qs(urlsplit(location).query)["sessionRedirect"] == ["https://www.linkedin.com/in/emilie-tremblay-rh"]
     assert fetch(demo, location).status_code == 200
 
 
@@ -402,8 +439,20 @@ def test_facebook_namesake_serves_og_tags(demo: Sandbox) -> None:
 # Faults
 
 
-FAULTS = ("rate_limit_202", "captcha", "http_429", "http_500", "malformed", "json_disabled", "timeout", "empty",
-          "degraded", "reset", "gzip_bomb", "http_500:1")
+FAULTS = (
+    "rate_limit_202",
+    "captcha",
+    "http_429",
+    "http_500",
+    "malformed",
+    "json_disabled",
+    "timeout",
+    "empty",
+    "degraded",
+    "reset",
+    "gzip_bomb",
+    "http_500:1",
+)
 
 
 @pytest.fixture(scope="module")
@@ -411,11 +460,12 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     """One month per fault, both engines failing the same way; a short timeout so tests stay fast."""
     months = "\n".join(
         f'[[months]]\nas_of = 2026-{i + 1:02d}-01\nfaults = {{ duckduckgo_html = "{m}", searxng = "{m}" }}\n'
-        for i, m in enumerate(FAULTS))
+        for i, m in enumerate(FAULTS)
+    )
     text = (
-        '[scenario]\ntimeout_seconds = 1.5\n'
+        "[scenario]\ntimeout_seconds = 1.5\n"
         '[results.a]\nurl = "https://a.example/"\ntitle = "A"\nsnippet = "Alpha"\n'
-        '[[months]]\nas_of = 2025-12-01\n'
+        "[[months]]\nas_of = 2025-12-01\n"
         '[months.rankings.duckduckgo_html]\n"alpha" = ["a"]\n[months.rankings.searxng]\n"alpha" = ["a"]\n'
         '[months.pages."https://a.example/"]\ntitle = "A"\nfault = "http_429:1"\n'
         f"{months}"
@@ -428,8 +478,7 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 
 def _fault_month(sb: Sandbox, mode: str) -> tuple[httpx.Response, httpx.Response]:
     sb.set_month(1 + FAULTS.index(mode))
-    return (fetch(sb, DDG, "POST", data={"q": "alpha"}),
-            fetch(sb, f"{SEARX}?q=alpha&format=json&pageno=1"))
+    return (fetch(sb, DDG, "POST", data={"q": "alpha"}), fetch(sb, f"{SEARX}?q=alpha&format=json&pageno=1"))
 
 
 def test_fault_rate_limit_202(faulty: Sandbox) -> None:
@@ -488,8 +537,11 @@ def test_fault_reset(faulty: Sandbox) -> None:
 def test_fault_gzip_bomb(faulty: Sandbox) -> None:
     faulty.set_month(1 + FAULTS.index("gzip_bomb"))
     parts = urlsplit(SEARX)
-    with httpx.stream("GET", faulty.url + parts.path + "?q=alpha&format=json",
-                      headers={"Host": parts.netloc, "X-Forwarded-Proto": "https"}) as response:
+    with httpx.stream(
+        "GET",
+        faulty.url + parts.path + "?q=alpha&format=json",
+        headers={"Host": parts.netloc, "X-Forwarded-Proto": "https"},
+    ) as response:
         raw = b"".join(response.iter_raw())
     assert response.headers["content-encoding"] == "gzip" and len(raw) < 200_000
     inflated = zlib.decompressobj(31).decompress(raw, 10_000_000)
