@@ -149,8 +149,18 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def _address_allowed(address: str, *, sandbox: bool) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address (6to4, NAT64) count as "global" while reaching that address:
+        # judge the address they carry (2002:7f00:1:: is 127.0.0.1, 64:ff9b::a9fe:a9fe is 169.254.169.254).
+        if ip.sixtofour is not None:
+            ip = ip.sixtofour
+        elif ip in _NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     if sandbox and ip.is_loopback:
         return True
     return ip.is_global and not ip.is_multicast
@@ -183,7 +193,8 @@ class HttpClient:
         self._global = asyncio.Semaphore(policy.concurrency)
         self._host_locks: dict[str, asyncio.Lock] = {}
         self._last_sent: dict[str, float] = {}
-        self._robots: dict[str, Protego | None] = {}
+        self._robots: dict[str, Protego | bool] = {}
+        """Per origin: the parsed rules, True (no robots.txt: allow all) or False (unreachable: disallow all)."""
         self.sent = 0
         """Requests that reached the wire, retries included (for budgets and progress)."""
 
@@ -209,7 +220,10 @@ class HttpClient:
     ) -> FetchResult:
         """Fetch `url` within every rule. Raises FetchRefused, ResponseTooLarge or FetchError."""
         if respect_robots and not await self.allowed_by_robots(url):
-            raise FetchRefused(f"robots.txt of {httpx.URL(url).host} disallows {url}")
+            host = httpx.URL(url).host
+            if self._robots.get(self._origin(url)) is False:
+                raise FetchRefused(f"robots.txt of {host} is unreachable (server or network error): not fetching {url}")
+            raise FetchRefused(f"robots.txt of {host} disallows {url}")
         retry_statuses = RETRY_STATUSES | extra_retry_statuses
         attempts = AsyncRetrying(
             stop=stop_after_attempt(self.policy.retries + 1),
@@ -229,22 +243,32 @@ class HttpClient:
         raise AssertionError("unreachable: tenacity either returns or re-raises")
 
     async def allowed_by_robots(self, url: str) -> bool:
-        parsed = httpx.URL(url)
-        origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+        origin = self._origin(url)
         if origin not in self._robots:
             self._robots[origin] = await self._load_robots(origin)
         rules = self._robots[origin]
-        return rules is None or rules.can_fetch(url, self.policy.user_agent)
+        return rules if isinstance(rules, bool) else rules.can_fetch(url, self.policy.user_agent)
 
     # -- internals ----------------------------------------------------------------------------------
 
-    async def _load_robots(self, origin: str) -> Protego | None:
+    @staticmethod
+    def _origin(url: str) -> str:
+        parsed = httpx.URL(url)
+        return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+
+    async def _load_robots(self, origin: str) -> Protego | bool:
+        # RFC 9309: a robots.txt that is "unavailable" (4xx) allows everything (section 2.3.1.3); one that is
+        # "unreachable" (5xx, network error) means complete disallow (section 2.3.1.4); 429 counts as unreachable.
         try:
             result = await self.fetch(origin + "/robots.txt", kind="html")
-        except (FetchError, FetchRefused, ResponseTooLarge):
-            return None  # an unreachable robots.txt does not forbid anything (RFC 9309, section 2.3.1.4)
+        except FetchError:
+            return False
+        except (FetchRefused, ResponseTooLarge):
+            return True  # nothing usable to obey; the page itself is still checked hop by hop
+        if result.status_code >= 500 or result.status_code == 429:
+            return False
         if result.status_code != 200:
-            return None
+            return True
         return Protego.parse(result.text)
 
     def _wait(self, state: RetryCallState) -> float:
@@ -355,8 +379,15 @@ class HttpClient:
         if declared.isdigit() and int(declared) > cap:
             raise ResponseTooLarge(f"body of {int(declared)} bytes is over the {cap}-byte cap")
         decoder = _BoundedDecoder(response.headers.get("content-encoding", ""), cap)
-        async for chunk in response.aiter_raw():
-            decoder.feed(chunk)
+        try:
+            async for chunk in response.aiter_raw():
+                decoder.feed(chunk)
+        except httpx.StreamConsumed:
+            # A transport that hands over an already-read response (respx, httpx.Response(content=...)):
+            # its body is decoded already and only the cap is left to apply.
+            if len(response.content) > cap:
+                raise ResponseTooLarge(f"body over the {cap}-byte cap") from None
+            return response.content
         return decoder.finish()
 
 

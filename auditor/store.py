@@ -73,9 +73,14 @@ class AuditRow:
 
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None, timeout=10)
-    db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA foreign_keys=ON")
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        migrate(db)
+    except BaseException:
+        db.close()  # a refused database is not left open (and locked, on some systems)
+        raise
     return db
 
 
@@ -121,7 +126,6 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = _connect(path)
-            migrate(db)
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"{path}: not a usable auditor database ({exc})") from None
         except OSError as exc:

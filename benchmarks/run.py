@@ -44,7 +44,8 @@ def time_parser(rounds: int = 200) -> tuple[float, int]:
 
 
 def main() -> None:
-    print(f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}")
+    system = f"{platform.system()} {platform.release()}"
+    print(f"machine: {platform.machine()}, {system}, Python {platform.python_version()}")
     demo_runs = [time_demo() for _ in range(3)]
     print(f"auditor demo (6 audits, sandbox): median {statistics.median(demo_runs):.1f} s over 3 runs")
     median, size = time_parser()

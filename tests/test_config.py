@@ -246,12 +246,12 @@ def test_profile_whose_handle_starts_like_a_reserved_path_is_accepted() -> None:
 
 def test_searxng_listed_without_url_is_an_error() -> None:
     text = MINIMAL + '\n[audit]\nengines = ["searxng"]\n'
-    with pytest.raises(ConfigError, match="engines.searxng.url"):
+    with pytest.raises(ConfigError, match=r"engines\.searxng\.url"):
         parse_config(text, source="t.toml", base_dir=Path("."))
 
 
 def test_base_dir_cannot_be_set_from_the_file() -> None:
-    with pytest.raises(ConfigError, match="t.toml: base_dir: unknown key"):
+    with pytest.raises(ConfigError, match=r"t\.toml: base_dir: unknown key"):
         parse_config('base_dir = "/etc"\n' + MINIMAL, source="t.toml", base_dir=Path("."))
 
 

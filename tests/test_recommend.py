@@ -87,7 +87,9 @@ def test_add_site_link_for_a_profile_that_does_not_rank_has_no_impact_while_othe
 
 
 def test_fix_wrong_target() -> None:
-    inputs = base(profiles=(profile("github", Verdict.WRONG_TARGET, 3, "links to your former site"), base().profiles[1]))
+    inputs = base(
+        profiles=(profile("github", Verdict.WRONG_TARGET, 3, "links to your former site"), base().profiles[1])
+    )
     recs = recommend(inputs, site_url=SITE)
     assert rules(recs) == ["fix_wrong_target:github"]
     assert recs[0].params["reason"] == "links to your former site"
@@ -178,7 +180,10 @@ def test_namesake_pressure_fires_above_the_threshold_only() -> None:
     linked = (profile("github", Verdict.LINKED, 3), profile("x", Verdict.LINKED, 5))
     low = base(results=(*base().results, result(10, Ownership.NAMESAKE, "https://other.example/")), profiles=linked)
     assert recommend(low, site_url=SITE) == ()
-    namesakes = (result(2, Ownership.NAMESAKE, "https://a.example/"), result(4, Ownership.NAMESAKE, "https://b.example/"))
+    namesakes = (
+        result(2, Ownership.NAMESAKE, "https://a.example/"),
+        result(4, Ownership.NAMESAKE, "https://b.example/"),
+    )
     high = base(results=(*base().results, *namesakes), profiles=linked)
     pressure = compute_scores(high).namesake_pressure
     assert pressure is not None

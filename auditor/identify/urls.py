@@ -175,5 +175,5 @@ def normalize(url: str, *, fold_country: frozenset[str] = frozenset(), aliases: 
 
 
 def same_site(a: str, b: str) -> bool:
-    """True when `a` and `b` normalise to the same host (scheme ignored)."""
-    return urlsplit(a).netloc == urlsplit(b).netloc
+    """True when `a` and `b` normalise to the same host (scheme and port ignored). Raises ValueError."""
+    return urlsplit(normalize(a)).hostname == urlsplit(normalize(b)).hostname

@@ -101,7 +101,8 @@ def linkback_from_links(
                 status_code,
             )
         for old in target.old_urls:
-            if host == _host(old):
+            old_host = _host(old)
+            if host == old_host or host.endswith("." + old_host):
                 wrong = wrong or (link, f"links to your former site {link.href}")
     if wrong is not None:
         link, reason = wrong

@@ -69,7 +69,7 @@ def test_next_page_is_the_form_of_div_nav_link() -> None:
 def test_middle_page_follows_next_not_previous() -> None:
     parsed = page("page2.html")
     assert parsed.status is EngineStatus.OK
-    assert [r.url for r in parsed.results][0] == "https://speakerdeck.com/etremblay"
+    assert parsed.results[0].url == "https://speakerdeck.com/etremblay"
     assert parsed.next_page is not None
     assert parsed.next_page["s"] == "25"
     assert parsed.next_page["dc"] == "26"

@@ -106,6 +106,10 @@ def test_link_to_the_former_site_is_the_wrong_target() -> None:
     assert "ancien site" in verdict.evidence
 
 
+def test_link_to_a_subdomain_of_the_former_site_is_the_wrong_target() -> None:
+    assert verdict_of('<a href="https://blog.etremblay-conseil.com/">blog</a>').verdict is Verdict.WRONG_TARGET
+
+
 def test_a_good_link_wins_over_a_wrong_one() -> None:
     verdict = verdict_of('<a href="http://emilietremblay.ca/">old</a><a href="https://emilietremblay.ca/">new</a>')
     assert verdict.verdict is Verdict.LINKED

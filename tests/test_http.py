@@ -1,0 +1,688 @@
+"""The HTTP layer, offline: httpx.MockTransport for the wire, a fake resolver, a fake clock and sleep."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import tracemalloc
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from auditor import USER_AGENT
+from auditor import http as http_module
+from auditor.errors import FetchRefused, ResponseTooLarge
+from auditor.http import FetchError, FetchResult, HttpClient, HttpPolicy, SandboxTransport, decode_body, redact
+
+Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+class FakeTime:
+    """A clock that only moves when the client sleeps; every wait is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+async def public_resolver(host: str, port: int) -> list[str]:
+    return [PUBLIC_ADDRESS]
+
+
+def policy(**changes: Any) -> HttpPolicy:
+    settings: dict[str, Any] = {"html_interval": 0.0, "api_interval": 0.0, "retries": 2, "max_body_bytes": 1_000_000}
+    settings.update(changes)
+    return HttpPolicy(**settings)
+
+
+def run(
+    handler: Handler,
+    body: Callable[[HttpClient], Awaitable[Any]],
+    *,
+    http_policy: HttpPolicy | None = None,
+    time: FakeTime | None = None,
+    resolver: Callable[[str, int], Awaitable[list[str]]] = public_resolver,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Any:
+    """Run `body(client)` in a fresh event loop, with a client built inside it."""
+    fake = time or FakeTime()
+
+    async def main() -> Any:
+        async with HttpClient(
+            http_policy or policy(),
+            transport=transport or httpx.MockTransport(handler),
+            resolver=resolver,
+            sleep=fake.sleep,
+            clock=fake.clock,
+        ) as client:
+            return await body(client)
+
+    return asyncio.run(main())
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A response to build afresh for each request, its body unread, as a real transport gives it.
+
+    (`httpx.Response(content=...)` reads its body at once, so its raw stream could not be read again.)
+    """
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+    def build(self) -> httpx.Response:
+        headers = [*self.headers, ("Content-Length", str(len(self.body)))]
+        return httpx.Response(self.status, headers=headers, stream=httpx.ByteStream(self.body))
+
+
+def reply(status: int = 200, *, text: str = "", content: bytes = b"", headers: dict[str, str] | None = None) -> Reply:
+    return Reply(status, content or text.encode(), tuple((headers or {}).items()))
+
+
+class Script:
+    """A handler answering from a list of replies, in order (the last one repeats), remembering every request."""
+
+    def __init__(self, *replies: Reply | Exception) -> None:
+        self.replies = list(replies)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer.build()
+
+
+def get(url: str, **kwargs: Any) -> Callable[[HttpClient], Awaitable[FetchResult]]:
+    return lambda client: client.fetch(url, **kwargs)
+
+
+# -- retries ------------------------------------------------------------------------------------------
+
+
+def test_retries_on_503_then_succeeds() -> None:
+    script = Script(reply(503), reply(200, text="ok"))
+    time = FakeTime()
+    result = run(script, get("https://api.example.com/v1", kind="api"), time=time)
+    assert result.status_code == 200
+    assert result.text == "ok"
+    assert len(script.requests) == 2
+    assert len(time.waits) == 1
+    assert 0.5 <= time.waits[0] <= 1.5  # first backoff: 1 s, jittered by x0.5..x1.5
+
+
+def test_gives_up_after_the_retries_and_returns_the_last_429() -> None:
+    script = Script(reply(429, headers={"Retry-After": "2"}, text="slow down"))
+    time = FakeTime()
+    result = run(script, get("https://api.example.com/v1", kind="api"), time=time)
+    assert result.status_code == 429
+    assert result.text == "slow down"
+    assert len(script.requests) == 3  # one try and two retries
+    assert len(time.waits) == 2
+
+
+def test_retry_count_follows_the_policy() -> None:
+    script = Script(reply(500))
+    run(script, get("https://api.example.com/v1", kind="api"), http_policy=policy(retries=0))
+    assert len(script.requests) == 1
+
+
+def test_retry_after_is_honoured_and_scaled() -> None:
+    script = Script(reply(429, headers={"Retry-After": "7"}), reply(200))
+    time = FakeTime()
+    result = run(script, get("https://api.example.com/v1", kind="api"), http_policy=policy(time_scale=0.5), time=time)
+    assert result.status_code == 200
+    assert time.waits == [pytest.approx(3.5)]
+
+
+def test_a_very_long_retry_after_is_recorded_not_waited_for() -> None:
+    script = Script(reply(429, headers={"Retry-After": "86400"}), reply(200))
+    time = FakeTime()
+    result = run(script, get("https://api.example.com/v1", kind="api"), time=time)
+    assert result.status_code == 429
+    assert len(script.requests) == 1
+    assert time.waits == []
+
+
+def test_no_retry_on_404() -> None:
+    script = Script(reply(404, text="gone"), reply(200))
+    time = FakeTime()
+    result = run(script, get("https://api.example.com/v1", kind="api"), time=time)
+    assert result.status_code == 404
+    assert len(script.requests) == 1
+    assert time.waits == []
+
+
+def test_an_engine_rate_limit_status_is_retried_only_when_asked() -> None:
+    script = Script(reply(202), reply(200))
+    assert run(script, get("https://html.example.com/", kind="api")).status_code == 202
+    script = Script(reply(202), reply(200))
+    result = run(script, get("https://html.example.com/", kind="api", extra_retry_statuses=frozenset({202})))
+    assert result.status_code == 200
+    assert len(script.requests) == 2
+
+
+def test_connection_errors_become_fetch_error_after_the_retries() -> None:
+    script = Script(httpx.ConnectError("connection refused"))
+    time = FakeTime()
+    with pytest.raises(FetchError) as caught:
+        run(script, get("https://api.example.com/v1?api_key=SECRET", kind="api"), time=time)
+    assert caught.value.kind == "connection"
+    assert "SECRET" not in str(caught.value)
+    assert len(script.requests) == 3
+    assert len(time.waits) == 2
+
+
+def test_timeouts_become_fetch_error() -> None:
+    script = Script(httpx.ReadTimeout("slow"))
+    with pytest.raises(FetchError) as caught:
+        run(script, get("https://api.example.com/v1", kind="api"))
+    assert caught.value.kind == "timeout"
+
+
+def test_a_connection_error_then_success() -> None:
+    script = Script(httpx.RemoteProtocolError("reset"), reply(200, text="fine"))
+    assert run(script, get("https://api.example.com/v1", kind="api")).text == "fine"
+
+
+def test_requests_are_counted_retries_included() -> None:
+    script = Script(reply(503), reply(200))
+
+    async def body(client: HttpClient) -> int:
+        await client.fetch("https://api.example.com/", kind="api")
+        return client.sent
+
+    assert run(script, body) == 2
+
+
+# -- pacing -------------------------------------------------------------------------------------------
+
+
+def twice(url_a: str, url_b: str, kind: str) -> Callable[[HttpClient], Awaitable[None]]:
+    async def body(client: HttpClient) -> None:
+        await client.fetch(url_a, kind=kind)
+        await client.fetch(url_b, kind=kind)
+
+    return body
+
+
+def test_two_html_fetches_to_one_host_are_paced() -> None:
+    time = FakeTime()
+    script = Script(reply(200))
+    run(
+        script,
+        twice("https://x.example/a", "https://x.example/b", "html"),
+        http_policy=policy(html_interval=1.0),
+        time=time,
+    )
+    assert time.waits == [pytest.approx(1.0)]
+
+
+def test_pacing_is_scaled() -> None:
+    time = FakeTime()
+    script = Script(reply(200))
+    body = twice("https://x.example/a", "https://x.example/b", "html")
+    run(script, body, http_policy=policy(html_interval=1.0, time_scale=0.02), time=time)
+    assert time.waits == [pytest.approx(0.02)]
+
+
+def test_api_fetches_are_not_paced_by_the_html_interval() -> None:
+    time = FakeTime()
+    script = Script(reply(200))
+    run(
+        script,
+        twice("https://x.example/a", "https://x.example/b", "api"),
+        http_policy=policy(html_interval=1.0),
+        time=time,
+    )
+    assert time.waits == []
+
+
+def test_two_hosts_are_not_paced_against_each_other() -> None:
+    time = FakeTime()
+    script = Script(reply(200))
+    run(
+        script,
+        twice("https://a.example/", "https://b.example/", "html"),
+        http_policy=policy(html_interval=1.0),
+        time=time,
+    )
+    assert time.waits == []
+
+
+def test_concurrent_html_fetches_to_one_host_go_one_at_a_time() -> None:
+    time = FakeTime()
+    script = Script(reply(200))
+
+    async def body(client: HttpClient) -> None:
+        await asyncio.gather(*(client.fetch(f"https://x.example/{i}") for i in range(3)))
+
+    run(script, body, http_policy=policy(html_interval=1.0), time=time)
+    assert time.waits == [pytest.approx(1.0), pytest.approx(1.0)]
+    assert len(script.requests) == 3
+
+
+# -- size caps ----------------------------------------------------------------------------------------
+
+
+def test_declared_length_over_the_cap_is_refused() -> None:
+    script = Script(reply(200, content=b"x" * 2000))
+    with pytest.raises(ResponseTooLarge):
+        run(script, get("https://x.example/"), http_policy=policy(max_body_bytes=1000))
+    assert len(script.requests) == 1  # never retried
+
+
+def test_streamed_body_over_the_cap_is_refused_without_reading_it_all() -> None:
+    sent: list[int] = []
+
+    class Endless(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            for i in range(1000):
+                sent.append(i)
+                yield b"y" * 100
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Endless())  # no Content-Length: only reading tells the size
+
+    with pytest.raises(ResponseTooLarge):
+        run(handler, get("https://x.example/"), http_policy=policy(max_body_bytes=1000))
+    assert len(sent) < 20
+
+
+def test_body_at_the_cap_is_read() -> None:
+    script = Script(reply(200, content=b"z" * 1000))
+    assert len(run(script, get("https://x.example/"), http_policy=policy(max_body_bytes=1000)).body) == 1000
+
+
+def test_gzip_and_deflate_bodies_are_inflated() -> None:
+    html = "<html><body>Émilie Tremblay</body></html>".encode()
+    for encoding, data in (("gzip", gzip.compress(html)), ("deflate", zlib.compress(html))):
+        script = Script(reply(200, headers={"Content-Encoding": encoding}, content=data))
+        result = run(script, get("https://x.example/"))
+        assert result.body == html, encoding
+
+
+def gzip_bomb(megabytes: int) -> bytes:
+    """`megabytes` MB of zeros, gzipped a megabyte at a time (never held inflated)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1024 * 1024)
+    parts = [packer.compress(block) for _ in range(megabytes)]
+    parts.append(packer.flush())
+    return b"".join(parts)
+
+
+def test_a_gzip_bomb_is_refused_without_inflating_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    bomb = gzip_bomb(50)
+    assert len(bomb) < 200_000
+    cap = 1_000_000
+    held: list[int] = []
+    feed = http_module._BoundedDecoder.feed
+
+    def watched(self: Any, chunk: bytes) -> None:
+        try:
+            feed(self, chunk)
+        finally:
+            held.append(len(self._out))
+
+    monkeypatch.setattr(http_module._BoundedDecoder, "feed", watched)
+    script = Script(reply(200, headers={"Content-Encoding": "gzip"}, content=bomb))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ResponseTooLarge, match="decompressed"):
+            run(script, get("https://x.example/"), http_policy=policy(max_body_bytes=cap))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held
+    assert max(held) <= cap + 1
+    assert peak < 10 * cap  # far from the 50 MB it would take inflated
+
+
+def test_a_corrupt_compressed_body_is_a_fetch_error() -> None:
+    script = Script(reply(200, headers={"Content-Encoding": "gzip"}, content=b"\x1f\x8bnot gzip at all"))
+    with pytest.raises(FetchError) as caught:
+        run(script, get("https://x.example/"))
+    assert caught.value.kind == "encoding"
+
+
+# -- redirects and the SSRF guard ---------------------------------------------------------------------
+
+
+def redirecting(location: str, status: int = 302) -> Script:
+    return Script(reply(status, headers={"Location": location}), reply(200, text="landed"))
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["http://127.0.0.1/admin", "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://10.1.2.3/"],
+)
+def test_redirects_to_private_addresses_are_refused(location: str) -> None:
+    script = redirecting(location)
+    with pytest.raises(FetchRefused, match="not a public address"):
+        run(script, get("https://start.example/"))
+    assert [str(r.url) for r in script.requests] == ["https://start.example/"]
+
+
+def test_loopback_is_allowed_in_sandbox_mode() -> None:
+    script = redirecting("http://127.0.0.1/ok")
+    result = run(script, get("https://start.example/"), http_policy=policy(sandbox_url="http://127.0.0.1:8765"))
+    assert result.status_code == 200
+    assert result.url == "http://127.0.0.1/ok"
+    assert result.redirects == ("https://start.example/",)
+
+
+def test_metadata_address_is_refused_even_in_sandbox_mode() -> None:
+    script = redirecting("http://169.254.169.254/latest/meta-data/")
+    with pytest.raises(FetchRefused):
+        run(script, get("https://start.example/"), http_policy=policy(sandbox_url="http://127.0.0.1:8765"))
+
+
+def test_redirect_is_followed_with_relative_location_and_recorded() -> None:
+    script = redirecting("/in/emilietremblay/", 301)
+    result = run(script, get("https://www.linkedin.com/in/emilietremblay"))
+    assert result.url == "https://www.linkedin.com/in/emilietremblay/"
+    assert result.redirects == ("https://www.linkedin.com/in/emilietremblay",)
+    assert result.text == "landed"
+
+
+def test_303_turns_a_post_into_a_get_and_307_keeps_it() -> None:
+    script = redirecting("https://x.example/after", 303)
+    run(script, get("https://x.example/form", method="POST", form={"q": "Émilie"}))
+    assert [r.method for r in script.requests] == ["POST", "GET"]
+    assert script.requests[1].content == b""
+    script = redirecting("https://x.example/after", 307)
+    run(script, get("https://x.example/form", method="POST", form={"q": "Émilie"}))
+    assert [r.method for r in script.requests] == ["POST", "POST"]
+    assert script.requests[1].content == b"q=%C3%89milie"
+
+
+def test_redirect_loop() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        target = "/b" if request.url.path == "/a" else "/a"
+        return reply(302, headers={"Location": target}).build()
+
+    with pytest.raises(FetchError) as caught:
+        run(handler, get("https://x.example/a"))
+    assert caught.value.kind == "redirect_loop"
+
+
+def chain(final_hop: int) -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        hop = int(request.url.path.rsplit("/", 1)[1])
+        if hop < final_hop:
+            return reply(302, headers={"Location": f"/r/{hop + 1}"}).build()
+        return reply(200, text="end").build()
+
+    return handler
+
+
+def test_five_redirects_are_followed() -> None:
+    result = run(chain(5), get("https://x.example/r/0"))
+    assert result.text == "end"
+    assert len(result.redirects) == 5
+
+
+def test_more_than_five_redirects() -> None:
+    with pytest.raises(FetchError) as caught:
+        run(chain(6), get("https://x.example/r/0"))
+    assert caught.value.kind == "too_many_redirects"
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/file", "file:///etc/passwd", "javascript:alert(1)"])
+def test_non_http_schemes_are_refused(url: str) -> None:
+    script = Script(reply(200))
+    with pytest.raises(FetchRefused, match="only http and https"):
+        run(script, get(url))
+    assert script.requests == []
+
+
+def test_redirect_to_a_file_url_is_refused() -> None:
+    with pytest.raises(FetchRefused):
+        run(redirecting("file:///etc/passwd"), get("https://x.example/"))
+
+
+def test_a_name_resolving_to_a_private_address_is_refused() -> None:
+    async def private(host: str, port: int) -> list[str]:
+        return ["10.0.0.1"]
+
+    script = Script(reply(200))
+    with pytest.raises(FetchRefused, match=r"10\.0\.0\.1"):
+        run(script, get("https://intranet.example/"), resolver=private)
+    assert script.requests == []
+
+
+def test_one_private_address_among_public_ones_is_enough_to_refuse() -> None:
+    async def mixed(host: str, port: int) -> list[str]:
+        return [PUBLIC_ADDRESS, "fd00::1"]
+
+    with pytest.raises(FetchRefused):
+        run(Script(reply(200)), get("https://mixed.example/"), resolver=mixed)
+
+
+def test_every_redirect_hop_is_resolved_and_checked() -> None:
+    async def split_horizon(host: str, port: int) -> list[str]:
+        return ["10.0.0.7"] if host == "internal.example" else [PUBLIC_ADDRESS]
+
+    script = redirecting("https://internal.example/admin")
+    with pytest.raises(FetchRefused, match=r"internal\.example resolves to 10\.0\.0\.7"):
+        run(script, get("https://start.example/"), resolver=split_horizon)
+    assert [r.url.host for r in script.requests] == ["start.example"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["::ffff:127.0.0.1", "2002:7f00:1::", "64:ff9b::a9fe:a9fe", "64:ff9b::a00:1", "0.0.0.0", "100.64.0.1", "224.0.0.1"],
+)
+def test_addresses_that_hide_a_private_one_are_refused(address: str) -> None:
+    async def resolver(host: str, port: int) -> list[str]:
+        return [address]
+
+    with pytest.raises(FetchRefused):
+        run(Script(reply(200)), get("https://sneaky.example/"), resolver=resolver)
+
+
+@pytest.mark.parametrize("address", ["2002:5db8:d70e::", "64:ff9b::5db8:d70e", "2606:4700::1111"])
+def test_ipv6_forms_of_public_addresses_are_allowed(address: str) -> None:
+    async def resolver(host: str, port: int) -> list[str]:
+        return [address]
+
+    assert run(Script(reply(200)), get("https://v6.example/"), resolver=resolver).status_code == 200
+
+
+def test_an_unresolvable_name_is_a_fetch_error() -> None:
+    async def failing(host: str, port: int) -> list[str]:
+        raise OSError("Name or service not known")
+
+    with pytest.raises(FetchError) as caught:
+        run(Script(reply(200)), get("https://nowhere.example/"), resolver=failing)
+    assert caught.value.kind == "dns"
+
+
+# -- robots.txt ---------------------------------------------------------------------------------------
+
+
+class Site:
+    """A site serving `robots` at /robots.txt and "page" everywhere else; remembers the paths asked."""
+
+    def __init__(self, robots: Reply | Exception) -> None:
+        self.robots = robots
+        self.paths: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(request.url.path)
+        if request.url.path != "/robots.txt":
+            return reply(200, text="page").build()
+        if isinstance(self.robots, Exception):
+            raise self.robots
+        return self.robots.build()
+
+
+DISALLOW_PRIVATE = reply(200, text="User-agent: *\nDisallow: /private\n")
+
+
+def test_robots_disallow_is_refused() -> None:
+    site = Site(DISALLOW_PRIVATE)
+    with pytest.raises(FetchRefused, match=r"robots\.txt of site\.example disallows"):
+        run(site, get("https://site.example/private/page", respect_robots=True))
+    assert site.paths == ["/robots.txt"]
+
+
+def test_robots_allows_other_paths_and_is_read_once() -> None:
+    site = Site(DISALLOW_PRIVATE)
+
+    async def body(client: HttpClient) -> list[int]:
+        first = await client.fetch("https://site.example/", respect_robots=True)
+        second = await client.fetch("https://site.example/about", respect_robots=True)
+        return [first.status_code, second.status_code]
+
+    assert run(site, body) == [200, 200]
+    assert site.paths == ["/robots.txt", "/", "/about"]
+
+
+def test_robots_is_ignored_unless_asked() -> None:
+    site = Site(reply(200, text="User-agent: *\nDisallow: /\n"))
+    assert run(site, get("https://site.example/private")).status_code == 200
+    assert site.paths == ["/private"]
+
+
+def test_missing_robots_allows_everything() -> None:
+    site = Site(reply(404, text="not found"))
+    assert run(site, get("https://site.example/private/page", respect_robots=True)).text == "page"
+
+
+def test_unreachable_robots_disallows_everything() -> None:
+    # RFC 9309 section 2.3.1.4: a server error on robots.txt means complete disallow.
+    site = Site(reply(503, text="down"))
+    with pytest.raises(FetchRefused, match="unreachable"):
+        run(site, get("https://site.example/page", respect_robots=True))
+    assert site.paths == ["/robots.txt"] * 3  # retried like any fetch, then given up
+    site = Site(httpx.ConnectError("reset"))
+    with pytest.raises(FetchRefused, match="unreachable"):
+        run(site, get("https://site.example/page", respect_robots=True))
+    assert "/page" not in site.paths
+
+
+# -- decoding -----------------------------------------------------------------------------------------
+
+
+def test_invalid_utf8_is_replaced_not_raised() -> None:
+    body = b"<p>\xc3\x89milie \xff\xfe Tremblay</p>"
+    script = Script(reply(200, headers={"Content-Type": "text/html; charset=utf-8"}, content=body))
+    text = run(script, get("https://x.example/")).text
+    assert text.startswith("<p>Émilie ")
+    assert "\ufffd" in text
+    assert text.endswith(" Tremblay</p>")
+
+
+def test_charset_from_the_content_type_is_honoured() -> None:
+    body = "<p>Émilie Tremblay, Montréal</p>".encode("latin-1")
+    script = Script(reply(200, headers={"Content-Type": 'text/html; charset="ISO-8859-1"'}, content=body))
+    result = run(script, get("https://x.example/"))
+    assert result.text == "<p>Émilie Tremblay, Montréal</p>"
+    assert result.headers["content-type"] == 'text/html; charset="ISO-8859-1"'
+
+
+def test_decode_body() -> None:
+    assert decode_body("é".encode(), "text/html") == "é"
+    assert decode_body("é".encode("latin-1"), "text/html; charset=latin-1") == "é"
+    assert decode_body("é".encode(), "text/html; charset=no-such-codec") == "é"
+    assert decode_body(b"\xe9", "text/html; charset=no-such-codec") == "\ufffd"
+
+
+# -- headers, forms, redaction, sandbox ---------------------------------------------------------------
+
+
+def test_user_agent_form_and_params_are_sent() -> None:
+    script = Script(reply(200))
+    run(script, get("https://html.example.com/html/", method="POST", form={"q": "Émilie Tremblay", "kl": "ca-fr"}))
+    (request,) = script.requests
+    assert request.headers["user-agent"] == USER_AGENT
+    assert request.method == "POST"
+    assert request.content == b"q=%C3%89milie+Tremblay&kl=ca-fr"
+    script = Script(reply(200))
+    run(script, get("https://searx.example/search", kind="api", params={"q": "É T", "format": "json"}))
+    assert str(script.requests[0].url) == "https://searx.example/search?q=%C3%89+T&format=json"
+
+
+def test_redact_blanks_secret_parameters() -> None:
+    url = "https://api.example.com/search?q=%C3%89milie&api_key=s3cr3t&key=k3y&token=t0k&Token=T&cx=engine"
+    redacted = redact(url)
+    for secret in ("s3cr3t", "k3y", "t0k", "=T&"):
+        assert secret not in redacted
+    assert "q=%C3%89milie" in redacted
+    assert "cx=engine" in redacted
+    assert redacted.count("REDACTED") == 4
+    assert redact("https://example.com/path") == "https://example.com/path"
+
+
+def test_sandbox_transport_routes_to_the_sandbox_and_keeps_the_real_url() -> None:
+    seen: list[httpx.Request] = []
+
+    def sandbox(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return reply(200, text="from the sandbox").build()
+
+    async def never(host: str, port: int) -> list[str]:
+        raise AssertionError("names are never resolved in sandbox mode")
+
+    transport = SandboxTransport("http://127.0.0.1:8765", inner=httpx.MockTransport(sandbox))
+    url = "https://www.linkedin.com/in/emilietremblay?trk=x"
+    result = run(
+        sandbox,
+        get(url),
+        http_policy=policy(sandbox_url="http://127.0.0.1:8765"),
+        transport=transport,
+        resolver=never,
+    )
+    (request,) = seen
+    assert str(request.url) == "http://127.0.0.1:8765/in/emilietremblay?trk=x"
+    assert request.headers["host"] == "www.linkedin.com"
+    assert request.headers["x-forwarded-proto"] == "https"
+    assert result.url == url
+    assert result.text == "from the sandbox"
+
+
+def test_sandbox_transport_forwards_a_post_body() -> None:
+    seen: list[httpx.Request] = []
+
+    async def sandbox(request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        seen.append(request)
+        return reply(200).build()
+
+    transport = SandboxTransport("http://127.0.0.1:8765", inner=httpx.MockTransport(sandbox))
+    run(
+        sandbox,
+        get("https://html.duckduckgo.com/html/", method="POST", form={"q": "x", "kl": "ca-fr"}),
+        http_policy=policy(sandbox_url="http://127.0.0.1:8765"),
+        transport=transport,
+    )
+    assert seen[0].method == "POST"
+    assert seen[0].headers["x-forwarded-proto"] == "https"
+    assert seen[0].content == b"q=x&kl=ca-fr"
+
+
+def test_an_already_read_response_from_a_mock_transport_is_still_served_and_capped() -> None:
+    # respx and httpx.Response(content=...) hand over bodies that are read already: no raw stream is left.
+    small = run(lambda r: httpx.Response(200, content=b"hello"), lambda c: c.fetch("https://example.org/"))
+    assert small.body == b"hello"
+    with pytest.raises(ResponseTooLarge):
+        run(
+            lambda r: httpx.Response(200, content=b"x" * 2000),
+            lambda c: c.fetch("https://example.org/"),
+            http_policy=policy(max_body_bytes=1000),
+        )

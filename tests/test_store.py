@@ -1,0 +1,186 @@
+"""The SQLite history: migrations, WAL, audits round-trip, the audit lock, compressed raw responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import subprocess
+import sys
+import threading
+import zlib
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from auditor.errors import DatabaseBusy, StorageError
+from auditor.models import AuditStatus, Scores
+from auditor.store import MIGRATIONS, Store, migrate
+from tests.test_serialize import sample_audit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "history.db") as opened:
+        yield opened
+
+
+def test_migrations_are_recorded(store: Store) -> None:
+    names = [row[0] for row in store.db.execute("SELECT name FROM _migrations ORDER BY name")]
+    assert names == [name for name, _ in MIGRATIONS]
+    tables = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"audits", "raw_responses", "_migrations"} <= tables
+
+
+def test_migrations_are_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    Store.open(path).close()
+    with Store.open(path) as again:
+        assert migrate(again.db) == []
+        assert again.db.execute("SELECT count(*) FROM _migrations").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_fresh_database_applies_every_migration(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "raw.db", isolation_level=None)
+    assert migrate(db) == [name for name, _ in MIGRATIONS]
+    assert migrate(db) == []
+    db.close()
+
+
+def test_wal_is_on(store: Store) -> None:
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_begin_finish_load_round_trip(store: Store) -> None:
+    audit = sample_audit()
+    audit_id = store.begin_audit(audit.person, audit.as_of)
+    store.finish_audit(audit_id, audit)
+    loaded = store.load_audit(audit_id)
+    assert loaded == replace(audit, id=audit_id)
+    (row,) = store.rows()
+    assert row.id == audit_id
+    assert row.status is AuditStatus.PARTIAL
+    assert row.overall == 61.25
+    assert row.as_of == dt.date(2026, 3, 1)
+    assert row.finished_at is not None
+
+
+def test_incomplete_audit_is_never_a_finished_audit(store: Store) -> None:
+    audit = sample_audit()
+    first = store.begin_audit(audit.person, dt.date(2026, 1, 1))
+    store.finish_audit(first, replace(audit, as_of=dt.date(2026, 1, 1)))
+    crashed = store.begin_audit(audit.person, dt.date(2026, 2, 1))
+    third = store.begin_audit(audit.person, dt.date(2026, 3, 1))
+    store.finish_audit(third, audit)
+    finished = store.finished_audits(audit.person)
+    assert [a.id for a in finished] == [first, third]
+    assert [a.as_of for a in finished] == [dt.date(2026, 1, 1), dt.date(2026, 3, 1)]
+    assert store.finished_audits("Someone Else") == []
+    with pytest.raises(StorageError, match="incomplete"):
+        store.load_audit(crashed)
+    assert [r.status for r in store.rows()] == [AuditStatus.PARTIAL, AuditStatus.INCOMPLETE, AuditStatus.PARTIAL]
+
+
+def test_loading_an_unknown_id_is_a_storage_error(store: Store) -> None:
+    with pytest.raises(StorageError, match="no audit with id 42"):
+        store.load_audit(42)
+
+
+def test_failed_audit_with_no_overall_is_stored(store: Store) -> None:
+    audit = replace(sample_audit(), status=AuditStatus.FAILED, scores=Scores(None, None, None, None, None, None))
+    audit_id = store.begin_audit(audit.person, audit.as_of)
+    store.finish_audit(audit_id, audit)
+    assert store.rows()[0].overall is None
+    assert store.load_audit(audit_id).scores.overall is None
+
+
+def test_raw_responses_are_stored_compressed(store: Store) -> None:
+    audit_id = store.begin_audit("Émilie Tremblay", dt.date(2026, 3, 1))
+    body = ("<html>" + "Émilie Tremblay " * 2000 + "</html>").encode()
+    store.save_raw(
+        audit_id,
+        kind="engine",
+        url="https://html.duckduckgo.com/html/",
+        status_code=200,
+        body=body,
+        engine="duckduckgo_html",
+        query="Émilie Tremblay",
+    )
+    row = store.db.execute("SELECT kind, engine, query, url, status_code, body FROM raw_responses").fetchone()
+    assert (row["kind"], row["engine"], row["query"], row["status_code"]) == (
+        "engine",
+        "duckduckgo_html",
+        "Émilie Tremblay",
+        200,
+    )
+    assert len(row["body"]) < len(body) // 10
+    assert zlib.decompress(row["body"]) == body
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    Store.open(path).close()
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO _migrations VALUES ('999_from_the_future', '2030-01-01T00:00:00+00:00')")
+    db.commit()
+    db.close()
+    with pytest.raises(StorageError, match="newer version"):
+        Store.open(path)
+
+
+def test_a_garbage_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    path.write_bytes(b"this is not a database, it is a shopping list\n" * 100)
+    with pytest.raises(StorageError, match="not a usable auditor database"):
+        Store.open(path)
+
+
+def test_a_directory_in_place_of_the_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    path.mkdir()
+    with pytest.raises(StorageError):
+        Store.open(path)
+
+
+def test_writing_lock_refuses_a_second_holder_in_a_thread(store: Store) -> None:
+    caught: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with store.writing(wait=0.2):
+                pass
+        except BaseException as exc:
+            caught.append(exc)
+
+    with store.writing():
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(5)
+    assert len(caught) == 1
+    assert isinstance(caught[0], DatabaseBusy)
+    assert "another audit" in str(caught[0])
+    with store.writing(wait=0.2):  # released: taken again at once
+        pass
+
+
+def test_writing_lock_refuses_a_second_holder_in_another_process(store: Store) -> None:
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from auditor.errors import DatabaseBusy\n"
+        "from auditor.store import Store\n"
+        "s = Store.open(Path(sys.argv[1]))\n"
+        "try:\n"
+        "    with s.writing(wait=0.2):\n"
+        "        print('acquired')\n"
+        "except DatabaseBusy as exc:\n"
+        "    print('busy:', exc)\n"
+    )
+    command = [sys.executable, "-c", script, str(store.path)]
+    with store.writing():
+        held = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=ROOT, check=True)
+    free = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=ROOT, check=True)
+    assert held.stdout.startswith("busy: "), held.stdout + held.stderr
+    assert free.stdout.strip() == "acquired", free.stdout + free.stderr
