@@ -1,0 +1,86 @@
+"""`auditor init` and `auditor audit`."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Annotated
+
+import typer
+
+from auditor.cli.common import (
+    DEFAULT_CONFIG,
+    ConfigOption,
+    SandboxOption,
+    app,
+    check_sandbox,
+    err,
+    out,
+    parse_as_of,
+    progress_printer,
+)
+from auditor.config import Config, load_config
+from auditor.errors import UsageError
+from auditor.models import Audit
+from auditor.runner import EXIT_CODES, audit_once
+
+
+@app.command()
+def init(
+    config: ConfigOption = DEFAULT_CONFIG,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starter config (every key, commented) to edit with your name, site and profiles."""
+    if config.exists() and not force:
+        raise UsageError(f"{config}: already exists (use --force to overwrite it)")
+    example = resources.files("auditor").joinpath("config.example.toml").read_text(encoding="utf-8")
+    try:
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(example, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{config}: cannot write ({exc.strerror})") from None
+    out.print(f"Wrote {config}. Edit [person] and [profiles], then run: auditor audit -c {config}")
+
+
+@app.command()
+def audit(
+    config: ConfigOption = DEFAULT_CONFIG,
+    engines: Annotated[str | None, typer.Option(help="Only these engines, comma-separated.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of the audit (YYYY-MM-DD); default today.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Report language: en or fr (default: report.lang).")] = None,
+    sandbox: SandboxOption = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
+) -> None:
+    """Search, verify, score, store the audit and write its report. Exit 0 complete, 3 partial, 4 failed."""
+    cfg = load_config(config)
+    only = _engine_list(engines, cfg)
+    if lang is not None and lang not in ("en", "fr"):
+        raise UsageError(f"--lang: expected en or fr, got {lang!r}")
+    date = parse_as_of(as_of)
+    err.print(f"Auditing {cfg.person.name} ({date.isoformat()})", highlight=False)
+    outcome = audit_once(
+        cfg, as_of=date, sandbox_url=check_sandbox(sandbox), only_engines=only, lang=lang,
+        progress=progress_printer(quiet),
+    )  # fmt: skip
+    _summary(outcome.audit)
+    out.print(f"Report: {outcome.paths.html}", highlight=False)
+    raise typer.Exit(EXIT_CODES.get(outcome.audit.status, 1))
+
+
+def _engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    unknown = [n for n in names if n not in cfg.audit.engines]
+    if unknown or not names:
+        configured = ", ".join(cfg.audit.engines)
+        bad = unknown[0] if unknown else value
+        raise UsageError(f"--engines: {bad!r} is not configured (configured: {configured})")
+    return names
+
+
+def _summary(result: Audit) -> None:
+    overall = "n/a" if result.scores.overall is None else f"{result.scores.overall:.1f}"
+    out.print(f"Status: {result.status.value}   overall score: {overall}", highlight=False)
+    for engine in result.engines:
+        detail = f" - {engine.detail}" if engine.detail else ""
+        out.print(f"  {engine.name}: {engine.status.value}{detail}", highlight=False, markup=False)

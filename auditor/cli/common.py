@@ -1,0 +1,65 @@
+"""What every command shares: the Typer app, the consoles, the common options and small parsers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from auditor.config import DEFAULT_CONFIG_NAME
+from auditor.errors import UsageError
+from auditor.pipeline import ProgressEvent
+
+app = typer.Typer(
+    help="Audit how visible a person is when someone searches their name, and whether their profiles link back.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# soft_wrap: an error is one line, whatever the terminal's width (scripts and tests read it whole).
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+ConfigOption = Annotated[Path, typer.Option("-c", "--config", help="The person's config file.", show_default=True)]
+SandboxOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sandbox",
+        envvar="AUDITOR_SANDBOX",
+        help="Send every request to this running sandbox (http://127.0.0.1:PORT) instead of the internet.",
+    ),
+]
+DEFAULT_CONFIG = Path(DEFAULT_CONFIG_NAME)
+
+
+def check_sandbox(url: str | None) -> str | None:
+    if url is None:
+        return None
+    import httpx
+
+    parsed = httpx.URL(url)
+    if parsed.scheme != "http" or parsed.host not in ("127.0.0.1", "localhost", "::1"):
+        raise UsageError(f"--sandbox: {url!r} is not a local sandbox URL (expected http://127.0.0.1:PORT)")
+    return url
+
+
+def progress_printer(quiet: bool) -> Callable[[ProgressEvent], None]:
+    def show(event: ProgressEvent) -> None:
+        if quiet:
+            return
+        counter = f"[{event.done}/{event.total}] " if event.stage == "search" else ""
+        err.print(f"  {counter}{event.message}", highlight=False, markup=False)
+
+    return show
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of: {value!r} is not a date (use YYYY-MM-DD)") from None

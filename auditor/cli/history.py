@@ -1,0 +1,81 @@
+"""`auditor report` and `auditor history`: reading the stored audits."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
+from auditor.config import load_config
+from auditor.errors import UsageError
+from auditor.runner import scoring_info
+from auditor.store import Store
+
+
+@app.command()
+def report(
+    audit_id: Annotated[str, typer.Argument(metavar="[ID|latest]", help="Audit id, or latest.")] = "latest",
+    config: ConfigOption = DEFAULT_CONFIG,
+    lang: Annotated[str | None, typer.Option(help="en or fr (default: report.lang).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the HTML here instead.")] = None,
+) -> None:
+    """Re-render a stored audit's report."""
+    from auditor.changes import compute_changes
+    from auditor.report import previous_audit, render_html, write_report
+
+    cfg = load_config(config)
+    language = lang or cfg.report.lang
+    if language not in ("en", "fr"):
+        raise UsageError(f"--lang: expected en or fr, got {language!r}")
+    with Store.open(cfg.database_path) as store:
+        history = store.finished_audits(cfg.person.name)
+        if not history:
+            raise UsageError(f"no finished audit of {cfg.person.name} in {cfg.database_path}; run `auditor audit`")
+        if audit_id == "latest":
+            chosen = history[-1]
+        elif audit_id.isdigit():
+            chosen = store.load_audit(int(audit_id))
+        else:
+            raise UsageError(f"{audit_id!r} is not an audit id (see `auditor history`)")
+    if output is not None:
+        previous = previous_audit(chosen, history)
+        html = render_html(chosen, history, compute_changes(previous, chosen), lang=language, scoring=scoring_info(cfg))
+        try:
+            output.write_text(html, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot write ({exc.strerror})") from None
+        out.print(f"Report: {output}", highlight=False)
+        return
+    # The whole history goes in: the report stops its trends at the chosen audit, and latest.html stays
+    # the newest audit even when an older one is re-rendered.
+    paths = write_report(chosen, history, reports_dir=cfg.reports_path, lang=language, scoring=scoring_info(cfg))
+    out.print(f"Report: {paths.html}", highlight=False)
+
+
+@app.command()
+def history(
+    config: ConfigOption = DEFAULT_CONFIG,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The stored audits, their status and scores."""
+    cfg = load_config(config)
+    with Store.open(cfg.database_path) as store:
+        rows = store.rows()
+    if as_json:
+        data = [
+            {"id": r.id, "person": r.person, "as_of": r.as_of.isoformat(), "status": r.status.value,
+             "overall": r.overall, "started_at": r.started_at, "finished_at": r.finished_at}
+            for r in rows
+        ]  # fmt: skip
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("id", "date", "person", "status", "overall")
+    for r in rows:
+        table.add_row(str(r.id), r.as_of.isoformat(), r.person, r.status.value,
+                      "n/a" if r.overall is None else f"{r.overall:.1f}")  # fmt: skip
+    out.print(table)

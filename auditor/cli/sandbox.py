@@ -1,0 +1,57 @@
+"""`auditor sandbox` and `auditor demo`: the local web that stands in for the internet."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from auditor.cli.common import app, err, out, progress_printer
+from auditor.errors import UsageError
+
+
+@app.command("sandbox")
+def sandbox_command(
+    scenario: Annotated[str, typer.Option(help="`demo`, `minimal`, or a scenario TOML file.")] = "demo",
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 picks a free one).")] = 0,
+    month: Annotated[int, typer.Option(help="Month of the scenario to serve first (0-based).")] = 0,
+) -> None:
+    """Run the sandbox web alone and print its URL (for tests, benchmarks, trying things)."""
+    import time
+
+    from auditor.sandbox import Sandbox, load_scenario
+
+    packaged = resources.files("auditor.sandbox").joinpath("scenarios", f"{scenario}.toml")
+    path = Path(str(packaged)) if packaged.is_file() else Path(scenario)
+    if not path.is_file():
+        raise UsageError(f"--scenario: {scenario!r} is neither a packaged scenario (demo, minimal) nor a file")
+    loaded = load_scenario(path)
+    with Sandbox(loaded, port=port) as sb:
+        sb.set_month(month)
+        out.print(sb.url, highlight=False)
+        err.print(f"Serving {len(loaded.months)} months; Ctrl-C to stop. Try: auditor audit --sandbox {sb.url}")
+        sys.stdout.flush()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Option("--dir", help="Where the demo's config, database and reports go.")] = Path(
+        "demo"
+    ),
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
+) -> None:
+    """Start the sandbox and run six monthly audits of a fictional person, then print the report's path."""
+    from auditor.demo import run_demo
+
+    outcome = run_demo(directory, progress=progress_printer(True), announce=None if quiet else err.print)
+    out.print(f"\nLatest report: {outcome.paths.latest}", highlight=False)
+    out.print(f"All audits:    {outcome.paths.index}", highlight=False)
+    out.print(f"Explore:       auditor history -c {directory / 'auditor.toml'}", highlight=False)
