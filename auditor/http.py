@@ -20,7 +20,8 @@ import random
 import socket
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -166,6 +167,62 @@ def _address_allowed(address: str, *, sandbox: bool) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+async def check_target(url: str, *, sandbox: bool, resolver: Resolver) -> None:
+    """Refuse non-http(s) URLs and hosts that are not public (after DNS, on every hop); loopback is allowed
+    only in sandbox mode, where names are never resolved because the sandbox answers for them."""
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise FetchRefused(f"only http and https URLs are fetched, not {url[:100]!r}")
+    try:
+        literal = ipaddress.ip_address(parsed.host)
+    except ValueError:
+        literal = None
+    if literal is not None:
+        addresses = [str(literal)]
+    elif sandbox:
+        return  # names are answered by the sandbox, never resolved
+    else:
+        try:
+            addresses = await resolver(parsed.host, parsed.port or 443)
+        except OSError as exc:
+            raise FetchError("dns", f"cannot resolve {parsed.host}: {exc}") from None
+    for address in addresses:
+        if not _address_allowed(address, sandbox=sandbox):
+            raise FetchRefused(f"{parsed.host} resolves to {address}, which is not a public address")
+
+
+class HostPacer:
+    """One request at a time per host, at least `interval` seconds apart, and a global cap across hosts."""
+
+    def __init__(
+        self,
+        concurrency: int,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._global = asyncio.Semaphore(concurrency)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._last: dict[str, float] = {}
+        self._sleep = sleep
+        self._clock = clock
+
+    @asynccontextmanager
+    async def slot(self, host: str, interval: float) -> AsyncIterator[None]:
+        async with self._locks.setdefault(host, asyncio.Lock()), self._global:
+            last = self._last.get(host)
+            if last is not None:
+                wait = last + interval - self._clock()
+                if wait > 0:
+                    await self._sleep(wait)
+            self._last[host] = self._clock()
+            try:
+                yield
+            finally:
+                # The interval runs from the end of the exchange: a slow answer is no licence to hurry.
+                self._last[host] = self._clock()
+
+
 class HttpClient:
     """Async client with the rules above. Use as `async with HttpClient(policy) as client:`."""
 
@@ -190,9 +247,8 @@ class HttpClient:
         self._resolver = resolver
         self._sleep = sleep
         self._clock = clock
-        self._global = asyncio.Semaphore(policy.concurrency)
-        self._host_locks: dict[str, asyncio.Lock] = {}
-        self._last_sent: dict[str, float] = {}
+        self.pacer = HostPacer(policy.concurrency, sleep=sleep, clock=clock)
+        """Shared with the browser fetcher, so a host sees one polite client whichever fetches."""
         self._robots: dict[str, Protego | bool] = {}
         """Per origin: the parsed rules, True (no robots.txt: allow all) or False (unreachable: disallow all)."""
         self.sent = 0
@@ -311,26 +367,7 @@ class HttpClient:
         raise FetchError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects from {url}")
 
     async def _check_target(self, url: str) -> None:
-        parsed = httpx.URL(url)
-        if parsed.scheme not in ("http", "https") or not parsed.host:
-            raise FetchRefused(f"only http and https URLs are fetched, not {url[:100]!r}")
-        sandbox = self.policy.sandbox_url is not None
-        try:
-            literal = ipaddress.ip_address(parsed.host)
-        except ValueError:
-            literal = None
-        if literal is not None:
-            addresses = [str(literal)]
-        elif sandbox:
-            return  # names are answered by the sandbox, never resolved
-        else:
-            try:
-                addresses = await self._resolver(parsed.host, parsed.port or 443)
-            except OSError as exc:
-                raise FetchError("dns", f"cannot resolve {parsed.host}: {exc}") from None
-        for address in addresses:
-            if not _address_allowed(address, sandbox=sandbox):
-                raise FetchRefused(f"{parsed.host} resolves to {address}, which is not a public address")
+        await check_target(url, sandbox=self.policy.sandbox_url is not None, resolver=self._resolver)
 
     async def _send(
         self,
@@ -341,16 +378,8 @@ class HttpClient:
         headers: Mapping[str, str] | None,
     ) -> FetchResult:
         host = httpx.URL(url).host
-        lock = self._host_locks.setdefault(host, asyncio.Lock())
         interval = self.policy.html_interval if kind == "html" else self.policy.api_interval
-        interval *= self.policy.time_scale
-        async with lock, self._global:
-            last = self._last_sent.get(host)
-            if last is not None:
-                wait = last + interval - self._clock()
-                if wait > 0:
-                    await self._sleep(wait)
-            self._last_sent[host] = self._clock()
+        async with self.pacer.slot(host, interval * self.policy.time_scale):
             self.sent += 1
             log.debug("%s %s", method, redact(url))
             try:
@@ -368,8 +397,6 @@ class HttpClient:
                 raise _Retryable(
                     None, None, f"connection failed ({type(exc).__name__}): {redact(url)}", "connection"
                 ) from None
-            finally:
-                self._last_sent[host] = self._clock()
         response_headers = {k.lower(): v for k, v in response.headers.items()}
         return FetchResult(url, response.status_code, response_headers, body)
 

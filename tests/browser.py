@@ -7,44 +7,20 @@ these tests are the proof that hostile content stays inert (DESIGN.md section 9)
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-ARGS = [
-    "--no-sandbox",  # CI containers run as root, where Chromium's sandbox refuses to start
-    "--disable-gpu",
-    "--disable-background-networking",  # no update checks or field trials: the tests count requests
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from auditor.browser import CHROMIUM_ARGS, BrowserUnavailable, chromium_executable
 
 
 def _executable(playwright: Any) -> str | None:
-    """None means Playwright's own Chromium, when it is installed; else the first system Chromium found."""
-    override = os.environ.get("AUDITOR_CHROMIUM")
-    if override:
-        return override
     try:
-        if Path(playwright.chromium.executable_path).exists():
-            return None
-    except Exception:
-        pass
-    for candidate in (*SYSTEM_CHROMIUM, shutil.which("chromium") or ""):
-        if candidate and Path(candidate).exists():
-            return candidate
-    pytest.fail(
-        "no Chromium for the browser tests: install Debian's `chromium` package, run "
-        "`playwright install chromium`, or set AUDITOR_CHROMIUM to a Chromium binary",
-        pytrace=False,
-    )
+        return chromium_executable(playwright)
+    except BrowserUnavailable as exc:
+        pytest.fail(f"{exc}: {exc.tip}", pytrace=False)
 
 
 @contextmanager
@@ -55,7 +31,9 @@ def chromium() -> Iterator[Any]:
     except ImportError:
         pytest.fail("the browser tests need the `playwright` Python package", pytrace=False)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_executable(playwright), headless=True, args=ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=_executable(playwright), headless=True, args=list(CHROMIUM_ARGS)
+        )
         try:
             yield browser
         finally:
