@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -63,3 +66,20 @@ def parse_as_of(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--as-of: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def invocation() -> str:
+    """How to call this command again from here: `auditor` when that is what the shell finds, else the path
+    that was used (`.venv/bin/auditor` after `make demo`), so printed tips work as they are."""
+    argv0 = Path(sys.argv[0])
+    if argv0.name == "__main__.py":
+        return f"{_shortest(Path(sys.executable))} -m auditor"
+    found = shutil.which("auditor")
+    if found and Path(found).resolve() == argv0.resolve():
+        return "auditor"
+    return _shortest(argv0)
+
+
+def _shortest(path: Path) -> str:
+    relative = os.path.relpath(path)
+    return relative if not relative.startswith("..") else str(path)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.common import app, err, out, progress_printer
+from auditor.cli.common import app, err, invocation, out, progress_printer
 from auditor.errors import UsageError
 
 
@@ -32,7 +32,7 @@ def sandbox_command(
     with Sandbox(loaded, port=port) as sb:
         sb.set_month(month)
         out.print(sb.url, highlight=False)
-        err.print(f"Serving {len(loaded.months)} months; Ctrl-C to stop. Try: auditor audit --sandbox {sb.url}")
+        err.print(f"Serving {len(loaded.months)} months; Ctrl-C to stop. Try: {invocation()} audit --sandbox {sb.url}")
         sys.stdout.flush()
         try:
             while True:
@@ -54,4 +54,4 @@ def demo(
     outcome = run_demo(directory, progress=progress_printer(True), announce=None if quiet else err.print)
     out.print(f"\nLatest report: {outcome.paths.latest}", highlight=False)
     out.print(f"All audits:    {outcome.paths.index}", highlight=False)
-    out.print(f"Explore:       auditor history -c {directory / 'auditor.toml'}", highlight=False)
+    out.print(f"Explore:       {invocation()} history -c {directory / 'auditor.toml'}", highlight=False)
