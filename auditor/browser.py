@@ -10,15 +10,20 @@ nothing the audit reads is in them.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 
-from auditor.errors import AuditorError, FetchRefused
+from auditor.errors import AuditorError, FetchRefused, ResponseTooLarge
 from auditor.http import (
+    MAX_REDIRECTS,
     FetchError,
     FetchResult,
     HostPacer,
@@ -77,6 +82,8 @@ class BrowserFetcher:
         self._proxy: httpx.AsyncClient | None = None
         self.refused: list[str] = []
         """Sub-requests the guard refused, for the evidence of a failed fetch."""
+        # Several searches may ask for their first page at once: only one of them starts Chromium.
+        self._starting = asyncio.Lock()
 
     async def __aenter__(self) -> BrowserFetcher:
         return self
@@ -94,6 +101,10 @@ class BrowserFetcher:
         self._browser = self._playwright = self._proxy = None
 
     async def _start(self) -> Any:
+        async with self._starting:
+            return await self._start_once()
+
+    async def _start_once(self) -> Any:
         if self._browser is None:
             from playwright.async_api import async_playwright
 
@@ -108,37 +119,45 @@ class BrowserFetcher:
             except Exception as exc:  # Playwright's launch errors carry a long log: keep its first line
                 await self.aclose()
                 raise BrowserUnavailable(f"Chromium did not start: {str(exc).splitlines()[0]}") from None
-            if self.policy.sandbox_url:
-                self._proxy = httpx.AsyncClient(
-                    transport=SandboxTransport(self.policy.sandbox_url),
-                    follow_redirects=False,
-                    timeout=httpx.Timeout(self.policy.timeout),
-                )
+            # Every request of every page is sent by this client (see `_route`); under --sandbox to the sandbox.
+            # Chromium sends its own cookies with each request: this client keeps none of its own.
+            self._proxy = httpx.AsyncClient(
+                transport=SandboxTransport(self.policy.sandbox_url) if self.policy.sandbox_url else None,
+                follow_redirects=False,
+                timeout=httpx.Timeout(self.policy.timeout),
+                cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+            )
         return self._browser
 
     async def fetch(self, url: str, *, wait_for: str | None = None) -> FetchResult:
         """Load `url`, let its scripts run, return the rendered HTML. Raises FetchRefused or FetchError.
 
         `wait_for`: a CSS selector that marks the content as rendered; the page's `load` event otherwise.
+        A redirect of the page itself is followed by navigating again (each hop checked, at most
+        MAX_REDIRECTS), so the result's URL is where the page really ended (consent.google.com, /sorry/).
         """
         await check_target(url, sandbox=self.policy.sandbox_url is not None, resolver=self._resolver)
         browser = await self._start()
         context = await browser.new_context(user_agent=self.policy.user_agent, java_script_enabled=True)
-        await context.route("**/*", self._route)
+        state = _Navigation()
+        await context.route("**/*", lambda route, request: self._route(route, request, state))
         timeout_ms = self.policy.timeout * 1000
+        visited: list[str] = []
         try:
             page = await context.new_page()
             async with self.pacer.slot(httpx.URL(url).host, self.policy.html_interval * self.policy.time_scale):
-                response = await page.goto(url, wait_until="load", timeout=timeout_ms)
+                response = await self._navigate(page, url, state, visited, timeout_ms)
                 if wait_for:
                     await page.wait_for_selector(wait_for, timeout=timeout_ms, state="attached")
                 html = await page.content()
                 final_url = page.url
                 status = response.status if response is not None else 200
                 headers = dict(response.headers) if response is not None else {}
+        except FetchError:
+            raise
         except Exception as exc:
-            if self.refused:
-                raise FetchRefused(f"the page needed a refused address: {self.refused[-1]}") from None
+            if state.refused:
+                raise FetchRefused(f"the page needed a refused address: {state.refused[-1]}") from None
             kind = "timeout" if "Timeout" in type(exc).__name__ else "browser"
             raise FetchError(kind, f"browser could not load {redact(url)}: {str(exc).splitlines()[0]}") from None
         finally:
@@ -147,34 +166,98 @@ class BrowserFetcher:
         if len(body) > self.policy.max_body_bytes:
             raise FetchError("too_large", f"rendered page over the {self.policy.max_body_bytes}-byte cap")
         headers["content-type"] = "text/html; charset=utf-8"  # page.content() is the DOM serialised as UTF-8
-        return FetchResult(final_url, status, headers, body)
+        return FetchResult(final_url, status, headers, body, tuple(visited))
 
-    async def _route(self, route: Any, request: Any) -> None:
+    async def _navigate(self, page: Any, url: str, state: _Navigation, visited: list[str], timeout_ms: float) -> Any:
+        target = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            state.redirect = None
+            try:
+                response = await page.goto(target, wait_until="load", timeout=timeout_ms)
+            except Exception:
+                if state.redirect is None:
+                    raise
+            if state.redirect is None:
+                return response
+            visited.append(target)
+            target = state.redirect
+            if target in visited:
+                raise FetchError("redirect_loop", f"redirect loop at {redact(target)}")
+        raise FetchError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects from {redact(url)}")
+
+    async def _route(self, route: Any, request: Any, state: _Navigation) -> None:
+        """Every request of the page: checked by the guard, then sent by our own client, never by Chromium.
+
+        Chromium follows redirects without asking the route again (for `continue_` and `fulfill` alike), so
+        letting it send would skip the guard on every hop after the first; our client follows them instead.
+        """
         url = request.url
         if not url.startswith(("http://", "https://")):
-            await route.continue_()
+            await route.continue_()  # data:, blob: and the like never leave the browser
             return
         if request.resource_type in SKIPPED_RESOURCES:
             await route.abort()
             return
-        try:
-            await check_target(url, sandbox=self.policy.sandbox_url is not None, resolver=self._resolver)
-        except (FetchRefused, FetchError):
-            self.refused.append(redact(url))
-            await route.abort("blockedbyclient")
-            return
-        if self._proxy is None:
-            await route.continue_()
-            return
+        main = request.is_navigation_request() and request.frame.parent_frame is None
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
-        try:
-            answer = await self._proxy.request(request.method, url, headers=headers, content=request.post_data_buffer)
-        except httpx.HTTPError:
-            await route.abort("connectionfailed")
-            return
-        if len(answer.content) > self.policy.max_body_bytes:
+        method, content = request.method, request.post_data_buffer
+        for _hop in range(MAX_REDIRECTS + 1):
+            if not await self._allowed(url, state):
+                await route.abort("blockedbyclient")
+                return
+            try:
+                answer = await self._send(method, url, headers, content)
+            except (httpx.HTTPError, ResponseTooLarge):
+                await route.abort("failed")
+                return
+            location = answer.headers.get("location")
+            if answer.status_code not in (301, 302, 303, 307, 308) or not location:
+                break
+            url = urljoin(url, location)
+            if main:
+                # The page itself moves: `fetch` navigates there, so that the page's URL is the real one.
+                state.redirect = url
+                await route.abort("aborted")
+                return
+            if answer.status_code in (301, 302, 303):
+                method, content = "GET", None
+        else:
             await route.abort("failed")
             return
         # httpx has decoded the body already; the encoding headers would make Chromium decode it again.
         passed = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")}
         await route.fulfill(status=answer.status_code, headers=passed, body=answer.content)
+
+    async def _allowed(self, url: str, state: _Navigation) -> bool:
+        try:
+            await check_target(url, sandbox=self.policy.sandbox_url is not None, resolver=self._resolver)
+        except (FetchRefused, FetchError):
+            state.refused.append(redact(url))
+            self.refused.append(redact(url))
+            return False
+        return True
+
+    async def _send(self, method: str, url: str, headers: dict[str, str], content: bytes | None) -> httpx.Response:
+        """One exchange through our client, the body read up to the cap."""
+        assert self._proxy is not None, "started with the browser"
+        request = self._proxy.build_request(method, url, headers=headers, content=content)
+        response = await self._proxy.send(request, stream=True)
+        try:
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > self.policy.max_body_bytes:
+                    raise ResponseTooLarge(f"body over the {self.policy.max_body_bytes}-byte cap")
+        finally:
+            await response.aclose()
+        return httpx.Response(response.status_code, headers=response.headers, content=bytes(body))
+
+
+@dataclass
+class _Navigation:
+    """What the route handler tells one `fetch` about its page."""
+
+    redirect: str | None = None
+    """Where the page's own request was redirected; `fetch` navigates there."""
+    refused: list[str] = field(default_factory=list)
+    """Requests of this fetch the guard refused."""

@@ -6,9 +6,10 @@ Errors read `FILE: key: problem` and unknown keys are rejected, so a typo never 
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
@@ -44,7 +45,17 @@ DEFAULT_CTR = (
     0.3,
     0.25,
 )
-KNOWN_ENGINES = ("duckduckgo_html", "searxng")
+KNOWN_ENGINES = (
+    "duckduckgo_html",
+    "searxng",
+    "brave",
+    "serpapi",
+    "serper",
+    "mojeek",
+    "google_cse",
+    "browser_google",
+    "browser_bing",
+)
 
 
 class Strict(BaseModel):
@@ -136,9 +147,71 @@ class SearxngSettings(Strict):
         return value.rstrip("/")
 
 
+class KeyedEngineSettings(Strict):
+    """An API engine: the key is read at audit time from the environment variable named here, never stored."""
+
+    api_key_env: str = ""
+    monthly_budget: Annotated[int, Field(ge=0)] | None = None
+    """Requests a month this engine may send; an audit that would go over refuses before sending anything."""
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise ValueError(f"expected the name of an environment variable (such as BRAVE_API_KEY), got {value!r}")
+        return value
+
+
+class BraveSettings(KeyedEngineSettings):
+    api_key_env: str = "BRAVE_API_KEY"
+    monthly_budget: Annotated[int, Field(ge=0)] | None = 1000  # about what the included monthly credit buys
+
+
+class SerpapiSettings(KeyedEngineSettings):
+    api_key_env: str = "SERPAPI_API_KEY"
+    monthly_budget: Annotated[int, Field(ge=0)] | None = 100  # the free plan's searches a month
+    engine: Literal["google", "bing"] = "google"
+    """Which results page SerpApi reads for you."""
+
+
+class SerperSettings(KeyedEngineSettings):
+    api_key_env: str = "SERPER_API_KEY"
+
+
+class MojeekSettings(KeyedEngineSettings):
+    api_key_env: str = "MOJEEK_API_KEY"
+
+
+class GoogleCseSettings(KeyedEngineSettings):
+    api_key_env: str = "GOOGLE_CSE_KEY"
+    cx: str = ""
+    """The programmable search engine's id."""
+
+
+class BrowserEngineSettings(Strict):
+    monthly_budget: Annotated[int, Field(ge=0)] | None = None
+
+
 class EnginesSettings(Strict):
     duckduckgo_html: DuckDuckGoSettings = DuckDuckGoSettings()
     searxng: SearxngSettings = SearxngSettings()
+    brave: BraveSettings = BraveSettings()
+    serpapi: SerpapiSettings = SerpapiSettings()
+    serper: SerperSettings = SerperSettings()
+    mojeek: MojeekSettings = MojeekSettings()
+    google_cse: GoogleCseSettings = GoogleCseSettings()
+    browser_google: BrowserEngineSettings = BrowserEngineSettings()
+    browser_bing: BrowserEngineSettings = BrowserEngineSettings()
+
+    def budget(self, engine: str) -> int | None:
+        """The monthly budget of `engine` (a name of KNOWN_ENGINES); None means no limit."""
+        budget: int | None = getattr(self, engine).monthly_budget
+        return budget
+
+    def key_env(self, engine: str) -> str | None:
+        """The environment variable holding `engine`'s key; None for engines without one."""
+        settings = getattr(self, engine)
+        return settings.api_key_env if isinstance(settings, KeyedEngineSettings) else None
 
 
 class HttpSettings(Strict):
@@ -225,6 +298,8 @@ class Config(Strict):
     def _searxng_needs_url(self) -> Config:
         if "searxng" in self.audit.engines and not self.engines.searxng.url:
             raise ValueError("audit.engines lists searxng but engines.searxng.url is not set")
+        if "google_cse" in self.audit.engines and not self.engines.google_cse.cx.strip():
+            raise ValueError("audit.engines lists google_cse but engines.google_cse.cx (its engine id) is not set")
         return self
 
     @property

@@ -94,6 +94,9 @@ class HttpPolicy:
     time_scale: float = 1.0
     """Multiplies every politeness wait (pacing, backoff, Retry-After)."""
     extra_retry_statuses: frozenset[int] = frozenset()
+    trusted_origins: frozenset[str] = frozenset()
+    """Origins (`origin_of`) the user configured on purpose, reached even on a private address: their own
+    SearXNG at http://localhost:8888. Only that exact origin; a redirect elsewhere is checked as usual."""
 
 
 def decode_body(body: bytes, content_type: str) -> str:
@@ -167,12 +170,22 @@ def _address_allowed(address: str, *, sandbox: bool) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-async def check_target(url: str, *, sandbox: bool, resolver: Resolver) -> None:
+def origin_of(url: str) -> str:
+    """`scheme://host:port` with the default port spelled out, so that two spellings of one origin match."""
+    parsed = httpx.URL(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return f"{parsed.scheme}://{parsed.host}:{port}"
+
+
+async def check_target(url: str, *, sandbox: bool, resolver: Resolver, trusted: frozenset[str] = frozenset()) -> None:
     """Refuse non-http(s) URLs and hosts that are not public (after DNS, on every hop); loopback is allowed
-    only in sandbox mode, where names are never resolved because the sandbox answers for them."""
+    only in sandbox mode, where names are never resolved because the sandbox answers for them, and for
+    `trusted` origins, which the user configured on purpose."""
     parsed = httpx.URL(url)
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise FetchRefused(f"only http and https URLs are fetched, not {url[:100]!r}")
+    if trusted and origin_of(url) in trusted:
+        return
     try:
         literal = ipaddress.ip_address(parsed.host)
     except ValueError:
@@ -273,8 +286,13 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         respect_robots: bool = False,
         extra_retry_statuses: frozenset[int] = frozenset(),
+        json: Mapping[str, object] | None = None,
+        interval: float | None = None,
     ) -> FetchResult:
-        """Fetch `url` within every rule. Raises FetchRefused, ResponseTooLarge or FetchError."""
+        """Fetch `url` within every rule. Raises FetchRefused, ResponseTooLarge or FetchError.
+
+        `json` is a body to POST as JSON; `interval` overrides the pacing of `kind` for this request's host (an
+        API's documented rate, such as Brave's one request a second)."""
         if respect_robots and not await self.allowed_by_robots(url):
             host = httpx.URL(url).host
             if self._robots.get(self._origin(url)) is False:
@@ -291,7 +309,9 @@ class HttpClient:
         try:
             async for attempt in attempts:
                 with attempt:
-                    return await self._fetch_once(url, method, kind, params, form, headers, retry_statuses)
+                    return await self._fetch_once(
+                        url, method, kind, params, form, headers, retry_statuses, json, interval
+                    )
         except _Retryable as exc:
             if exc.response is not None:
                 return exc.response  # the last answer (429, 503 ...): the caller records it as such
@@ -342,20 +362,22 @@ class HttpClient:
         form: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
         retry_statuses: frozenset[int],
+        json: Mapping[str, object] | None = None,
+        interval: float | None = None,
     ) -> FetchResult:
         visited: list[str] = []
         current = str(httpx.URL(url, params=params)) if params else url
         for _hop in range(MAX_REDIRECTS + 1):
             await self._check_target(current)
-            result = await self._send(current, method, kind, form, headers)
+            result = await self._send(current, method, kind, form, headers, json, interval)
             location = result.headers.get("location")
             if result.status_code in (301, 302, 303, 307, 308) and location:
                 visited.append(current)
                 current = urljoin(current, location)
                 if current in visited:
-                    raise FetchError("redirect_loop", f"redirect loop at {current}")
+                    raise FetchError("redirect_loop", f"redirect loop at {redact(current)}")
                 if result.status_code in (301, 302, 303):
-                    method, form = "GET", None
+                    method, form, json = "GET", None, None
                 continue
             result = FetchResult(result.url, result.status_code, result.headers, result.body, tuple(visited))
             if result.status_code in retry_statuses:
@@ -364,10 +386,15 @@ class HttpClient:
                     return result  # asked to come back much later: record it rather than hammer or hang
                 raise _Retryable(result, retry_after, f"HTTP {result.status_code} from {redact(current)}")
             return result
-        raise FetchError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects from {url}")
+        raise FetchError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects from {redact(url)}")
 
     async def _check_target(self, url: str) -> None:
-        await check_target(url, sandbox=self.policy.sandbox_url is not None, resolver=self._resolver)
+        await check_target(
+            url,
+            sandbox=self.policy.sandbox_url is not None,
+            resolver=self._resolver,
+            trusted=self.policy.trusted_origins,
+        )
 
     async def _send(
         self,
@@ -376,14 +403,17 @@ class HttpClient:
         kind: str,
         form: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
+        json: Mapping[str, object] | None = None,
+        interval: float | None = None,
     ) -> FetchResult:
         host = httpx.URL(url).host
-        interval = self.policy.html_interval if kind == "html" else self.policy.api_interval
+        if interval is None:
+            interval = self.policy.html_interval if kind == "html" else self.policy.api_interval
         async with self.pacer.slot(host, interval * self.policy.time_scale):
             self.sent += 1
             log.debug("%s %s", method, redact(url))
             try:
-                request = self._client.build_request(method, url, data=form, headers=headers)
+                request = self._client.build_request(method, url, data=form, json=json, headers=headers)
                 response = await self._client.send(request, stream=True)
                 try:
                     body = await self._read_capped(response)

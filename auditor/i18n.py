@@ -138,7 +138,16 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "new": N_("checked for the first time"),
         "changed": N_("verdict changed"),
     },
-    "source": {"html": N_("page"), "api": N_("API"), "browser": N_("browser")},
+    "source": {
+        "html": N_("page"),
+        "api": N_("API"),
+        "api:github": N_("GitHub API"),
+        "api:mastodon": N_("Mastodon API"),
+        "api:stackexchange": N_("Stack Exchange API"),
+        "api:bluesky": N_("Bluesky API"),
+        "browser": N_("browser"),
+    },
+    "consistency_field": {"display_name": N_("Display name"), "headline": N_("Headline")},
 }
 
 ENGINE_ADVICE = {
@@ -207,6 +216,10 @@ RECOMMENDATIONS = {
     "confirm_probable_profile": N_(
         "%(url)s looks like your %(network)s profile: if it is yours, add it to [profiles] in the config "
         "(or run `auditor label %(url)s me`) so that it counts as yours."
+    ),
+    "inconsistent_names": N_(
+        "Your %(network)s profile shows the name “%(value)s”: show “%(expected)s” there, as elsewhere, so that "
+        "clients and search engines see one person."
     ),
 }
 

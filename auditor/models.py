@@ -94,6 +94,8 @@ class SearchResult:
     snippet: str
     sources: tuple[str, ...] = ()
     """For meta-engines (SearXNG): the upstream engines that returned this result."""
+    source_positions: tuple[int, ...] = ()
+    """For meta-engines (SearXNG): the result's position in each of `sources`, in the same order."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ class LinkBack:
     evidence: str = ""
     """The anchor's HTML, the API field, or the status line that decided it (truncated)."""
     source: str = "html"
-    """What gave the verdict: `html`, `api`, `browser`."""
+    """What gave the verdict: `api:github`, `api:mastodon`, `api:stackexchange`, `api:bluesky`, `html`, `browser`
+    (`api` in audits stored before the API was named)."""
     nofollow: bool = False
     final_url: str = ""
     """The profile page's URL after redirects."""
@@ -169,6 +172,22 @@ class ProfileCheck:
     best_position: int | None = None
     """Best rank over every engine and query that succeeded; None when it did not rank."""
     display_name: str | None = None
+    headline: str | None = None
+    """Headline or bio as the profile shows it (API field first, else the page's markup)."""
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """Two places that present the person differently (a display name, a headline)."""
+
+    field: str
+    """`display_name` or `headline`."""
+    profile_a: str
+    """The profile that differs (its network key)."""
+    value_a: str
+    profile_b: str
+    """What it differs from: another profile's key, or `config` for the configured name."""
+    value_b: str
 
 
 @dataclass(frozen=True)
@@ -239,3 +258,5 @@ class Audit:
     depth: int = 20
     id: int | None = None
     started_at: dt.datetime | None = None
+    inconsistencies: tuple[Inconsistency, ...] = ()
+    """How the profiles present the person differently (empty in audits stored before it was measured)."""

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from auditor.collect import RawSink, collect_serp, fetch_page
+from auditor.browser import BrowserFetcher
+from auditor.collect import RawSink, Reuse, collect_serp, fetch_page
 from auditor.config import Config
 from auditor.engines import build_engines
+from auditor.engines.base import Engine
 from auditor.http import HttpClient
 from auditor.identify.classify import build_identity, classify
 from auditor.identify.networks import Registry, default_registry
@@ -28,10 +31,14 @@ from auditor.models import (
 )
 from auditor.recommend import recommend
 from auditor.score import ScoreInputs, compute_scores
+from auditor.verify.consistency import find_inconsistencies
+from auditor.verify.decide import decide_linkback
+from auditor.verify.evidence import ProfileEvidence
+from auditor.verify.gather import ProfileGatherer
 from auditor.verify.links import SiteTarget
-from auditor.verify.pages import PageFetch, display_name
-from auditor.verify.profiles import profile_linkback
-from auditor.verify.site import site_checks, site_links
+from auditor.verify.pages import PageFetch
+from auditor.verify.profiles import evidence_from_page
+from auditor.verify.site import site_checks, site_links, site_unreachable
 
 
 @dataclass(frozen=True)
@@ -78,11 +85,15 @@ def assemble(
     as_of: dt.date,
     serps: Sequence[Serp],
     engine_names: Sequence[str],
-    profile_pages: dict[str, PageFetch],
+    profile_pages: Mapping[str, ProfileEvidence | PageFetch],
     site_page: PageFetch,
     registry: Registry,
 ) -> Audit:
-    """Everything after collection: classify, verify, score, recommend. Pure."""
+    """Everything after collection: classify, verify, score, recommend. Pure.
+
+    `profile_pages` holds what gathering found of each configured profile (`verify.gather`); a bare page (a
+    replay of stored responses) is judged as that page alone.
+    """
     person = config.person
     names = (person.name, *person.aliases)
     links = site_links(site_page, registry)
@@ -102,23 +113,26 @@ def assemble(
     succeeded = tuple((s.engine, s.query.text) for s in serps if s.status.counts_in_score)
     target = SiteTarget(person.site, person.old_sites)
     profiles = []
+    evidence: list[ProfileEvidence] = []
     for key, url in config.profiles.items():
-        page = profile_pages[key]
         network = registry.by_key[key]
+        found = profile_pages[key]
+        if isinstance(found, PageFetch):
+            found = evidence_from_page(network, url, found, registry=registry)
+        evidence.append(found)
         positions = [r.position for r in results if r.profile == key]
         profiles.append(
             ProfileCheck(
                 network=key,
                 url=url,
-                linkback=profile_linkback(network, page, target),
+                linkback=decide_linkback(network, found, target),
                 best_position=min(positions) if positions else None,
-                # A page that needs JavaScript or a login shows a shell, not the person's name.
-                display_name=display_name(page.text)
-                if page.ok and not (network.needs_js or network.needs_login)
-                else None,
+                display_name=found.display_name,
+                headline=found.headline,
             )
         )
-    checks = site_checks(site_page, names, config.profiles, registry) if site_page.ok else ()
+    inconsistencies = find_inconsistencies(profiles, names)
+    checks = site_checks(site_page, names, config.profiles, registry) if site_page.ok else site_unreachable(site_page)
     inputs = ScoreInputs(
         results=tuple(results),
         succeeded=succeeded,
@@ -129,12 +143,13 @@ def assemble(
         ctr=config.scoring.ctr,
         weights=config.scoring.weights,
         names=names,
+        inconsistencies=inconsistencies,
     )
     engines = _engine_runs(serps, engine_names)
     return Audit(
         person=person.name,
         as_of=as_of,
-        status=_status(engines, site_page, profile_pages.values()),
+        status=_status(engines, site_page, evidence),
         engines=engines,
         results=tuple(results),
         profiles=tuple(profiles),
@@ -143,16 +158,28 @@ def assemble(
         recommendations=recommend(inputs, site_url=person.site),
         queries=tuple(s.query for s in serps if s.engine == engine_names[0]) if engine_names else (),
         depth=config.audit.depth,
+        inconsistencies=inconsistencies,
     )
 
 
-def _status(engines: Sequence[EngineRun], site: PageFetch, profiles: Iterable[PageFetch]) -> AuditStatus:
+def _status(engines: Sequence[EngineRun], site: PageFetch, profiles: Iterable[ProfileEvidence]) -> AuditStatus:
     if not any(e.status.counts_in_score for e in engines):
         return AuditStatus.FAILED
-    # A login wall is an expected answer; a page that could not be fetched at all is a failed check.
-    if any(not e.status.counts_in_score for e in engines) or any(p.error for p in profiles) or not site.ok:
+    # A login wall is an expected answer; a profile that could not be fetched at all is a failed check.
+    if any(not e.status.counts_in_score for e in engines) or any(p.failed for p in profiles) or not site.ok:
         return AuditStatus.PARTIAL
     return AuditStatus.COMPLETE
+
+
+@asynccontextmanager
+async def engine_browser(client: HttpClient, engines: Sequence[Engine]) -> AsyncIterator[BrowserFetcher | None]:
+    """The browser for the browser engines (browser_google, browser_bing), None when none is configured.
+    Chromium itself starts only at the first results page, and is closed on the way out."""
+    if not any(engine.kind == "browser" for engine in engines):
+        yield None
+        return
+    async with BrowserFetcher(client.policy, client.pacer) as browser:
+        yield browser
 
 
 async def run_audit(
@@ -164,7 +191,9 @@ async def run_audit(
     progress: Progress = lambda event: None,
     only_engines: tuple[str, ...] | None = None,
     registry: Registry | None = None,
+    reuse: Reuse | None = None,
 ) -> Audit:
+    """Collect, then `assemble`. With `reuse` (a resumed audit), what an interrupted run stored is not asked again."""
     registry = registry or default_registry()
     engines = build_engines(config, only_engines)
     queries = plan_queries(config)
@@ -173,20 +202,37 @@ async def run_audit(
 
     async def search(engine_index: int, query: Query) -> Serp:
         nonlocal done
-        serp = await collect_serp(client, engines[engine_index], query, config.audit.depth, on_raw)
+        engine = engines[engine_index]
+        stored = reuse.engine_pages(engine.name, query.text) if reuse else None
+        serp = await collect_serp(client, engine, query, config.audit.depth, on_raw, stored, browser)
         done += 1
         progress(ProgressEvent("search", f"{serp.engine}: {query.text} -> {serp.status.value}", done, total))
         return serp
 
     async def page(key: str, url: str, kind: str) -> tuple[str, PageFetch]:
-        fetched = await fetch_page(client, url, kind, on_raw)
+        stored = reuse.pages.get(key) if reuse else None
+        fetched = stored if stored is not None else await fetch_page(client, url, kind, on_raw, subject=key)
         progress(ProgressEvent(kind, f"{key}: {fetched.error or f'HTTP {fetched.status_code}'}", 1, 1))
         return key, fetched
 
-    searches = [search(i, q) for i in range(len(engines)) for q in queries]
-    pages = [page(key, url, "profile") for key, url in config.profiles.items()]
-    outcome = await asyncio.gather(
-        asyncio.gather(*searches), asyncio.gather(*pages), page("site", config.person.site, "site")
-    )
-    serps, profile_pages, (_, site_page) = outcome
-    return assemble(config, as_of, serps, [e.name for e in engines], dict(profile_pages), site_page, registry)
+    # Profiles are gathered afresh even when resuming: a few small requests, and the links they hold are
+    # followed again (`verify.gather`); the browser, if a profile needs one, is closed on the way out.
+    site_target = SiteTarget(config.person.site, config.person.old_sites)
+    names = (config.person.name, *config.person.aliases)
+    async with (
+        ProfileGatherer(client, site=site_target, names=names, on_raw=on_raw, registry=registry) as gatherer,
+        engine_browser(client, engines) as browser,
+    ):
+
+        async def profile(key: str, url: str) -> tuple[str, ProfileEvidence]:
+            found = await gatherer.gather(key, url)
+            progress(ProgressEvent("profile", f"{key}: {found.summary}", 1, 1))
+            return key, found
+
+        searches = [search(i, q) for i in range(len(engines)) for q in queries]
+        profiles = [profile(key, url) for key, url in config.profiles.items()]
+        outcome = await asyncio.gather(
+            asyncio.gather(*searches), asyncio.gather(*profiles), page("site", config.person.site, "site")
+        )
+    serps, profile_evidence, (_, site_page) = outcome
+    return assemble(config, as_of, serps, [e.name for e in engines], dict(profile_evidence), site_page, registry)

@@ -71,6 +71,15 @@ def _with_entry(
     return fix
 
 
+def _with_name(network: str, name: str) -> Callable[[ScoreInputs], ScoreInputs]:
+    def fix(inputs: ScoreInputs) -> ScoreInputs:
+        profiles = tuple(replace(p, display_name=name) if p.network == network else p for p in inputs.profiles)
+        kept = tuple(i for i in inputs.inconsistencies if not (i.field == "display_name" and i.profile_a == network))
+        return replace(inputs, profiles=profiles, inconsistencies=kept)
+
+    return fix
+
+
 def _with_confirmed(url: str) -> Callable[[ScoreInputs], ScoreInputs]:
     def fix(inputs: ScoreInputs) -> ScoreInputs:
         return replace(inputs, confirmed=inputs.confirmed | {url})
@@ -109,6 +118,15 @@ def _candidates(inputs: ScoreInputs, site_url: str) -> Iterator[_Candidate]:
             if not check.passed:
                 params = {"check": check.id, "detail": check.detail}
                 yield _Candidate("fix_site_check", check.id, params, check.detail, _with_check_passing(check.id))
+    named: set[str] = set()
+    for item in inputs.inconsistencies:
+        if item.field == "display_name" and item.profile_a not in named:
+            named.add(item.profile_a)
+            params = {"network": item.profile_a, "value": item.value_a, "expected": item.value_b}
+            evidence = f"{item.profile_a}: {item.value_a!r}; {item.profile_b}: {item.value_b!r}"
+            yield _Candidate(
+                "inconsistent_names", item.profile_a, params, evidence, _with_name(item.profile_a, item.value_b)
+            )
     seen: set[str] = set()
     for result in inputs.results:
         if result.ownership is Ownership.PROBABLE_PROFILE and result.normalized_url not in seen:

@@ -150,6 +150,7 @@ def build_json(audit: Audit, changes: Changes, *, lang: str) -> dict[str, Any]:
                 "url": p.url,
                 "best_position": p.best_position,
                 "display_name": p.display_name,
+                "headline": p.headline,
                 "linkback": {
                     "verdict": p.linkback.verdict.value,
                     "reason": p.linkback.reason,
@@ -163,6 +164,16 @@ def build_json(audit: Audit, changes: Changes, *, lang: str) -> dict[str, Any]:
             for p in audit.profiles
         ],
         "site": {"checks": [{"id": c.id, "passed": c.passed, "detail": c.detail} for c in audit.site_checks]},
+        "consistency": [
+            {
+                "field": i.field,
+                "profile_a": i.profile_a,
+                "value_a": i.value_a,
+                "profile_b": i.profile_b,
+                "value_b": i.value_b,
+            }
+            for i in audit.inconsistencies
+        ],
         "scores": {
             "overall": _finite(s.overall),
             "visibility": _finite(s.visibility),

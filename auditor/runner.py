@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.collect import RawResponse
+from pydantic import BaseModel
+
+from auditor.collect import RawResponse, Reuse
 from auditor.config import Config
-from auditor.errors import ReportError
-from auditor.http import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy
+from auditor.engines.budget import check_budgets
+from auditor.errors import ReportError, UsageError
+from auditor.http import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy, origin_of
 from auditor.models import Audit, AuditStatus
-from auditor.pipeline import Progress, run_audit
+from auditor.pipeline import Progress, plan_queries, run_audit
+from auditor.replay import reusable
 from auditor.report import ReportPaths, ScoringInfo, write_report
-from auditor.store import Store
+from auditor.store import DEFAULT_LOCK_WAIT, Store
 
 EXIT_CODES = {AuditStatus.COMPLETE: 0, AuditStatus.PARTIAL: 3, AuditStatus.FAILED: 4}
 
@@ -35,6 +41,8 @@ def http_policy(config: Config, sandbox_url: str | None) -> HttpPolicy:
         concurrency=config.audit.concurrency,
         sandbox_url=sandbox_url,
         time_scale=SANDBOX_TIME_SCALE if sandbox_url else 1.0,
+        # A self-hosted SearXNG usually listens on localhost or the LAN: the user named it, so it is reached.
+        trusted_origins=frozenset({origin_of(config.engines.searxng.url)} if config.engines.searxng.url else ()),
     )
 
 
@@ -60,28 +68,103 @@ def audit_once(
     only_engines: tuple[str, ...] | None = None,
     lang: str | None = None,
     progress: Progress = lambda event: None,
+    lock_wait: float = DEFAULT_LOCK_WAIT,
+    announce: Callable[[str], object] = lambda message: None,
 ) -> AuditOutcome:
+    """A new audit: stored `incomplete` first, each response stored as it arrives, finished in one write."""
     ensure_writable(config.reports_path)
-    with Store.open(config.database_path) as store, store.writing():
-        audit_id = store.begin_audit(config.person.name, as_of)
+    with Store.open(config.database_path) as store, store.writing(lock_wait):
+        interrupted = store.incomplete_audit(config.person.name)
+        if interrupted is not None:
+            announce(
+                f"Note: audit {interrupted.id} ({interrupted.as_of.isoformat()}) was interrupted; "
+                "`auditor audit --resume` finishes it."
+            )
+        engines = only_engines or config.audit.engines
+        # Before anything is stored or sent: an audit that would go over an engine's monthly budget refuses.
+        check_budgets(config, store.engine_requests_since, queries=len(plan_queries(config)), only=engines)
+        audit_id = store.begin_audit(config.person.name, as_of, engines)
+        return _run_and_finish(config, store, audit_id, as_of, engines, None, sandbox_url, lang, progress)
 
-        def keep(raw: RawResponse) -> None:
-            store.save_raw(
-                audit_id, kind=raw.kind, url=raw.url, status_code=raw.status_code, body=raw.body,
-                engine=raw.engine, query=raw.query,
-            )  # fmt: skip
 
-        async def run() -> Audit:
-            async with HttpClient(http_policy(config, sandbox_url)) as client:
-                return await run_audit(
-                    config, client, as_of=as_of, on_raw=keep, progress=progress, only_engines=only_engines
-                )
+def resume_audit(
+    config: Config,
+    *,
+    sandbox_url: str | None = None,
+    lang: str | None = None,
+    progress: Progress = lambda event: None,
+    lock_wait: float = DEFAULT_LOCK_WAIT,
+    announce: Callable[[str], object] = lambda message: None,
+) -> AuditOutcome:
+    """Finish the newest interrupted audit of the config's person, asking only what it did not get."""
+    ensure_writable(config.reports_path)
+    # The lock comes first: an audit still running is `incomplete` too, and must not be "resumed" under it.
+    with Store.open(config.database_path) as store, store.writing(lock_wait):
+        row = store.incomplete_audit(config.person.name)
+        if row is None:
+            raise UsageError(
+                f"no interrupted audit of {config.person.name} in {config.database_path} to resume",
+                tip="run `auditor audit` to start a new one",
+            )
+        engines = tuple(e for e in row.engines if e in config.audit.engines) if row.engines else config.audit.engines
+        if not engines:
+            raise UsageError(
+                f"audit {row.id} asked {', '.join(row.engines)}, none of which is configured any more; "
+                "add it back to audit.engines to resume"
+            )
+        reuse = reusable(store.raw_records(row.id), config.person.site)
+        site = "the site's page" if "site" in reuse.pages else "not the site's page"
+        announce(
+            f"Resuming audit {row.id} of {config.person.name} ({row.as_of.isoformat()}): "
+            f"{len(reuse.engine_responses)} engine pages and {site} already stored; profiles are checked again"
+        )
+        return _run_and_finish(config, store, row.id, row.as_of, engines, reuse, sandbox_url, lang, progress)
 
-        audit = asyncio.run(run())
-        store.finish_audit(audit_id, audit)
-        history = store.finished_audits(config.person.name)
+
+def _run_and_finish(
+    config: Config,
+    store: Store,
+    audit_id: int,
+    as_of: dt.date,
+    engines: tuple[str, ...],
+    reuse: Reuse | None,
+    sandbox_url: str | None,
+    lang: str | None,
+    progress: Progress,
+) -> AuditOutcome:
+    secrets = config_secrets(config, os.environ)
+
+    def keep(raw: RawResponse) -> None:
+        store.save_raw(audit_id, raw, secrets)
+
+    async def run() -> Audit:
+        async with HttpClient(http_policy(config, sandbox_url)) as client:
+            return await run_audit(
+                config, client, as_of=as_of, on_raw=keep, progress=progress, only_engines=engines, reuse=reuse
+            )
+
+    audit = asyncio.run(run())
+    store.finish_audit(audit_id, audit)
+    history = store.finished_audits(config.person.name)
     current = next(a for a in history if a.id == audit_id)
+    # Still under the audit lock: two audits' report files never interleave either.
     paths = write_report(
         current, history, reports_dir=config.reports_path, lang=lang or config.report.lang, scoring=scoring_info(config)
     )
     return AuditOutcome(current, paths)
+
+
+def config_secrets(config: Config, environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The values of every environment variable the config names for a key (`*_env` settings of the engines),
+    so that none of them is ever stored, even when an API echoes it back in a body."""
+    found: list[str] = []
+
+    def walk(model: BaseModel) -> None:
+        for name, value in model:
+            if isinstance(value, BaseModel):
+                walk(value)
+            elif name.endswith("_env") and isinstance(value, str) and environ.get(value):
+                found.append(environ[value])
+
+    walk(config.engines)
+    return tuple(found)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from auditor.identify.names import fold
-from auditor.models import ClassifiedResult, Ownership, ProfileCheck, Scores, SiteCheck
+from auditor.models import ClassifiedResult, Inconsistency, Ownership, ProfileCheck, Scores, SiteCheck
 
 COMPONENTS = ("visibility", "linkback", "site", "consistency")
 
@@ -31,6 +31,8 @@ class ScoreInputs:
     names: tuple[str, ...] = ()
     confirmed: frozenset[str] = field(default_factory=frozenset)
     """Normalised URLs of probable profiles the user confirmed as theirs."""
+    inconsistencies: tuple[Inconsistency, ...] = ()
+    """Display names and headlines that differ across profiles (`verify.consistency`)."""
 
 
 def attention(position: int, ctr: Sequence[float]) -> float:
@@ -91,12 +93,19 @@ def site_score(inputs: ScoreInputs) -> float | None:
 
 
 def consistency_score(inputs: ScoreInputs) -> float | None:
-    """The share of profiles whose displayed name is one of the configured name variants."""
-    shown = [p.display_name for p in inputs.profiles if p.display_name]
+    """The share of profiles showing a name that carry one of the configured name variants and are listed in
+    no inconsistency (a display name or a headline that differs from the other profiles')."""
+    shown = [p for p in inputs.profiles if p.display_name]
     if not shown or not inputs.names:
         return None
     variants = {" ".join(fold(n).split()) for n in inputs.names}
-    return 100.0 * sum(any(v in " ".join(fold(s).split()) for v in variants) for s in shown) / len(shown)
+    flagged = {i.profile_a for i in inputs.inconsistencies}
+    consistent = [
+        p
+        for p in shown
+        if p.network not in flagged and any(v in " ".join(fold(p.display_name or "").split()) for v in variants)
+    ]
+    return 100.0 * len(consistent) / len(shown)
 
 
 def compute_scores(inputs: ScoreInputs) -> Scores:

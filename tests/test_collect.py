@@ -179,7 +179,9 @@ def test_network_errors_become_a_status_not_an_exception() -> None:
     assert serp.status is EngineStatus.NETWORK_ERROR
     assert "page 2" in serp.detail
     assert "connection" in serp.detail
-    assert len(raws) == 1  # only the page that answered is kept
+    # The failure is kept too, as a record without a response, so that a replay fails the same way.
+    assert [(raw.page, raw.status_code, bool(raw.error)) for raw in raws] == [(1, 200, False), (2, None, True)]
+    assert "connection" in raws[1].error and "SECRET" not in raws[1].error
 
 
 def test_a_too_large_answer_is_a_network_error() -> None:
@@ -229,4 +231,4 @@ def test_fetch_page_turns_a_refusal_into_an_error() -> None:
     page, raws = fetch_site("User-agent: *\nDisallow: /\n")
     assert not page.ok
     assert page.error.startswith("refused: robots.txt")
-    assert raws == []
+    assert [(r.kind, r.subject, r.status_code, r.error) for r in raws] == [("site", "site", None, page.error)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import subprocess
 import sys
@@ -14,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from auditor.collect import RawResponse
+from auditor.config import parse_config
 from auditor.errors import DatabaseBusy, StorageError
 from auditor.models import AuditStatus, Scores
+from auditor.runner import config_secrets
 from auditor.store import MIGRATIONS, Store, migrate
 from tests.test_serialize import sample_audit
 
@@ -100,24 +104,109 @@ def test_failed_audit_with_no_overall_is_stored(store: Store) -> None:
 def test_raw_responses_are_stored_compressed(store: Store) -> None:
     audit_id = store.begin_audit("Émilie Tremblay", dt.date(2026, 3, 1))
     body = ("<html>" + "Émilie Tremblay " * 2000 + "</html>").encode()
-    store.save_raw(
-        audit_id,
-        kind="engine",
-        url="https://html.duckduckgo.com/html/",
-        status_code=200,
-        body=body,
-        engine="duckduckgo_html",
-        query="Émilie Tremblay",
-    )
-    row = store.db.execute("SELECT kind, engine, query, url, status_code, body FROM raw_responses").fetchone()
-    assert (row["kind"], row["engine"], row["query"], row["status_code"]) == (
+    raw = RawResponse(
+        "engine", "https://html.duckduckgo.com/html/", 200, body, "duckduckgo_html", "Émilie Tremblay", 1,
+        requested_url="https://html.duckduckgo.com/html/", headers={"Content-Type": "text/html; charset=utf-8"},
+    )  # fmt: skip
+    store.save_raw(audit_id, raw)
+    row = store.db.execute("SELECT kind, engine, query, url, status_code, body, page FROM raw_responses").fetchone()
+    assert (row["kind"], row["engine"], row["query"], row["status_code"], row["page"]) == (
         "engine",
         "duckduckgo_html",
         "Émilie Tremblay",
         200,
+        1,
     )
     assert len(row["body"]) < len(body) // 10
     assert zlib.decompress(row["body"]) == body
+    (record,) = store.raw_records(audit_id)
+    assert record.body == body
+    assert record.headers == {"content-type": "text/html; charset=utf-8"}
+    assert record.request_key == "engine|duckduckgo_html|Émilie Tremblay|1"
+    assert record.answered
+
+
+SECRET = "sk-live-0123456789abcdef"
+
+
+def test_secrets_never_reach_the_database(store: Store) -> None:
+    audit_id = store.begin_audit("Émilie Tremblay", dt.date(2026, 3, 1))
+    echoed = json.dumps({"search_parameters": {"api_key": SECRET}, "next": f"https://x.example/?key={SECRET}"})
+    store.save_raw(
+        audit_id,
+        RawResponse(
+            "engine", f"https://serpapi.com/search.json?q=x&api_key={SECRET}", 200, echoed.encode(), "serpapi", "x", 1,
+            requested_url=f"https://serpapi.com/search.json?q=x&api_key={SECRET}",
+            headers={"Content-Type": "application/json", "Set-Cookie": "session=abc", "X-RateLimit-Remaining": "9",
+                     "Location": f"https://serpapi.com/next?api_key={SECRET}", "X-Echo": SECRET},
+        ),
+        secrets=[SECRET],
+    )  # fmt: skip
+    store.save_raw(
+        audit_id,
+        RawResponse("engine", "https://serpapi.com/", None, b"", "serpapi", "x", 2, error=f"timed out: key={SECRET}"),
+        secrets=[SECRET],
+    )
+    dump = "\n".join(store.db.iterdump())
+    bodies = b"".join(zlib.decompress(r[0]) for r in store.db.execute("SELECT body FROM raw_responses"))
+    assert SECRET not in dump
+    assert SECRET.encode() not in bodies
+    first, failed = store.raw_records(audit_id)
+    assert "api_key=REDACTED" in first.url and "api_key=REDACTED" in first.requested_url
+    # Only the headers parsers read are kept: no cookie, nothing unknown.
+    assert set(first.headers) == {"content-type", "location", "x-ratelimit-remaining"}
+    assert "REDACTED" in first.headers["location"]
+    assert failed.error == "timed out: key=REDACTED" and not failed.answered
+
+
+def test_the_secrets_to_redact_are_the_values_of_every_key_variable_the_config_names() -> None:
+    config = parse_config(
+        '[person]\nname = "Émilie Tremblay"\nsite = "https://emilietremblay.ca"\n', source="t", base_dir=Path(".")
+    )
+    named = {
+        getattr(settings, "api_key_env", "") for _, settings in config.engines if getattr(settings, "api_key_env", "")
+    }
+    environ = {name: f"value-of-{name}" for name in named} | {"PATH": "/usr/bin"}
+    assert set(config_secrets(config, environ)) == {f"value-of-{name}" for name in named}
+    assert config_secrets(config, {}) == ()
+
+
+def test_incomplete_audit_is_the_newest_unfinished_one_of_that_person(store: Store) -> None:
+    audit = sample_audit()
+    assert store.incomplete_audit(audit.person) is None
+    older = store.begin_audit(audit.person, dt.date(2026, 1, 1), ["duckduckgo_html"])
+    newer = store.begin_audit(audit.person, dt.date(2025, 12, 1), ["duckduckgo_html", "searxng"])
+    store.begin_audit("Someone Else", dt.date(2026, 5, 1))
+    found = store.incomplete_audit(audit.person)
+    assert found is not None
+    assert (found.id, found.as_of, found.engines) == (newer, dt.date(2025, 12, 1), ("duckduckgo_html", "searxng"))
+    store.finish_audit(newer, audit)
+    found = store.incomplete_audit(audit.person)
+    assert found is not None and found.id == older
+
+
+def test_backfilled_audits_sort_by_their_date_not_their_order(store: Store) -> None:
+    audit = sample_audit()
+    for month in (3, 1, 2):
+        audit_id = store.begin_audit(audit.person, dt.date(2026, month, 1))
+        store.finish_audit(audit_id, replace(audit, as_of=dt.date(2026, month, 1)))
+    assert [r.as_of.month for r in store.rows()] == [1, 2, 3]
+    assert [r.id for r in store.rows()] == [2, 3, 1]
+    assert [a.as_of.month for a in store.finished_audits(audit.person)] == [1, 2, 3]
+
+
+def test_replace_audit_rewrites_only_a_finished_audit(store: Store) -> None:
+    audit = sample_audit()
+    audit_id = store.begin_audit(audit.person, audit.as_of)
+    with pytest.raises(StorageError, match="not a finished audit"):
+        store.replace_audit(audit_id, audit)
+    store.finish_audit(audit_id, audit)
+    better = replace(audit, status=AuditStatus.COMPLETE, scores=replace(audit.scores, overall=90.0))
+    store.replace_audit(audit_id, better)
+    (row,) = store.rows()
+    assert (row.status, row.overall) == (AuditStatus.COMPLETE, 90.0)
+    assert row.rescored_at is not None
+    assert store.load_audit(audit_id) == replace(better, id=audit_id)
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:

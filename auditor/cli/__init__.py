@@ -9,11 +9,11 @@ import sys
 
 import typer
 
-from auditor.cli import audit, history, sandbox
+from auditor.cli import audit, engines, history, sandbox, store_commands
 from auditor.cli.common import app, err
 from auditor.errors import AuditorError
 
-__all__ = ["app", "audit", "history", "main", "sandbox"]
+__all__ = ["app", "audit", "engines", "history", "main", "sandbox", "store_commands"]
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from auditor.cli.common import (
     DEFAULT_CONFIG,
     ConfigOption,
+    LockWaitOption,
     SandboxOption,
     app,
     check_sandbox,
@@ -19,9 +21,11 @@ from auditor.cli.common import (
     progress_printer,
 )
 from auditor.config import Config, load_config
+from auditor.engines.catalog import engine_notes
 from auditor.errors import UsageError
 from auditor.models import Audit
-from auditor.runner import EXIT_CODES, audit_once
+from auditor.runner import EXIT_CODES, audit_once, resume_audit
+from auditor.store import DEFAULT_LOCK_WAIT
 
 
 @app.command()
@@ -49,21 +53,42 @@ def audit(
     lang: Annotated[str | None, typer.Option(help="Report language: en or fr (default: report.lang).")] = None,
     sandbox: SandboxOption = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Finish the last interrupted audit; what it already got is not asked again."),
+    ] = False,
+    lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
 ) -> None:
     """Search, verify, score, store the audit and write its report. Exit 0 complete, 3 partial, 4 failed."""
     cfg = load_config(config)
     only = _engine_list(engines, cfg)
+    for note in engine_notes(only or cfg.audit.engines, dt.date.today()):
+        err.print(f"Warning: {note}", highlight=False, markup=False)
     if lang is not None and lang not in ("en", "fr"):
         raise UsageError(f"--lang: expected en or fr, got {lang!r}")
-    date = parse_as_of(as_of)
-    err.print(f"Auditing {cfg.person.name} ({date.isoformat()})", highlight=False)
-    outcome = audit_once(
-        cfg, as_of=date, sandbox_url=check_sandbox(sandbox), only_engines=only, lang=lang,
-        progress=progress_printer(quiet),
-    )  # fmt: skip
+    if resume:
+        if as_of is not None or engines is not None:
+            raise UsageError(
+                "--resume finishes the interrupted audit with its own date and engines: drop --as-of and --engines"
+            )
+        outcome = resume_audit(
+            cfg, sandbox_url=check_sandbox(sandbox), lang=lang, progress=progress_printer(quiet), lock_wait=lock_wait,
+            announce=_announce,
+        )  # fmt: skip
+    else:
+        date = parse_as_of(as_of)
+        err.print(f"Auditing {cfg.person.name} ({date.isoformat()})", highlight=False)
+        outcome = audit_once(
+            cfg, as_of=date, sandbox_url=check_sandbox(sandbox), only_engines=only, lang=lang,
+            progress=progress_printer(quiet), lock_wait=lock_wait, announce=_announce,
+        )  # fmt: skip
     _summary(outcome.audit)
     out.print(f"Report: {outcome.paths.html}", highlight=False)
     raise typer.Exit(EXIT_CODES.get(outcome.audit.status, 1))
+
+
+def _announce(message: str) -> None:
+    err.print(message, highlight=False, markup=False)
 
 
 def _engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:

@@ -35,6 +35,15 @@ SandboxOption = Annotated[
         help="Send every request to this running sandbox (http://127.0.0.1:PORT) instead of the internet.",
     ),
 ]
+LockWaitOption = Annotated[
+    float,
+    typer.Option(
+        "--lock-wait",
+        envvar="AUDITOR_LOCK_WAIT",
+        min=0,
+        help="Seconds to wait for another audit of the same database to end before giving up.",
+    ),
+]
 DEFAULT_CONFIG = Path(DEFAULT_CONFIG_NAME)
 
 

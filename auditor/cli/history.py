@@ -9,17 +9,20 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
+from auditor.cli.store_commands import resolve
 from auditor.config import load_config
 from auditor.errors import UsageError
+from auditor.models import AuditStatus
 from auditor.runner import scoring_info
 from auditor.store import Store
 
 
 @app.command()
 def report(
-    audit_id: Annotated[str, typer.Argument(metavar="[ID|latest]", help="Audit id, or latest.")] = "latest",
+    audit_id: Annotated[str, typer.Argument(metavar="[ID|latest]", help="Audit id, latest or previous.")] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
     lang: Annotated[str | None, typer.Option(help="en or fr (default: report.lang).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the HTML here instead.")] = None,
@@ -32,16 +35,11 @@ def report(
     language = lang or cfg.report.lang
     if language not in ("en", "fr"):
         raise UsageError(f"--lang: expected en or fr, got {language!r}")
-    with Store.open(cfg.database_path) as store:
+    with Store.open(cfg.database_path, write=False) as store:
         history = store.finished_audits(cfg.person.name)
-        if not history:
+        if not history and not audit_id.isdigit():
             raise UsageError(f"no finished audit of {cfg.person.name} in {cfg.database_path}; run `auditor audit`")
-        if audit_id == "latest":
-            chosen = history[-1]
-        elif audit_id.isdigit():
-            chosen = store.load_audit(int(audit_id))
-        else:
-            raise UsageError(f"{audit_id!r} is not an audit id (see `auditor history`)")
+        chosen = resolve(audit_id, store, history)
     if output is not None:
         previous = previous_audit(chosen, history)
         html = render_html(chosen, history, compute_changes(previous, chosen), lang=language, scoring=scoring_info(cfg))
@@ -62,20 +60,23 @@ def history(
     config: ConfigOption = DEFAULT_CONFIG,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The stored audits, their status and scores."""
+    """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
     cfg = load_config(config)
-    with Store.open(cfg.database_path) as store:
+    with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows()
     if as_json:
         data = [
             {"id": r.id, "person": r.person, "as_of": r.as_of.isoformat(), "status": r.status.value,
-             "overall": r.overall, "started_at": r.started_at, "finished_at": r.finished_at}
+             "overall": r.overall, "started_at": r.started_at, "finished_at": r.finished_at,
+             "engines": list(r.engines), "rescored_at": r.rescored_at}
             for r in rows
         ]  # fmt: skip
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table("id", "date", "person", "status", "overall")
     for r in rows:
-        table.add_row(str(r.id), r.as_of.isoformat(), r.person, r.status.value,
+        table.add_row(str(r.id), r.as_of.isoformat(), Text(r.person), r.status.value,
                       "n/a" if r.overall is None else f"{r.overall:.1f}")  # fmt: skip
     out.print(table)
+    if any(r.status is AuditStatus.INCOMPLETE for r in rows):
+        out.print("incomplete: interrupted before it finished; `auditor audit --resume` finishes the latest one.")

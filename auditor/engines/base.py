@@ -1,14 +1,17 @@
 """The engine interface: build a request, parse a response (pure), say what a response means.
 
 One module per engine implements it. Engines never send anything themselves: `collect` does, through the
-one HTTP layer, so that pacing, retries, size caps and sandbox routing apply to every engine alike.
+one HTTP layer (or the browser fetcher for `kind = "browser"`), so that pacing, retries, size caps and sandbox
+routing apply to every engine alike.
 """
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 from auditor.models import EngineStatus, ParsedPage, Query
 
@@ -24,8 +27,11 @@ class EngineRequest:
     form: Mapping[str, str] | None = None
     """Form fields for a POST (DuckDuckGo's HTML endpoint)."""
     headers: Mapping[str, str] = field(default_factory=dict)
+    """Sent, never logged nor stored: API keys travel here or in a redacted parameter."""
     offset: int = 0
     """How many results earlier pages held: positions on this page start after it."""
+    json_body: Mapping[str, object] | None = None
+    """A JSON body for a POST (Serper)."""
 
 
 @dataclass(frozen=True)
@@ -35,17 +41,44 @@ class EngineResponse:
     status_code: int
     text: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    """Lower-case names."""
     url: str = ""
+    """The final URL after redirects (a consent wall or a /sorry/ page shows here)."""
+
+
+@dataclass(frozen=True)
+class Locale:
+    """A person's `fr-CA`, split so that each engine can spell it in its own terms."""
+
+    language: str
+    """Lower-case ISO 639-1: `fr`."""
+    region: str
+    """Upper-case ISO 3166-1 alpha-2: `CA`."""
+
+    @classmethod
+    def parse(cls, locale: str) -> Locale:
+        language, _, region = locale.replace("_", "-").partition("-")
+        return cls(language.lower(), region.upper())
+
+    @property
+    def tag(self) -> str:
+        return f"{self.language}-{self.region}"
 
 
 class Engine(ABC):
-    """A search backend. Subclasses set `name`, `kind` and implement the three methods."""
+    """A search backend. Subclasses set `name`, `kind` and implement the three abstract methods."""
 
     name: str
     kind: str = "api"
-    """`html` for scraped pages (paced 1 s a host by default), `api` for documented APIs."""
+    """`html` for scraped pages (paced 1 s a host by default), `api` for documented APIs, `browser` for result
+    pages that Playwright renders (collect uses the browser fetcher for those)."""
     rate_limit_statuses: frozenset[int] = frozenset()
     """Status codes that mean "slow down" for this engine beyond 429 (DuckDuckGo's 202): retried with backoff."""
+    min_interval: float | None = None
+    """Seconds between two requests to this engine's host when its documented rate asks for it (Brave's free
+    plan: 1 a second); None keeps the HTTP layer's default for `kind`."""
+    page_size: int = 10
+    """Results a request asks for: with the depth, it says how many requests a query costs."""
 
     @abstractmethod
     def first_request(self, query: Query, depth: int) -> EngineRequest:
@@ -61,6 +94,14 @@ class Engine(ABC):
     def parse(self, response: EngineResponse) -> ParsedPage:
         """Turn one response into a status and results. Pure: no I/O, no clock."""
 
+    def unavailable(self) -> ParsedPage | None:
+        """A status that stops this engine before it sends anything (its API key is not set); None to go on."""
+        return None
+
+    def requests_for(self, depth: int) -> int:
+        """Requests one query costs at `depth` when every page is full (what budgets are checked against)."""
+        return math.ceil(depth / self.page_size)
+
 
 def http_status_page(response: EngineResponse, engine: str) -> ParsedPage | None:
     """The status that the HTTP status code alone decides, shared by every engine; None means look further."""
@@ -74,3 +115,22 @@ def http_status_page(response: EngineResponse, engine: str) -> ParsedPage | None
     if code >= 400:
         return ParsedPage(EngineStatus.NETWORK_ERROR, detail=f"HTTP {code} from {engine}")
     return None
+
+
+def missing_key(engine: str, env_var: str, what: str) -> ParsedPage:
+    """The status of an engine whose key variable is unset: one line that says what to do."""
+    return ParsedPage(
+        EngineStatus.AUTH_ERROR,
+        detail=f"{env_var} is not set: export {env_var}=<{what}>, or remove {engine} from audit.engines",
+    )
+
+
+def more(flag: bool) -> Mapping[str, str] | None:
+    """`ParsedPage.next_page` for engines whose continuation is just "there is another page"."""
+    return {"more": "1"} if flag else None
+
+
+def url_int(url: str, name: str, default: int = 0) -> int:
+    """An integer query parameter of `url` (a page's start or offset), `default` when absent or not a number."""
+    values = parse_qs(urlsplit(url).query).get(name)
+    return int(values[0]) if values and values[0].strip().isdigit() else default

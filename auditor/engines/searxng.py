@@ -65,6 +65,13 @@ def parse_response(response: EngineResponse) -> ParsedPage:
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):
             continue
         engines = item.get("engines") or ([item["engine"]] if isinstance(item.get("engine"), str) else [])
+        positions = item.get("positions")
+        # Upstream positions line up with `engines` only when both lists are there in full.
+        kept = (
+            tuple(p for p in positions if isinstance(p, int))
+            if isinstance(positions, list) and len(positions) == len(engines)
+            else ()
+        )
         results.append(
             SearchResult(
                 position=len(results) + 1,
@@ -72,6 +79,7 @@ def parse_response(response: EngineResponse) -> ParsedPage:
                 title=str(item.get("title") or ""),
                 snippet=str(item.get("content") or ""),
                 sources=tuple(str(e) for e in engines),
+                source_positions=kept if len(kept) == len(engines) else (),
             )
         )
     unresponsive = [

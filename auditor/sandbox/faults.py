@@ -27,12 +27,20 @@ MODES: dict[str, str] = {
     "degraded": "SearXNG: results, but some upstream engines listed in unresponsive_engines",
     "reset": "the connection is closed without any answer",
     "gzip_bomb": "a small gzip body (Content-Encoding: gzip) that inflates to 64 MiB",
+    "huge": "the normal page padded to 6 MiB, over the client's 5 MiB cap",
+    "bad_key": "an API engine's own answer to a key it does not know (401/403, or its error JSON)",
+    "quota_exhausted": "an API engine's own answer when the account's searches are used up",
+    "consent": "Google: a 302 to its consent wall at consent.google.com",
+    "sorry": "Google: a 302 to its /sorry/ page, an 'unusual traffic' CAPTCHA answered with HTTP 429",
+    "challenge": "Bing: its bot challenge page instead of results",
 }
 
-# Modes the engine renderer handles itself because they change the content, not the transport.
-CONTENT_MODES = frozenset({"empty", "degraded"})
+# Modes the engine renderer handles itself because they change the content, not the transport. The API
+# engines and the results pages also render their own `http_429` and `malformed` (search_apis, results_pages).
+CONTENT_MODES = frozenset({"empty", "degraded", "bad_key", "quota_exhausted", "consent", "sorry", "challenge"})
 
 BOMB_MIB = 64
+HUGE_MIB = 6
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,9 @@ def apply(
         return normal
     if mode == "reset":
         return Response(0, reset=True)
+    if mode == "huge":
+        padding = b"\n<!-- " + b"x" * (HUGE_MIB << 20) + b" -->\n"
+        return replace(normal, body=normal.body + padding)
     if mode == "gzip_bomb":
         return Response(200, _bomb(), normal.content_type or HTML, (("Content-Encoding", "gzip"),))
     raise ValueError(f"unknown fault {mode!r}")

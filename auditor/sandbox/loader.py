@@ -6,6 +6,7 @@ config's, and unknown keys are refused so a typo never silently becomes a defaul
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import tomllib
@@ -15,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.errors import SandboxError
+from auditor.sandbox import profile_apis, results_pages, search_apis
 from auditor.sandbox.faults import Fault, parse_fault
 from auditor.sandbox.scenario import (
     DDG_HOST,
@@ -113,13 +115,15 @@ def _build(data: dict[str, Any], path: Path) -> Scenario:
 
 
 def _hosts(months: list[Month], searxng_host: str, aliases: Mapping[str, str]) -> frozenset[str]:
-    hosts = {DDG_HOST, DDG_MAIN_HOST, searxng_host, *aliases}
+    hosts = {DDG_HOST, DDG_MAIN_HOST, searxng_host, *aliases, *search_apis.HOSTS, *results_pages.HOSTS}
     for month in months:
         for page in month.pages.values():
             hosts.add(page.host)
             # Hosts that exist because a kind of page does: its API, its link shortener, its login wall.
             if page.kind == "github":
                 hosts.add("api.github.com")
+            elif page.kind in ("stackoverflow", "bluesky"):
+                hosts.add(profile_apis.API_HOSTS[page.kind])
             elif page.kind == "x":
                 hosts.add("t.co")
             elif page.login_wall == "authwall":
@@ -170,6 +174,8 @@ _PAGE_STRS = (
     "canonical",
     "website",
     "fault",
+    "api_fault",
+    "encoding",
 )
 _PAGE_LISTS = ("me", "same_as")
 _PAGE_BOOLS = ("noindex", "website_verified")
@@ -187,6 +193,13 @@ def _page(fields: dict[str, Any], where: str) -> Page:
         raise _Invalid(f"{where}.login_wall: expected one of {', '.join(repr(w) for w in LOGIN_WALLS)}")
     if strs.get("fault"):
         _fault(strs["fault"], f"{where}.fault")
+    if strs.get("api_fault") and strs["api_fault"] != profile_apis.RATE_LIMITED:
+        _fault(strs["api_fault"], f"{where}.api_fault")
+    if strs.get("encoding"):
+        try:
+            codecs.lookup(strs["encoding"])
+        except LookupError:
+            raise _Invalid(f"{where}.encoding: unknown encoding {strs['encoding']!r}") from None
     status = fields.get("status", 200)
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 999:
         raise _Invalid(f"{where}.status: give an HTTP status code")

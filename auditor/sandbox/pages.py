@@ -7,11 +7,12 @@ something to find or to miss.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 from urllib.parse import quote
 
-from auditor.sandbox import profiles, walled
+from auditor.sandbox import profile_apis, profiles, walled
 from auditor.sandbox.scenario import Month, Page
 from auditor.sandbox.wire import Request, Response, display, html, redirect, script_json, text
 
@@ -26,6 +27,8 @@ def serve(request: Request, page: Page, month: Month) -> Response:
             f"&original_referer=&sessionRedirect={quote(request.url, safe='')}"
         )
         return redirect(target, 302)
+    if page.login_wall == "login":
+        return redirect(f"https://{request.host}/accounts/login/?next={quote(request.path, safe='')}", 302)
     if page.redirect:
         return redirect(request.absolute(page.redirect), page.status)
     if page.kind == "github":
@@ -38,9 +41,24 @@ def serve(request: Request, page: Page, month: Month) -> Response:
         body = walled.facebook_page(page)
     elif page.kind == "linkedin":
         body = walled.linkedin_public(page)
+    elif page.kind == "stackoverflow":
+        body = profile_apis.stackoverflow_page(page)
+    elif page.kind == "bluesky":
+        body = profile_apis.bluesky_page(page)
+    elif page.kind == "instagram":
+        body = walled.instagram_page(page)
     else:
         body = html_page(page)
+    if page.encoding:
+        return encoded(body, page.encoding, page.status)
     return html(body, page.status)
+
+
+def encoded(body: str, encoding: str, status: int) -> Response:
+    """The page in `encoding`, declared only by its `<meta charset>`: the header names no charset, as on old
+    servers, so a client that trusts the header alone reads it wrong."""
+    declared = re.sub(r'<meta charset="utf-8"\s*/?>', f'<meta charset="{encoding}">', body, count=1)
+    return Response(status, declared.encode(encoding, errors="xmlcharrefreplace"), "text/html")
 
 
 def html_page(page: Page) -> str:

@@ -13,7 +13,7 @@ import time
 from html import escape
 
 from auditor.sandbox.scenario import Month, Page
-from auditor.sandbox.wire import Request, Response, json_response
+from auditor.sandbox.wire import JSON, Request, Response, json_response
 
 GITHUB_RATE_LIMIT = 60  # unauthenticated requests an hour
 
@@ -98,16 +98,15 @@ def github_api(request: Request, month: Month, used: int) -> Response:
             403,
             headers,
         )
-    handle = request.path.removeprefix("/users/").strip("/").lower()
-    page = next(
-        (
-            p
-            for p in month.pages.values()
-            if p.kind == "github" and p.status == 200 and not p.redirect and p.handle.lower() == handle
-        ),
-        None,
-    )
-    if page is None or not request.path.startswith("/users/"):
+    subject = github_subject(request, month)
+    if subject is not None and subject.redirect and request.path.startswith("/users/"):
+        # A renamed account: its old name answers a 301 to the account by id, which answers as the new name.
+        renamed = _github_by_handle(month, Page(subject.redirect).handle)
+        if renamed is not None:
+            location = f"https://api.github.com/user/{_stable_id(renamed.handle, 8)}"
+            return Response(301, b"", JSON, (*headers, ("Location", location)))
+    page = subject if subject is not None and subject.status == 200 and not subject.redirect else None
+    if page is None:
         return json_response(
             {
                 "message": "Not Found",
@@ -146,6 +145,22 @@ def github_api(request: Request, month: Month, used: int) -> Response:
         },
         headers=headers,
     )
+
+
+def _github_by_handle(month: Month, handle: str) -> Page | None:
+    return next((p for p in month.pages.values() if p.kind == "github" and p.handle.lower() == handle.lower()), None)
+
+
+def github_subject(request: Request, month: Month) -> Page | None:
+    """The GitHub page an API request is about: `/users/<handle>`, or `/user/<id>` (by its stable id)."""
+    if request.path.startswith("/users/"):
+        return _github_by_handle(month, request.path.removeprefix("/users/").strip("/"))
+    if request.path.startswith("/user/"):
+        wanted = request.path.removeprefix("/user/").strip("/")
+        return next(
+            (p for p in month.pages.values() if p.kind == "github" and str(_stable_id(p.handle, 8)) == wanted), None
+        )
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -212,21 +227,24 @@ type="application/activity+json">
 """
 
 
-def mastodon_lookup(request: Request, month: Month) -> Response:
-    """`GET /api/v1/accounts/lookup?acct=handle[@domain]`: the Account entity, or 404."""
-    username, _, domain = request.query.get("acct", "").lstrip("@").partition("@")
-    page = next(
+def mastodon_subject(request: Request, month: Month) -> Page | None:
+    """The Mastodon page of this instance an `accounts/lookup?acct=` request is about."""
+    username = request.query.get("acct", "").lstrip("@").partition("@")[0].lower()
+    return next(
         (
             p
             for p in month.pages.values()
-            if p.kind == "mastodon"
-            and p.host == request.host
-            and p.handle.lower() == username.lower()
-            and p.status == 200
+            if p.kind == "mastodon" and p.host == request.host and p.handle.lower() == username
         ),
         None,
     )
-    if page is None or (domain and domain.lower() != request.host):
+
+
+def mastodon_lookup(request: Request, month: Month) -> Response:
+    """`GET /api/v1/accounts/lookup?acct=handle[@domain]`: the Account entity, or 404."""
+    _, _, domain = request.query.get("acct", "").lstrip("@").partition("@")
+    page = mastodon_subject(request, month)
+    if page is None or page.status != 200 or (domain and domain.lower() != request.host):
         return json_response({"error": "Record not found"}, 404)
     number = str(_stable_id(page.host + page.handle, 18))
     return json_response(

@@ -26,10 +26,11 @@ one month and are never inherited.
     "Émilie Tremblay" = ["site", "github"]  # queries match without case, accents or double quotes
 
     [months.pages."https://emilietremblay.ca/"]
-    kind = "html"          # html | github | mastodon | linkedin | x | facebook
+    kind = "html"          # html | github | mastodon | linkedin | x | facebook | stackoverflow | bluesky | instagram
     status = 200           # any code; with `redirect`, 301 unless a 3xx is given
     redirect = ""          # absolute URL or a path on the same host
     login_wall = ""        # "" | "http_999" (LinkedIn's logged-out answer) | "authwall" (302 to /authwall)
+                           # | "login" (302 to /accounts/login/, as Instagram answers)
     title = ""
     description = ""       # meta description (og:description on Facebook, bio on GitHub and Mastodon)
     text = ""              # visible text; blank lines separate paragraphs
@@ -41,9 +42,12 @@ one month and are never inherited.
     same_as = []           # that Person's sameAs
     canonical = ""
     noindex = false
-    website = ""           # a profile's website field: GitHub blog, Mastodon field, X link (via t.co)
+    website = ""           # a profile's website field: GitHub blog, Mastodon field, X link (via t.co),
+                           # Stack Exchange website_url, the end of a Bluesky description
     website_verified = false    # Mastodon's verified_at on that field
     fault = ""             # a fault mode for this page (inherited like any page field; "" clears it)
+    api_fault = ""         # the same for the profile's API answer; "rate_limited": that API's own refusal
+    encoding = ""          # serve the page in this encoding, declared only by its <meta charset>
 """
 
 from __future__ import annotations
@@ -58,9 +62,19 @@ from urllib.parse import urlsplit
 
 from auditor.sandbox.faults import Fault
 
-ENGINES = ("duckduckgo_html", "searxng")
-KINDS = ("html", "github", "mastodon", "linkedin", "x", "facebook")
-LOGIN_WALLS = ("", "http_999", "authwall")
+ENGINES = (
+    "duckduckgo_html",
+    "searxng",
+    "brave",
+    "serpapi",
+    "serper",
+    "mojeek",
+    "google_cse",
+    "browser_google",
+    "browser_bing",
+)
+KINDS = ("html", "github", "mastodon", "linkedin", "x", "facebook", "stackoverflow", "bluesky", "instagram")
+LOGIN_WALLS = ("", "http_999", "authwall", "login")
 DDG_HOST = "html.duckduckgo.com"
 DDG_MAIN_HOST = "duckduckgo.com"
 
@@ -111,6 +125,8 @@ class Page:
     website: str = ""
     website_verified: bool = False
     fault: str = ""
+    api_fault: str = ""
+    encoding: str = ""
 
     @property
     def host(self) -> str:

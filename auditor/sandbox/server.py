@@ -21,7 +21,7 @@ from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from auditor.errors import SandboxError
-from auditor.sandbox import engines, faults, pages, profiles, walled
+from auditor.sandbox import engines, faults, pages, profile_apis, results_pages, search_apis, walled
 from auditor.sandbox.scenario import DDG_HOST, DDG_MAIN_HOST, Month, Scenario
 from auditor.sandbox.wire import Request, Response, json_response, redirect, text
 
@@ -151,19 +151,26 @@ class Sandbox:
             return self._engine(request, month, index, "duckduckgo_html")
         if host == self.scenario.searxng_host and path.rstrip("/") == "/search":
             return self._engine(request, month, index, "searxng")
+        engine = search_apis.engine_for(host, path) or results_pages.engine_for(host, path)
+        if engine is not None:
+            return self._engine(request, month, index, engine)
+        side = results_pages.side_page(request)
+        if side is not None:
+            return side
         if host == DDG_MAIN_HOST and path in ("/l/", "/y.js"):
             target = request.query.get("uddg") or request.query.get("u3") or ""
             if urlsplit(target).scheme in ("http", "https"):
                 return redirect(target, 302)
             return text("Bad Request\n", 400)
-        if host == "api.github.com":
-            return profiles.github_api(request, month, self._count(index, "api.github.com"))
+        api = profile_apis.answer(request, month, lambda: self._count(index, "api.github.com"))
+        if api is not None:
+            return self._fault(index, f"api:{request.url}", api.fault, api.response, "page")
         if host == "t.co":
             return walled.tco(request, month)
         if path == "/authwall" and host.endswith("linkedin.com"):
             return walled.linkedin_authwall()
-        if path == "/api/v1/accounts/lookup":
-            return profiles.mastodon_lookup(request, month)
+        if path.startswith("/accounts/login"):
+            return walled.login_page()
         return pages.not_found(request)
 
     def _engine(self, request: Request, month: Month, index: int, engine: str) -> Response:
@@ -171,6 +178,10 @@ class Sandbox:
         mode = fault.mode if fault else None
         if fault is not None and fault.times is not None and self._count(index, engine) > fault.times:
             mode = None
+        for module in (search_apis, results_pages):
+            if engine in module.ENDPOINTS.values():
+                normal, rest = module.serve(engine, request, lambda query: month.ranking(engine, query), mode)
+                return self._apply(rest, normal, engine)
         ranking = () if mode == "empty" else month.ranking(engine, request.param("q"))
         if engine == "duckduckgo_html":
             normal = engines.duckduckgo(request, ranking)
@@ -252,6 +263,8 @@ class _Handler(BaseHTTPRequestHandler):
             raw_query=parts.query,
             query=_first(parts.query),
             form=form,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=raw_body,
         )
         response = server.sandbox.handle(request, control=control)
         self.close_connection = True

@@ -177,3 +177,40 @@ def facebook_page(page: Page) -> str:
 </body>
 </html>
 """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Instagram
+
+
+def instagram_page(page: Page) -> str:
+    """What a logged-out client gets when Instagram shows anything at all: og: tags and a login prompt."""
+    return f"""<!DOCTYPE html>
+<html lang="fr" class="no-js not-logged-in">
+<head>
+  <meta charset="utf-8">
+  <title>{escape(page.title or page.name + " • Photos et vidéos Instagram")}</title>
+  <meta property="og:title" content="{escape(page.name)} (@{escape(page.handle)}) • Instagram">
+  <meta property="og:description" content="{escape(page.description)}">
+  <meta property="og:url" content="{escape(page.url)}">
+</head>
+<body>
+  <div id="react-root"><a href="/accounts/login/">Se connecter</a></div>
+</body>
+</html>
+"""
+
+
+def login_page() -> Response:
+    """The login form a wall redirects to (Instagram's /accounts/login/)."""
+    return html("""<!DOCTYPE html>
+<html lang="fr" class="not-logged-in">
+<head><meta charset="utf-8"><title>Connexion • Instagram</title></head>
+<body>
+  <form id="loginForm" method="post" action="/accounts/login/ajax/">
+    <input name="username" autocomplete="username"><input name="password" type="password">
+    <button type="submit">Se connecter</button>
+  </form>
+</body>
+</html>
+""")

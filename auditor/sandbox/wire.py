@@ -28,6 +28,10 @@ class Request:
     """First value of each query-string parameter."""
     form: Mapping[str, str] = field(default_factory=dict)
     """First value of each urlencoded form field of a POST."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Request headers, lower-case names (API keys travel in some: Brave's, Serper's)."""
+    body: bytes = b""
+    """The raw body (Serper's JSON)."""
 
     @property
     def url(self) -> str:

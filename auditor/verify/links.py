@@ -1,16 +1,18 @@
-"""Links found in a page, and whether one of them points at the person's site. Pure."""
+"""Links found in a page or written in a text, the person's site as a link target, link shorteners. Pure."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+import tldextract
+from bs4 import BeautifulSoup, Tag
 
 from auditor.identify.urls import is_http_url, unwrap
-from auditor.models import LinkBack, Verdict
 
 EVIDENCE_MAX = 300
 
@@ -24,20 +26,27 @@ class PageLink:
     rel: frozenset[str]
     html: str
     """The element as it appeared, truncated: the evidence shown in the report."""
+    raw: str = ""
+    """The absolute href before unwrapping, when it was an exit page (l.facebook.com/l.php?u=...)."""
 
 
 def page_links(html: str, base_url: str) -> list[PageLink]:
     """Every `a[href]` and `link[href]` of the page, absolute and unwrapped, non-http ones dropped."""
-    soup = BeautifulSoup(html, "lxml")
+    return tag_links(BeautifulSoup(html, "lxml").select("a[href], link[href]"), base_url)
+
+
+def tag_links(tags: Iterable[Tag], base_url: str) -> list[PageLink]:
+    """`PageLink`s of the given elements (those with an http(s) `href`)."""
     found: list[PageLink] = []
-    for tag in soup.select("a[href], link[href]"):
+    for tag in tags:
         href = str(tag.get("href") or "").strip()
-        absolute = unwrap(urljoin(base_url, href))
+        joined = urljoin(base_url, href)
+        absolute = unwrap(joined)
         if not is_http_url(absolute):
             continue
         rel_value = tag.get("rel") or []
         rel = frozenset(r.lower() for r in (rel_value if isinstance(rel_value, list) else str(rel_value).split()))
-        found.append(PageLink(absolute, rel, str(tag)[:EVIDENCE_MAX]))
+        found.append(PageLink(absolute, rel, str(tag)[:EVIDENCE_MAX], joined if joined != absolute else ""))
     return found
 
 
@@ -60,8 +69,70 @@ def jsonld_objects(html: str) -> Iterator[dict[str, object]]:
 
 
 def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
     return host.removeprefix("www.")
+
+
+def url_host(url: str) -> str:
+    """The host of `url`, lower-case, without `www.`; "" when there is none."""
+    return _host(url)
+
+
+def on_host(url: str, host: str) -> bool:
+    """`url` is on `host` or one of its subdomains (`www.` ignored on both sides)."""
+    mine = _host(url)
+    base = host.lower().removeprefix("www.")
+    return bool(mine and base) and (mine == base or mine.endswith("." + base))
+
+
+# Hosts whose links are redirects to somewhere else: the link is followed to see where it ends.
+SHORTENERS = frozenset(
+    {
+        "t.co", "lnkd.in", "bit.ly", "bitly.com", "ow.ly", "buff.ly", "tinyurl.com", "goo.gl", "is.gd",
+        "rebrand.ly", "cutt.ly", "shorturl.at", "rb.gy", "tiny.cc", "t.ly", "dlvr.it", "fb.me", "l.facebook.com",
+        "lm.facebook.com", "l.instagram.com", "trib.al", "s.id", "v.gd",
+    }
+)  # fmt: skip
+
+
+def is_shortener(url: str) -> bool:
+    return _host(url) in SHORTENERS
+
+
+_TEXT_URL = re.compile(
+    r"(?<![\w@/.-])(?:https?://[^\s<>\"']+|(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?:/[^\s<>\"']*)?)",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?)]}»\"'…"
+
+
+def urls_in_text(text: str) -> list[str]:
+    """URLs written as plain text (a Bluesky bio, a GitHub bio): `https://x.ca/a` and bare `x.ca/a` alike.
+
+    A bare name counts only when it ends in a real public suffix, so `Node.js` is not taken for a site.
+    """
+    found: list[str] = []
+    for match in _TEXT_URL.finditer(text):
+        token = match.group(0).rstrip(_TRAILING)
+        url = token if "://" in token else f"https://{token}"
+        if "://" not in token and not _has_public_suffix(_host(url)):
+            continue
+        if is_http_url(url) and url not in found:
+            found.append(url)
+    return found
+
+
+@cache
+def _suffixes() -> tldextract.TLDExtract:
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled list, never fetched
+
+
+def _has_public_suffix(host: str) -> bool:
+    parts = _suffixes()(host)
+    return bool(parts.domain and parts.suffix)
 
 
 @dataclass(frozen=True)
@@ -78,35 +149,3 @@ class SiteTarget:
     @property
     def scheme(self) -> str:
         return urlsplit(self.url).scheme
-
-
-def linkback_from_links(
-    links: Iterable[PageLink], target: SiteTarget, *, source: str, final_url: str, status_code: int | None
-) -> LinkBack:
-    """The verdict from a page's links: the best link wins (linked over wrong target over nothing)."""
-    wrong: tuple[PageLink, str] | None = None
-    for link in links:
-        host = _host(link.href)
-        if host == target.host or host.endswith("." + target.host):
-            if urlsplit(link.href).scheme == "http" and target.scheme == "https":
-                wrong = wrong or (link, f"links to {link.href} over http while your site is https")
-                continue
-            return LinkBack(
-                Verdict.LINKED,
-                f"links to {link.href}",
-                link.html,
-                source,
-                "nofollow" in link.rel,
-                final_url,
-                status_code,
-            )
-        for old in target.old_urls:
-            old_host = _host(old)
-            if host == old_host or host.endswith("." + old_host):
-                wrong = wrong or (link, f"links to your former site {link.href}")
-    if wrong is not None:
-        link, reason = wrong
-        return LinkBack(Verdict.WRONG_TARGET, reason, link.html, source, "nofollow" in link.rel, final_url, status_code)
-    return LinkBack(
-        Verdict.NOT_LINKED, f"no link to {target.host} on the page", "", source, False, final_url, status_code
-    )

@@ -1,42 +1,89 @@
-"""The link-back verdict of one profile from its fetched page. Pure."""
+"""A fetched profile page judged as a page: does it show the profile at all? Pure.
+
+A login wall (LinkedIn's HTTP 999, a redirect to /authwall or /login), a 404, an error status or a redirect to
+another account all mean the page says nothing about links: the verdict is `unverifiable` with that reason.
+`evidence_from_page` turns one stored page (HTML, or an API answer) into `ProfileEvidence`, for callers that
+have a page rather than a gathering (replays of stored audits, tests).
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlsplit
 
-from auditor.identify.networks import Network
-from auditor.models import LinkBack, Verdict
-from auditor.verify.links import SiteTarget, linkback_from_links, page_links
+from auditor.identify.networks import Network, Registry, default_registry
+from auditor.models import LinkBack
+from auditor.verify.apis import api_call, is_api_url, parse_api
+from auditor.verify.decide import decide_linkback
+from auditor.verify.evidence import ProfileEvidence
+from auditor.verify.htmlprofile import parse_profile_page
+from auditor.verify.links import SiteTarget
 from auditor.verify.pages import PageFetch
 
 LOGIN_WALL_PATHS = ("/authwall", "/login", "/accounts/login", "/checkpoint", "/uas/login", "/i/flow/login")
 
 
-def _unverifiable(reason: str, page: PageFetch, evidence: str = "") -> LinkBack:
-    return LinkBack(
-        Verdict.UNVERIFIABLE, reason, evidence, "html", False, page.final_url or page.requested_url, page.status_code
+def _other_account(network: Network, configured: str, final_url: str, registry: Registry) -> bool:
+    """The final URL is a profile of the same network with another handle (a renamed or merged account).
+    Anything else (a subdomain, a page that is not a profile) is left to the page's content."""
+    try:
+        wanted, got = registry.match(configured), registry.match(final_url)
+    except ValueError:
+        return False
+    return (
+        wanted is not None
+        and got is not None
+        and got.network.key == network.key
+        and got.handle is not None
+        and wanted.handle is not None
+        and got.handle != wanted.handle
     )
+
+
+def page_problem(network: Network, page: PageFetch, configured: str, registry: Registry | None = None) -> str:
+    """Why this answer does not show the profile, or "" when it does (call only for answered pages)."""
+    code = page.status_code
+    if code == 999:
+        return f"HTTP 999: {network.label} refuses logged-out visitors (login wall)"
+    path = urlsplit(page.final_url).path.lower()
+    if any(path == wall or path.startswith(wall + "/") or path.startswith(wall + "?") for wall in LOGIN_WALL_PATHS):
+        return f"{network.label} redirected to a login page ({page.final_url})"
+    if code in (404, 410):
+        return f"the profile page answered {code}: check its URL in your config"
+    if code != 200:
+        return f"the profile page answered HTTP {code}"
+    if page.final_url and _other_account(network, configured, page.final_url, registry or default_registry()):
+        return f"the profile redirects to another account ({page.final_url})"
+    return ""
+
+
+def evidence_from_page(
+    network: Network, url: str, page: PageFetch, *, source: str = "html", registry: Registry | None = None
+) -> ProfileEvidence:
+    """Evidence from one page alone, without following links (a redirecting link then decides nothing)."""
+    final_url = page.final_url or page.requested_url or url
+    if page.error:
+        return ProfileEvidence(network.key, url, source, final_url=final_url, error=page.error)
+    api_source = is_api_url(page.final_url)
+    if api_source is not None:
+        match = (registry or default_registry()).match(url)
+        call = api_call(network.key, match.handle if match else None, url)
+        if call is not None:
+            answer = parse_api(call, page.status_code or 0, page.headers, page.text)
+            problem = answer.problem or answer.fallback
+            return ProfileEvidence(
+                network.key, url, call.source, answer.data, final_url, page.status_code, problem=problem
+            )
+    problem = page_problem(network, page, url, registry)
+    if problem:
+        return ProfileEvidence(network.key, url, source, None, final_url, page.status_code, problem=problem)
+    data = parse_profile_page(network.key, page.text, final_url, source=source)
+    if source == "html" and network.needs_js:
+        # The HTML of a JavaScript profile is a shell: its title ("X") is not the person's name.
+        data = replace(data, display_name=None, headline=None)
+    return ProfileEvidence(network.key, url, source, data, final_url, page.status_code)
 
 
 def profile_linkback(network: Network, page: PageFetch, target: SiteTarget) -> LinkBack:
     """Decide from the page alone. Anything that hides the page is `unverifiable`, never `not_linked`."""
-    if page.error:
-        return _unverifiable(f"could not fetch the profile: {page.error}", page)
-    code = page.status_code
-    status_line = f"HTTP {code}"
-    if code == 999:
-        return _unverifiable(f"HTTP 999: {network.label} refuses logged-out visitors (login wall)", page, status_line)
-    path = urlsplit(page.final_url).path.lower()
-    if any(path.startswith(wall) for wall in LOGIN_WALL_PATHS):
-        return _unverifiable(f"{network.label} redirected to a login page ({page.final_url})", page, status_line)
-    if code in (404, 410):
-        return _unverifiable(f"the profile page answered {code}: check its URL in your config", page, status_line)
-    if code != 200:
-        return _unverifiable(f"the profile page answered {status_line}", page, status_line)
-    verdict = linkback_from_links(
-        page_links(page.text, page.final_url), target, source="html", final_url=page.final_url, status_code=code
-    )
-    if verdict.verdict is Verdict.NOT_LINKED and (network.needs_js or network.needs_login):
-        why = "inserts its links with JavaScript" if network.needs_js else "hides links from logged-out visitors"
-        return _unverifiable(f"{network.label} {why}; the page's HTML alone cannot show a link", page, status_line)
-    return verdict
+    return decide_linkback(network, evidence_from_page(network, page.requested_url, page), target)

@@ -80,3 +80,16 @@ def site_checks(
             else "a schema.org Person lists every profile in sameAs",
         ),
     )
+
+
+def site_unreachable(page: PageFetch) -> tuple[SiteCheck, ...]:
+    """The one thing known of a site that could not be fetched: it was not reachable over https, and why.
+
+    The caller keeps the site score unmeasured (a site that did not answer once is not scored as failing
+    every check: DESIGN.md section 1, a failure is data, never a zero); the reason still reaches the report.
+    """
+    if page.error:
+        why = f"your site did not answer: {page.error}"
+    else:
+        why = f"your site answered HTTP {page.status_code} at {page.final_url or page.requested_url}"
+    return (SiteCheck("https", False, why),)

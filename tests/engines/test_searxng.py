@@ -29,8 +29,10 @@ def test_results_with_engines_and_positions() -> None:
         "Émilie Tremblay — Architecte infonuagique à Montréal",
         "Conseil en architecture infonuagique pour PME québécoises : migration, sécurité & coûts.",
         ("google", "bing"),
+        (1, 2),
     )
     assert parsed.results[2].sources == ("google",)
+    assert len(parsed.results[2].source_positions) == 1
     assert parsed.results[9].url == "https://speakerdeck.com/etremblay"
 
 
@@ -129,3 +131,10 @@ def test_no_next_request_after_an_empty_page() -> None:
     query = Query("Émilie Tremblay")
     first = engine.first_request(query, 20)
     assert engine.next_request(query, page("empty.json"), first, 0) is None
+
+
+def test_positions_are_dropped_when_they_do_not_line_up_with_the_engines() -> None:
+    body = '{"results": [{"url": "https://a.example/", "engines": ["google", "bing"], "positions": [3]}]}'
+    parsed = parse_response(EngineResponse(200, body, {}, URL))
+    assert parsed.results[0].sources == ("google", "bing")
+    assert parsed.results[0].source_positions == ()

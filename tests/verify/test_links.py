@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from auditor.identify.networks import default_registry
 from auditor.models import LinkBack, Verdict
-from auditor.verify.links import PageLink, SiteTarget, jsonld_objects, linkback_from_links, page_links
+from auditor.verify.links import PageLink, SiteTarget, jsonld_objects, page_links
+from auditor.verify.pages import PageFetch
+from auditor.verify.profiles import profile_linkback
 
 BASE = "https://github.com/etremblay"
 TARGET = SiteTarget("https://emilietremblay.ca", ("https://etremblay-conseil.com",))
@@ -14,7 +17,9 @@ def links_of(body: str, base: str = BASE) -> list[PageLink]:
 
 
 def verdict_of(body: str, target: SiteTarget = TARGET) -> LinkBack:
-    return linkback_from_links(links_of(body), target, source="html", final_url=BASE, status_code=200)
+    """The verdict an ordinary profile page with `body` gets (GitHub's page, read as HTML)."""
+    page = PageFetch(BASE, BASE, 200, f"<html><head></head><body>{body}</body></html>", {})
+    return profile_linkback(default_registry().by_key["github"], page, target)
 
 
 def test_relative_links_are_made_absolute() -> None:
@@ -120,7 +125,7 @@ def test_not_linked() -> None:
     verdict = verdict_of('<a href="https://example.org/">x</a><a href="https://emilietremblay.ca.evil.example/">y</a>')
     assert verdict.verdict is Verdict.NOT_LINKED
     assert "emilietremblay.ca" in verdict.reason
-    assert verdict.evidence == ""
+    assert verdict.evidence == "HTTP 200"
 
 
 def test_http_site_accepts_http_links() -> None:

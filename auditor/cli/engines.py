@@ -1,0 +1,154 @@
+"""`auditor engines` (what each engine costs, whether it is set up, what this month used) and
+`auditor parse` (a saved engine response through the engine's own parser, for when markup changes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
+from auditor.config import Config, load_config
+from auditor.engines import PARSERS
+from auditor.engines.base import EngineResponse
+from auditor.engines.budget import month_start
+from auditor.engines.catalog import BY_NAME, CATALOG, notes
+from auditor.engines.sniff import looks_like
+from auditor.errors import UsageError
+from auditor.models import EngineStatus, ParsedPage
+
+PARSE_FAILED_EXIT = 3
+
+
+@app.command("engines")
+def engines_command(
+    config: ConfigOption = DEFAULT_CONFIG,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every engine: configured or not, key present or not (never its value), queries used this month."""
+    cfg = load_config(config)
+    rows = engine_rows(cfg, os.environ, _used_this_month(cfg), dt.date.today())
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    # Plain lines, not a table: they read the same in a narrow terminal, a log or an e-mail from cron.
+    out.print(f"{'engine':<16} {'configured':<11} {'key':<30} used this month / budget", highlight=False)
+    for row in rows:
+        key = "-"
+        if row["needs_key"]:
+            key = f"{row['key_env']} {'present' if row['key_present'] else 'absent'}"
+        budget = "no limit" if row["monthly_budget"] is None else str(row["monthly_budget"])
+        configured = "yes" if row["configured"] else "no"
+        line = f"{row['name']:<16} {configured:<11} {key:<30} {row['used_this_month']} / {budget}"
+        out.print(line, highlight=False, markup=False)
+        for note in row["notes"]:
+            out.print(f"  note: {note}", highlight=False, markup=False)
+
+
+def engine_rows(
+    cfg: Config, environ: dict[str, str] | os._Environ[str], used: dict[str, int], today: dt.date
+) -> list[dict[str, Any]]:
+    """One plain row per known engine, for `auditor engines` (the key's value never enters it)."""
+    rows = []
+    for info in CATALOG:
+        key_env = cfg.engines.key_env(info.name)
+        present = bool(environ.get(key_env, "").strip()) if key_env else None
+        configured = info.name in cfg.audit.engines
+        remarks = list(notes(info.name, today))
+        if configured and key_env and not present:
+            remarks.append(f"{key_env} is not set: the audit sends nothing to {info.name} and records auth_error")
+        if info.name == "serpapi":
+            remarks.append(f"reads {cfg.engines.serpapi.engine} results")
+        rows.append(
+            {
+                "name": info.name,
+                "label": info.label,
+                "kind": info.kind,
+                "configured": configured,
+                "needs_key": info.needs_key,
+                "key_env": key_env,
+                "key_present": present,
+                "used_this_month": used.get(info.name, 0),
+                "monthly_budget": cfg.engines.budget(info.name),
+                "cost": info.cost,
+                "limits": info.limits,
+                "notes": remarks,
+            }
+        )
+    return rows
+
+
+def _used_this_month(cfg: Config) -> dict[str, int]:
+    if not cfg.database_path.exists():
+        return {}  # no history yet: nothing used, and nothing is created just to say so
+    from auditor.store import Store
+
+    since = month_start(dt.datetime.now(dt.UTC))
+    with Store.open(cfg.database_path, write=False) as store:
+        return {info.name: store.engine_requests_since(info.name, since) for info in CATALOG}
+
+
+@app.command("parse")
+def parse_command(
+    file: Annotated[Path, typer.Argument(help="A saved engine response: HTML or JSON.")],
+    engine: Annotated[str, typer.Option("--engine", help="The engine that answered it.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Parse a saved engine response (HTML or JSON) and print its results; exit 3 on a block or unreadable page."""
+    if engine not in PARSERS:
+        raise UsageError(f"--engine: unknown engine {engine!r}; known engines: {', '.join(PARSERS)}")
+    try:
+        text = file.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise UsageError(f"{file}: cannot read ({exc.strerror or exc})") from None
+    page = parse_saved(engine, text)
+    results = [_result_data(r) for r in page.results]
+    if as_json:
+        data = {"engine": engine, "status": page.status.value, "detail": page.detail, "results": results}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        table = Table("#", "url", "title", "snippet")
+        for r in results:
+            table.add_row(str(r["position"]), r["url"], r["title"], r["snippet"])
+        if results:
+            out.print(table)
+        detail = f": {page.detail}" if page.detail else ""
+        out.print(f"{engine}: {page.status.value}{detail}", highlight=False, markup=False)
+    if not page.status.counts_in_score:
+        raise typer.Exit(PARSE_FAILED_EXIT)
+
+
+def parse_saved(engine: str, text: str) -> ParsedPage:
+    """The engine's own parser on a saved body, as if it had just answered 200; when nothing parses, say
+    whether the file looks like another engine's answer."""
+    page = PARSERS[engine](EngineResponse(200, text, {}, ""))
+    if page.status is not EngineStatus.PARSE_FAILURE:
+        return page
+    other = looks_like(text)
+    if other is None or other == engine:
+        return page
+    return ParsedPage(
+        EngineStatus.PARSE_FAILURE,
+        detail=f"the file does not look like a {engine} response; it looks like a {other} response "
+        f"({BY_NAME[other].label}): try --engine {other}",
+    )
+
+
+def _result_data(result: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "position": result.position,
+        "url": result.url,
+        "title": result.title,
+        "snippet": result.snippet,
+    }
+    if result.sources:
+        data["engines"] = list(result.sources)
+    if result.source_positions:
+        data["positions"] = list(result.source_positions)
+    return data

@@ -1,0 +1,140 @@
+"""Brave Search API: GET JSON with the key in `X-Subscription-Token`.
+
+Facts (DESIGN.md section 4): `count` at most 20 and `offset` (a page number, in pages of `count`) at most 9;
+`country` and `search_lang`; results at `web.results[i].title/url/description`; descriptions carry `<strong>`
+unless `text_decorations=false`. Every answer has `X-RateLimit-Limit/Remaining/Reset` whose values are
+"per second, per month" pairs; a 429 whose monthly remaining is 0 means the month's quota is spent, any other
+429 means slow down. Errors are `{"type": "ErrorResponse", "error": {"code", "detail", "status"}}`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, missing_key, more, url_int
+from auditor.engines.jsonapi import http_url, json_object, not_json, plain, short, table
+from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+
+NAME = "brave"
+LABEL = "Brave Search"
+ENDPOINT = "https://api.search.brave.com/res/v1/web/search"
+MAX_COUNT = 20
+MAX_OFFSET = 9
+QUOTA_CODES = frozenset({"QUOTA_LIMITED", "QUOTA_EXCEEDED"})
+AUTH_CODES = frozenset({"SUBSCRIPTION_TOKEN_INVALID", "SUBSCRIPTION_NOT_FOUND", "OPTION_NOT_IN_PLAN"})
+
+
+def count_for_depth(depth: int) -> int:
+    """The page size that reaches `depth` in the fewest requests, with every page full: 10, 20, 15 for 30."""
+    return math.ceil(depth / math.ceil(depth / MAX_COUNT))
+
+
+class Brave(Engine):
+    name = NAME
+    kind = "api"
+    min_interval = 1.0  # the free plan's 1 request a second; faster earns a 429
+
+    def __init__(self, api_key: str | None, locale: Locale, key_env: str = "BRAVE_API_KEY") -> None:
+        self._api_key = api_key
+        self.key_env = key_env
+        self.country = locale.region
+        self.search_lang = locale.language
+
+    def unavailable(self) -> ParsedPage | None:
+        return None if self._api_key else missing_key(NAME, self.key_env, "your Brave Search API key")
+
+    def requests_for(self, depth: int) -> int:
+        return math.ceil(depth / count_for_depth(depth))
+
+    def _request(self, query: Query, count: int, offset: int) -> EngineRequest:
+        params = {
+            "q": query.text,
+            "count": str(count),
+            "offset": str(offset),
+            "country": self.country,
+            "search_lang": self.search_lang,
+            "text_decorations": "false",
+            "result_filter": "web",
+        }
+        headers = {"Accept": "application/json", "X-Subscription-Token": self._api_key or ""}
+        return EngineRequest("GET", ENDPOINT, params=params, headers=headers, offset=offset * count)
+
+    def first_request(self, query: Query, depth: int) -> EngineRequest:
+        return self._request(query, count_for_depth(depth), 0)
+
+    def next_request(
+        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
+    ) -> EngineRequest | None:
+        offset = int(previous.params["offset"]) + 1
+        if not page.next_page or offset > MAX_OFFSET:
+            return None
+        return self._request(query, int(previous.params["count"]), offset)
+
+    def parse(self, response: EngineResponse) -> ParsedPage:
+        return parse_response(response)
+
+
+def parse_response(response: EngineResponse) -> ParsedPage:
+    data = json_object(response.text)
+    if response.status_code >= 400:
+        return _error(response, data)
+    if data is None:
+        return not_json(LABEL, response.text)
+    if data.get("type") != "search" and "web" not in data:
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="JSON without Brave's `web` results")
+    web = data.get("web")
+    items = web.get("results") if isinstance(web, dict) else []
+    if not isinstance(items, list):
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`web.results` is not a list")
+    query = table(data, "query")
+    offset = _offset(response.url)
+    results = tuple(_results(items, offset))
+    if results:
+        return ParsedPage(EngineStatus.OK, results, next_page=more(bool(query.get("more_results_available"))))
+    if items:
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`web.results` holds no result with a URL")
+    return ParsedPage(EngineStatus.EMPTY, detail="Brave found no results")
+
+
+def _results(items: list[Any], offset: int) -> list[SearchResult]:
+    found: list[SearchResult] = []
+    for item in items:
+        url = http_url(item.get("url")) if isinstance(item, dict) else None
+        if url is None:
+            continue
+        title, description = plain(item.get("title")), plain(item.get("description"))
+        found.append(SearchResult(offset + len(found) + 1, url, title, description))
+    return found
+
+
+def _error(response: EngineResponse, data: dict[str, Any] | None) -> ParsedPage:
+    code = response.status_code
+    error = data.get("error") if data else None
+    error = error if isinstance(error, dict) else {}
+    error_code = str(error.get("code") or "")
+    said = f": {error_code} {short(error.get('detail') or '')}".rstrip() if error_code else ""
+    monthly_left = _monthly(response.headers.get("x-ratelimit-remaining", ""))
+    if error_code in QUOTA_CODES or (code == 429 and monthly_left == 0):
+        reset = _monthly(response.headers.get("x-ratelimit-reset", ""))
+        when = f"; the quota renews in {math.ceil(reset / 86400)} days" if reset else ""
+        detail = f"HTTP {code} from Brave: this month's quota is used up{when}"
+        return ParsedPage(EngineStatus.QUOTA_EXHAUSTED, detail=detail)
+    if code == 429:
+        retry = response.headers.get("retry-after") or response.headers.get("x-ratelimit-reset", "").split(",")[0]
+        wait = f"; retry after {retry.strip()} s" if retry.strip() else ""
+        return ParsedPage(EngineStatus.RATE_LIMITED, detail=f"HTTP 429 from Brave (rate limit){wait}{said}")
+    if code in (401, 403) or error_code in AUTH_CODES:
+        return ParsedPage(EngineStatus.AUTH_ERROR, detail=f"HTTP {code} from Brave: the key was refused{said}")
+    return ParsedPage(EngineStatus.NETWORK_ERROR, detail=f"HTTP {code} from Brave{said}")
+
+
+def _monthly(header: str) -> int | None:
+    """The second value of a Brave "per second, per month" header: `"1, 0"` -> 0."""
+    parts = [p.strip() for p in header.split(",")]
+    return int(parts[1]) if len(parts) == 2 and parts[1].isdigit() else None
+
+
+def _offset(url: str) -> int:
+    # Positions continue across pages; the request URL says which page this is (offset counts pages).
+    return url_int(url, "offset") * url_int(url, "count", MAX_COUNT)

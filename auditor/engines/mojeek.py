@@ -1,0 +1,114 @@
+"""Mojeek's Search API: an independent index, JSON, the key in the `api_key` parameter (redacted in logs).
+
+Facts (DESIGN.md section 4 and Mojeek's API documentation): GET `https://api.mojeek.com/search?q=&fmt=json&s=&t=`
+where `s` is the 1-based first result and `t` the page size; `lb` boosts a language and `rb` a region. The
+answer is wrapped in `response`: `status` is "OK" or "ERROR: <message>" (e.g. "ERROR: Daily Limit Reached."),
+`head` describes the search (`results` is the total) and `results[i].title/url/desc` are the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, missing_key, more, url_int
+from auditor.engines.jsonapi import http_url, integer, json_object, not_json, plain, retry_after, short, table
+from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+
+NAME = "mojeek"
+LABEL = "Mojeek"
+ENDPOINT = "https://api.mojeek.com/search"
+PAGE = 10
+QUOTA_WORDS = ("limit reached", "limit exceeded", "quota")
+KEY_WORDS = ("key", "unauthori", "not authori")
+
+
+class Mojeek(Engine):
+    name = NAME
+    kind = "api"
+    page_size = PAGE
+    min_interval = 1.0  # no documented rate: stay as polite as with a web page
+
+    def __init__(self, api_key: str | None, locale: Locale, key_env: str = "MOJEEK_API_KEY") -> None:
+        self._api_key = api_key
+        self.key_env = key_env
+        self.locale = locale
+
+    def unavailable(self) -> ParsedPage | None:
+        return None if self._api_key else missing_key(NAME, self.key_env, "your Mojeek API key")
+
+    def _request(self, query: Query, offset: int) -> EngineRequest:
+        params = {
+            "q": query.text,
+            "fmt": "json",
+            "s": str(offset + 1),
+            "t": str(PAGE),
+            "lb": self.locale.language.upper(),
+            "rb": self.locale.region,
+            "api_key": self._api_key or "",
+        }
+        return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
+
+    def first_request(self, query: Query, depth: int) -> EngineRequest:
+        return self._request(query, 0)
+
+    def next_request(
+        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
+    ) -> EngineRequest | None:
+        return self._request(query, previous.offset + PAGE) if page.next_page else None
+
+    def parse(self, response: EngineResponse) -> ParsedPage:
+        return parse_response(response)
+
+
+def parse_response(response: EngineResponse) -> ParsedPage:
+    data = json_object(response.text)
+    body = data.get("response") if data else None
+    status = str(body.get("status") or "") if isinstance(body, dict) else ""
+    if status.upper().startswith("ERROR"):
+        return _error(response.status_code, status, response.headers)
+    if response.status_code >= 400:
+        return _error(response.status_code, "", response.headers)
+    if data is None:
+        return not_json(LABEL, response.text)
+    if not isinstance(body, dict):
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="JSON without Mojeek's `response` envelope")
+    items = body.get("results")
+    head = table(body, "head")
+    if not items:
+        if items is None and not head:
+            return ParsedPage(EngineStatus.PARSE_FAILURE, detail="Mojeek's `response` holds no `results`")
+        return ParsedPage(EngineStatus.EMPTY, detail="Mojeek found no results")
+    if not isinstance(items, list):
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`response.results` is not a list")
+    start = integer(head.get("start"), url_int(response.url, "s", 1))
+    offset = max(start - 1, 0)
+    results = tuple(_results(items, offset))
+    if not results:
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`response.results` holds no result with a URL")
+    total = head.get("results")
+    has_next = isinstance(total, int) and offset + len(items) < total
+    return ParsedPage(EngineStatus.OK, results, next_page=more(has_next))
+
+
+def _results(items: list[Any], offset: int) -> list[SearchResult]:
+    found: list[SearchResult] = []
+    for item in items:
+        url = http_url(item.get("url")) if isinstance(item, dict) else None
+        if url is None:
+            continue
+        found.append(SearchResult(offset + len(found) + 1, url, plain(item.get("title")), plain(item.get("desc"))))
+    return found
+
+
+def _error(code: int, status: str, headers: Mapping[str, str]) -> ParsedPage:
+    message = short(status.partition(":")[2].strip() or status)
+    said = f": {message}" if message else ""
+    lowered = message.lower()
+    if any(word in lowered for word in QUOTA_WORDS):
+        return ParsedPage(EngineStatus.QUOTA_EXHAUSTED, detail=f"Mojeek: the key's limit is used up{said}")
+    if code == 429:
+        return ParsedPage(EngineStatus.RATE_LIMITED, detail=f"HTTP 429 from Mojeek{retry_after(headers)}{said}")
+    if code in (401, 403) or any(word in lowered for word in KEY_WORDS):
+        return ParsedPage(EngineStatus.AUTH_ERROR, detail=f"Mojeek refused the key{said}")
+    return ParsedPage(EngineStatus.NETWORK_ERROR, detail=f"HTTP {code} from Mojeek{said}")

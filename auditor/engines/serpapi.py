@@ -1,0 +1,133 @@
+"""SerpApi: Google's (or Bing's) results page as JSON, the key in the `api_key` parameter (redacted in logs).
+
+Facts (DESIGN.md section 4): GET `https://serpapi.com/search.json?engine=google&q=&num=&start=&hl=&gl=`, or
+`engine=bing` with `first` (1-based), `count`, `mkt` and `cc`; results at
+`organic_results[i].position/title/link/snippet` (ads are in `ads`, never read); 401 is a bad key; 429 is
+either throughput or an account out of searches, which only the body's `error` text tells apart. A query
+Google has no result for answers 200 with `error` "Google hasn't returned any results for this query."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, missing_key, more, url_int
+from auditor.engines.jsonapi import http_url, json_object, not_json, plain, retry_after, short
+from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+
+NAME = "serpapi"
+LABEL = "SerpApi"
+ENDPOINT = "https://serpapi.com/search.json"
+PAGE = 10
+UPSTREAMS = ("google", "bing")
+# The body's `error` text is what separates the cases one status code shares.
+QUOTA_WORDS = ("run out of searches", "out of searches", "plan searches", "searches for the month")
+EMPTY_WORDS = ("hasn't returned any results", "has not returned any results")
+KEY_WORDS = ("invalid api key", "api key")
+
+
+class SerpApi(Engine):
+    name = NAME
+    kind = "api"
+    page_size = PAGE
+
+    def __init__(
+        self, api_key: str | None, locale: Locale, upstream: str = "google", key_env: str = "SERPAPI_API_KEY"
+    ) -> None:
+        if upstream not in UPSTREAMS:
+            raise ValueError(f"serpapi engine must be one of {', '.join(UPSTREAMS)}, not {upstream!r}")
+        self._api_key = api_key
+        self.key_env = key_env
+        self.upstream = upstream
+        self.locale = locale
+
+    def unavailable(self) -> ParsedPage | None:
+        return None if self._api_key else missing_key(NAME, self.key_env, "your SerpApi key")
+
+    def _request(self, query: Query, offset: int) -> EngineRequest:
+        params = {"engine": self.upstream, "q": query.text}
+        if self.upstream == "google":
+            params |= {"hl": self.locale.language, "gl": self.locale.region.lower()}
+            params |= {"num": str(PAGE), "start": str(offset)}
+        else:
+            params |= {"mkt": self.locale.tag, "cc": self.locale.region}
+            params |= {"count": str(PAGE), "first": str(offset + 1)}
+        params["api_key"] = self._api_key or ""
+        return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
+
+    def first_request(self, query: Query, depth: int) -> EngineRequest:
+        return self._request(query, 0)
+
+    def next_request(
+        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
+    ) -> EngineRequest | None:
+        if not page.next_page:
+            return None
+        return self._request(query, previous.offset + PAGE)
+
+    def parse(self, response: EngineResponse) -> ParsedPage:
+        return parse_response(response)
+
+
+def parse_response(response: EngineResponse) -> ParsedPage:
+    data = json_object(response.text)
+    if data is None:
+        if response.status_code >= 400:
+            return _error(response.status_code, "", response.headers)
+        return not_json(LABEL, response.text)
+    error = data.get("error")
+    if response.status_code >= 400:
+        return _error(response.status_code, str(error or ""), response.headers)
+    items = data.get("organic_results")
+    if isinstance(items, list) and items:
+        results = tuple(_results(items, _offset(data, response.url)))
+        if not results:
+            return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`organic_results` holds no result with a link")
+        pagination = data.get("serpapi_pagination")
+        has_next = isinstance(pagination, dict) and bool(pagination.get("next"))
+        return ParsedPage(EngineStatus.OK, results, next_page=more(has_next))
+    if isinstance(error, str):
+        if any(word in error.lower() for word in EMPTY_WORDS):
+            return ParsedPage(EngineStatus.EMPTY, detail=short(error))
+        return _error(200, error, response.headers)
+    if "search_metadata" in data:
+        return ParsedPage(EngineStatus.EMPTY, detail="SerpApi returned no organic results")
+    return ParsedPage(EngineStatus.PARSE_FAILURE, detail="JSON without SerpApi's `organic_results`")
+
+
+def _results(items: list[Any], offset: int) -> list[SearchResult]:
+    found: list[SearchResult] = []
+    for item in items:
+        link = http_url(item.get("link")) if isinstance(item, dict) else None
+        if link is None:
+            continue
+        position = item.get("position")
+        number = position if isinstance(position, int) and position > offset else offset + len(found) + 1
+        found.append(SearchResult(number, link, plain(item.get("title")), plain(item.get("snippet"))))
+    return found
+
+
+def _offset(data: dict[str, Any], url: str) -> int:
+    params = data.get("search_parameters")
+    params = params if isinstance(params, dict) else {}
+    if params.get("engine") == "bing":
+        first = params.get("first")
+        return int(first) - 1 if isinstance(first, int | str) and str(first).isdigit() and int(first) > 0 else 0
+    start = params.get("start")
+    if isinstance(start, int | str) and str(start).isdigit():
+        return int(start)
+    return url_int(url, "start") or max(url_int(url, "first", 1) - 1, 0)
+
+
+def _error(code: int, error: str, headers: Mapping[str, str]) -> ParsedPage:
+    said = f": {short(error)}" if error else ""
+    lowered = error.lower()
+    if any(word in lowered for word in QUOTA_WORDS):
+        return ParsedPage(EngineStatus.QUOTA_EXHAUSTED, detail=f"HTTP {code} from SerpApi: out of searches{said}")
+    if code == 429:
+        detail = f"HTTP 429 from SerpApi (throughput limit){retry_after(headers)}{said}"
+        return ParsedPage(EngineStatus.RATE_LIMITED, detail=detail)
+    if code in (401, 403) or any(word in lowered for word in KEY_WORDS):
+        return ParsedPage(EngineStatus.AUTH_ERROR, detail=f"HTTP {code} from SerpApi: the key was refused{said}")
+    return ParsedPage(EngineStatus.NETWORK_ERROR, detail=f"HTTP {code} from SerpApi{said}")

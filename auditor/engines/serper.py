@@ -1,0 +1,102 @@
+"""Serper: Google results as JSON, POSTed with the key in the `X-API-KEY` header.
+
+Facts (DESIGN.md section 4): POST `https://google.serper.dev/search` with JSON `{q, num, gl, hl, page}`;
+results at `organic[i].title/link/snippet/position`; errors are `{"message", "statusCode"}`: 401/403 a
+refused key, 400 "Not enough credits" when the account is empty, 429 too many requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, missing_key, more
+from auditor.engines.jsonapi import http_url, integer, json_object, not_json, plain, retry_after, short
+from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+
+NAME = "serper"
+LABEL = "Serper"
+ENDPOINT = "https://google.serper.dev/search"
+PAGE = 10  # up to 10 results cost one credit; more cost two
+
+
+class Serper(Engine):
+    name = NAME
+    kind = "api"
+    page_size = PAGE
+
+    def __init__(self, api_key: str | None, locale: Locale, key_env: str = "SERPER_API_KEY") -> None:
+        self._api_key = api_key
+        self.key_env = key_env
+        self.locale = locale
+
+    def unavailable(self) -> ParsedPage | None:
+        return None if self._api_key else missing_key(NAME, self.key_env, "your Serper API key")
+
+    def _request(self, query: Query, page: int) -> EngineRequest:
+        body = {"q": query.text, "gl": self.locale.region.lower(), "hl": self.locale.language, "num": PAGE}
+        body["page"] = page
+        headers = {"X-API-KEY": self._api_key or "", "Content-Type": "application/json"}
+        return EngineRequest("POST", ENDPOINT, headers=headers, json_body=body, offset=(page - 1) * PAGE)
+
+    def first_request(self, query: Query, depth: int) -> EngineRequest:
+        return self._request(query, 1)
+
+    def next_request(
+        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
+    ) -> EngineRequest | None:
+        if not page.next_page or previous.json_body is None:
+            return None
+        return self._request(query, int(str(previous.json_body["page"])) + 1)
+
+    def parse(self, response: EngineResponse) -> ParsedPage:
+        return parse_response(response)
+
+
+def parse_response(response: EngineResponse) -> ParsedPage:
+    data = json_object(response.text)
+    message = short(data.get("message") or "") if data else ""
+    code = response.status_code
+    said = f": {message}" if message else ""
+    if "credits" in message.lower():
+        return ParsedPage(EngineStatus.QUOTA_EXHAUSTED, detail=f"HTTP {code} from Serper: out of credits{said}")
+    if code == 429:
+        wait = retry_after(response.headers)
+        return ParsedPage(EngineStatus.RATE_LIMITED, detail=f"HTTP 429 from Serper{wait}{said}")
+    if code in (401, 403):
+        return ParsedPage(EngineStatus.AUTH_ERROR, detail=f"HTTP {code} from Serper: the key was refused{said}")
+    if code >= 400:
+        return ParsedPage(EngineStatus.NETWORK_ERROR, detail=f"HTTP {code} from Serper{said}")
+    if data is None:
+        return not_json(LABEL, response.text)
+    params = data.get("searchParameters")
+    items = data.get("organic")
+    if not isinstance(items, list):
+        if isinstance(params, dict):
+            return ParsedPage(EngineStatus.EMPTY, detail="Serper found no results")
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="JSON without Serper's `organic` results")
+    size, offset = _page_of(params)
+    results = tuple(_results(items, offset))
+    if results:
+        # Serper says nothing about a next page: a full page means there may be one.
+        return ParsedPage(EngineStatus.OK, results, next_page=more(len(items) >= size))
+    if items:
+        return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`organic` holds no result with a link")
+    return ParsedPage(EngineStatus.EMPTY, detail="Serper found no results")
+
+
+def _page_of(params: object) -> tuple[int, int]:
+    """(page size, results before this page) from the echoed `searchParameters`."""
+    if not isinstance(params, dict):
+        return PAGE, 0
+    size, page = integer(params.get("num"), PAGE), integer(params.get("page"), 1)
+    return size, max(page - 1, 0) * size
+
+
+def _results(items: list[Any], offset: int) -> list[SearchResult]:
+    found: list[SearchResult] = []
+    for item in items:
+        link = http_url(item.get("link")) if isinstance(item, dict) else None
+        if link is None:
+            continue
+        found.append(SearchResult(offset + len(found) + 1, link, plain(item.get("title")), plain(item.get("snippet"))))
+    return found

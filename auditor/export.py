@@ -1,0 +1,81 @@
+"""`auditor export`: every stored result as flat rows, one per result per audit. Pure: audits in, text out.
+
+The CSV is RFC 4180 (quoted where needed, UTF-8, "\\n" line ends) so that `pandas.read_csv(path)` loads it as
+is, titles with commas, quotes, newlines and accents included. The JSON is a list of row objects, which
+`pandas.read_json(path)` loads as is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from auditor.models import Audit
+
+COLUMNS = (
+    "audit_id",
+    "person",
+    "as_of",
+    "status",
+    "engine",
+    "query",
+    "position",
+    "url",
+    "title",
+    "snippet",
+    "network",
+    "ownership",
+    "profile",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell starting with these as a formula; titles and snippets are written by strangers."""
+
+
+def export_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
+    """One row per result per audit, audits in the order given (oldest first), results by engine order."""
+    rows = []
+    for audit in audits:
+        for r in audit.results:
+            rows.append(
+                {
+                    "audit_id": audit.id,
+                    "person": audit.person,
+                    "as_of": audit.as_of.isoformat(),
+                    "status": audit.status.value,
+                    "engine": r.engine,
+                    "query": r.query,
+                    "position": r.position,
+                    "url": r.url,
+                    "title": r.title,
+                    "snippet": r.snippet,
+                    "network": r.network,
+                    "ownership": r.ownership.value,
+                    "profile": r.profile,
+                }
+            )
+    return rows
+
+
+def to_csv(rows: Sequence[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def to_json(rows: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(list(rows), ensure_ascii=False, indent=1) + "\n"
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # OWASP's advice for CSV injection: a leading apostrophe makes the cell text. The JSON keeps the value as is.
+        return "'" + value
+    return value

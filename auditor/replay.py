@@ -1,0 +1,123 @@
+"""An audit replayed from its stored responses. Pure: records in, plain data out.
+
+Two users: `auditor rescore` re-parses every stored response with today's parsers, and `auditor audit
+--resume` reuses what an interrupted run already received so that it is not requested (nor paid for) twice.
+When a request was answered more than once (a failed page asked again by a resume), the latest answer wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from auditor.collect import Reuse, merge_pages
+from auditor.engines.base import Engine, EngineResponse
+from auditor.http import decode_body
+from auditor.identify.urls import normalize
+from auditor.models import EngineStatus, ParsedPage, Query, Serp
+from auditor.store.raw import RawRecord
+from auditor.verify.pages import PageFetch
+
+NOT_STORED = "no response was stored for this request"
+
+
+def engine_pages(records: Iterable[RawRecord]) -> dict[tuple[str, str], list[RawRecord]]:
+    """(engine, query) -> its pages in page order, the latest record of each page."""
+    latest: dict[tuple[str, str, int], RawRecord] = {}
+    for record in sorted(records, key=lambda r: r.id):
+        if record.kind == "engine" and record.engine and record.query is not None and record.page:
+            latest[(record.engine, record.query, record.page)] = record
+    grouped: dict[tuple[str, str], list[RawRecord]] = {}
+    for (engine, query, _), record in sorted(latest.items(), key=lambda item: item[0]):
+        grouped.setdefault((engine, query), []).append(record)
+    return grouped
+
+
+def page_records(records: Iterable[RawRecord], profiles: Mapping[str, str]) -> dict[str, RawRecord]:
+    """Profile key or `site` -> the latest record of that page.
+
+    Profile rows stored before migration 002 carry no key: they are matched to a profile by URL.
+    """
+    by_url = {normalize(url): key for key, url in profiles.items()}
+    found: dict[str, RawRecord] = {}
+    for record in sorted(records, key=lambda r: r.id):
+        if record.kind == "site":
+            found["site"] = record
+        elif record.kind == "profile":
+            subject = record.subject or by_url.get(normalize(record.requested_url)) or by_url.get(normalize(record.url))
+            if subject:
+                found[subject] = record
+    return found
+
+
+def engine_response(record: RawRecord) -> EngineResponse:
+    text = decode_body(record.body, record.headers.get("content-type", ""))
+    return EngineResponse(record.status_code or 0, text, dict(record.headers), record.url)
+
+
+def parse_record(engine: Engine, record: RawRecord) -> ParsedPage:
+    if not record.answered:
+        return ParsedPage(EngineStatus.NETWORK_ERROR, detail=record.error or NOT_STORED)
+    return engine.parse(engine_response(record))
+
+
+def page_fetch(url: str, record: RawRecord | None) -> PageFetch:
+    """The `PageFetch` that collection made of this page, rebuilt from its record."""
+    if record is None:
+        return PageFetch(url, error=NOT_STORED)
+    if not record.answered:
+        return PageFetch(url, error=record.error or NOT_STORED)
+    text = decode_body(record.body, record.headers.get("content-type", ""))
+    return PageFetch(url, record.url, record.status_code, text, dict(record.headers))
+
+
+def replay_serps(
+    engines: Sequence[Engine],
+    queries: Sequence[Query],
+    depth: int,
+    records: Sequence[RawRecord],
+    unsent: Mapping[str, tuple[EngineStatus, str]] | None = None,
+) -> list[Serp]:
+    """Every engine's answer to every query, re-parsed from the stored pages (in collection's order).
+
+    `unsent` gives, for an engine that stored nothing at all because it never sent anything (its key was not
+    set, its budget was spent), the status and reason it failed with then; it fails the same way again.
+    """
+    pages = engine_pages(records)
+    asked = {engine for engine, _ in pages}
+    serps = []
+    for engine in engines:
+        for query in queries:
+            if engine.name not in asked and unsent and engine.name in unsent:
+                status, detail = unsent[engine.name]
+                serps.append(Serp(engine.name, query, status, (), detail, 0))
+                continue
+            stored = pages.get((engine.name, query.text), [])
+            parsed = [parse_record(engine, r) for r in stored]
+            if not parsed:
+                parsed = [ParsedPage(EngineStatus.NETWORK_ERROR, detail=NOT_STORED)]
+            serps.append(merge_pages(engine.name, query, depth, parsed, requests=len(stored)))
+    return serps
+
+
+def reusable(records: Sequence[RawRecord], site: str) -> Reuse:
+    """What a resumed audit need not ask again: every answered engine page (collection reuses those that parse
+    to a status that counts) and the site's page unless it answered "try later".
+
+    Profiles are not in it: the pipeline gathers them afresh on a resume (an API, a page, the links they hold
+    are followed), which a single stored page cannot stand for.
+    """
+    responses = {
+        (engine, query, record.page or 0): engine_response(record)
+        for (engine, query), stored in engine_pages(records).items()
+        for record in stored
+        if record.answered
+    }
+    stored_site = page_records(records, {}).get("site")
+    pages = {}
+    if stored_site is not None and stored_site.answered and not _try_later(stored_site.status_code):
+        pages["site"] = page_fetch(site, stored_site)
+    return Reuse(responses, pages)
+
+
+def _try_later(status: int | None) -> bool:
+    return status is None or status == 429 or status >= 500

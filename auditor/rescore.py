@@ -1,0 +1,97 @@
+"""`auditor rescore`: stored audits re-parsed and re-scored from their raw responses (after a parser fix).
+
+`rebuild` is pure: an audit and its stored responses in, the audit as today's parsers, scoring and config
+make it out. `rescore` is the I/O around it: each audit rewritten in one transaction, raw responses kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from auditor.config import Config
+from auditor.engines import build_engine
+from auditor.errors import UsageError
+from auditor.identify.networks import Registry, default_registry
+from auditor.models import Audit
+from auditor.pipeline import assemble, plan_queries
+from auditor.replay import page_fetch, page_records, replay_serps
+from auditor.store import RawRecord, Store
+
+_QUERY_NOTE = re.compile(r" \[query: .*$")
+"""`pipeline._engine_runs` appends the failing query (and how many more failed) to an engine's detail."""
+
+
+@dataclass(frozen=True)
+class Rescored:
+    """One audit before and after; `after` is None when it was left alone (`note` says why)."""
+
+    before: Audit
+    after: Audit | None
+    note: str = ""
+
+
+def rebuild(config: Config, stored: Audit, records: Sequence[RawRecord], registry: Registry | None = None) -> Audit:
+    """`stored` re-parsed from `records` and re-scored with `config`'s scoring. Pure.
+
+    The audit keeps what it measured: its engines, queries, depth and profiles come from the stored audit,
+    not from today's config (a profile added since was never fetched for it); scoring weights, the
+    attention curve and the person's names and site come from the config.
+    """
+    try:
+        engines = [build_engine(run.name, config) for run in stored.engines]
+    except ValueError as exc:
+        raise UsageError(f"audit {stored.id}: {exc}; this version of auditor cannot re-parse it") from None
+    profiles = {p.network: p.url for p in stored.profiles}
+    measured = config.model_copy(
+        update={"profiles": profiles, "audit": config.audit.model_copy(update={"depth": stored.depth})}
+    )
+    queries = stored.queries or plan_queries(config)
+    # What the audit's engine table said of an engine that never sent anything, without the query it named.
+    unsent = {run.name: (run.status, _QUERY_NOTE.sub("", run.detail)) for run in stored.engines if run.requests == 0}
+    serps = replay_serps(engines, queries, stored.depth, records, unsent)
+    pages = page_records(records, profiles)
+    audit = assemble(
+        measured,
+        stored.as_of,
+        serps,
+        [e.name for e in engines],
+        {key: page_fetch(url, pages.get(key)) for key, url in profiles.items()},
+        page_fetch(config.person.site, pages.get("site")),
+        registry or default_registry(),
+    )
+    return replace(audit, id=stored.id, started_at=stored.started_at)
+
+
+def select(store: Store, config: Config, which: str) -> list[Audit]:
+    """`all` (oldest first), `latest`, or one id; only finished audits of the config's person."""
+    history = store.finished_audits(config.person.name)
+    if which == "all":
+        return history
+    if which == "latest":
+        if not history:
+            raise UsageError(f"no finished audit of {config.person.name} in {store.path}; run `auditor audit`")
+        return [history[-1]]
+    if not which.isdigit():
+        raise UsageError(f"{which!r} is not an audit id, `latest` or `all` (see `auditor history`)")
+    audit = store.load_audit(int(which))
+    if audit.person != config.person.name:
+        raise UsageError(f"audit {which} is of {audit.person}, not of {config.person.name} (this config's person)")
+    return [audit]
+
+
+def rescore(store: Store, config: Config, audits: Sequence[Audit]) -> list[Rescored]:
+    """Rebuild each audit from its stored responses and store the result; the caller holds `store.writing()`."""
+    done = []
+    registry = default_registry()
+    for audit in audits:
+        assert audit.id is not None
+        records = store.raw_records(audit.id)
+        if not any(r.kind == "engine" for r in records):
+            done.append(Rescored(audit, None, "no engine response was stored with it; left as it is"))
+            continue
+        after = rebuild(config, audit, records, registry)
+        store.replace_audit(audit.id, after)
+        done.append(Rescored(audit, after))
+    return done

@@ -1,0 +1,9 @@
+"""SQLite history: every audit, its raw responses (compressed), and the migrations that shaped the schema."""
+
+from __future__ import annotations
+
+from auditor.store.database import DEFAULT_LOCK_WAIT, AuditRow, Store
+from auditor.store.migrations import MIGRATIONS, migrate
+from auditor.store.raw import RawRecord
+
+__all__ = ["DEFAULT_LOCK_WAIT", "MIGRATIONS", "AuditRow", "RawRecord", "Store", "migrate"]

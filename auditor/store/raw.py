@@ -1,0 +1,121 @@
+"""Raw responses as they are kept: only what a replay needs, and nothing secret.
+
+The body is kept whole (compressed) because parsers read it; the headers are cut down to those parsers read;
+URLs have their secret-bearing parameters blanked; request headers (API keys travel there) are never kept;
+and any known secret value still present anywhere (an API echoing its key in a body) is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import quote, quote_plus
+
+from auditor.http import redact
+
+KEPT_HEADERS = frozenset(
+    {
+        "content-type",  # the charset the body is decoded with
+        "content-language",
+        "retry-after",  # rate-limit details shown to the user
+        "location",
+        "link",
+        "refresh",
+        "x-robots-tag",  # a page's noindex may come as a header
+        "date",
+        "last-modified",
+    }
+)
+KEPT_HEADER_PREFIXES = ("x-ratelimit-",)
+"""Quota headers of the APIs (Brave's `X-RateLimit-Remaining`...)."""
+REDACTED = "REDACTED"
+MIN_SECRET_LENGTH = 6
+"""Shorter values are not searched for: replacing every `abc` in a body would corrupt it, and no key is that short."""
+
+
+def kept_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> dict[str, str]:
+    """The response headers worth keeping, lower-cased, URLs redacted, secret values replaced."""
+    kept = {}
+    for name, value in headers.items():
+        key = name.lower()
+        if key in KEPT_HEADERS or key.startswith(KEPT_HEADER_PREFIXES):
+            if key == "location":
+                value = _redact_url(value)
+            kept[key] = scrub_text(value, secrets)
+    return dict(sorted(kept.items()))
+
+
+def scrub_text(text: str, secrets: Iterable[str]) -> str:
+    for secret in _searchable(secrets):
+        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+            text = text.replace(form, REDACTED)
+    return text
+
+
+def scrub_body(body: bytes, secrets: Iterable[str]) -> bytes:
+    for secret in _searchable(secrets):
+        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+            body = body.replace(form.encode(), REDACTED.encode())
+    return body
+
+
+def safe_url(url: str, secrets: Iterable[str] = ()) -> str:
+    return scrub_text(_redact_url(url), secrets)
+
+
+def _redact_url(url: str) -> str:
+    try:
+        return redact(url)
+    except Exception:  # a malformed Location header is kept as text, still scrubbed of known secrets
+        return url
+
+
+def _searchable(secrets: Iterable[str]) -> list[str]:
+    return sorted({s for s in secrets if len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
+
+
+def request_key(kind: str, *, engine: str | None, query: str | None, page: int | None, subject: str | None) -> str:
+    """Names one request of an audit's plan; a later response with the same key supersedes an earlier one."""
+    if kind == "engine":
+        return f"engine|{engine}|{query}|{page}"
+    return f"{kind}|{subject}" if kind != "site" else "site"
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One stored response (or stored failure) of an audit, as read back for a replay."""
+
+    id: int
+    kind: str
+    """`engine`, `profile` or `site`."""
+    url: str
+    """The final URL after redirects (secrets redacted)."""
+    status_code: int | None
+    body: bytes
+    """Decompressed; empty when `error` is set."""
+    engine: str | None = None
+    query: str | None = None
+    page: int | None = None
+    subject: str | None = None
+    """The profile's key in the config, or `site`; None for profile rows stored before migration 002."""
+    requested_url: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    error: str = ""
+    request_key: str = ""
+
+    @property
+    def answered(self) -> bool:
+        """A response came back (whatever its status code)."""
+        return not self.error and self.status_code is not None
+
+
+def headers_to_json(headers: Mapping[str, str]) -> str:
+    return json.dumps(dict(headers), ensure_ascii=False, sort_keys=True)
+
+
+def headers_from_json(text: str | None) -> dict[str, str]:
+    if not text:
+        return {}
+    data = json.loads(text)
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

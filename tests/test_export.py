@@ -1,0 +1,32 @@
+"""`auditor export`'s rows and formats, without a database."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+
+import pandas as pd
+
+from auditor.export import COLUMNS, export_rows, to_csv, to_json
+from tests.test_serialize import sample_audit
+
+
+def test_rows_in_csv_and_json_load_back_in_pandas() -> None:
+    audit = replace(sample_audit(), id=7)
+    rows = export_rows([audit])
+    assert len(rows) == len(audit.results) and list(rows[0]) == list(COLUMNS)
+    table = pd.read_csv(io.StringIO(to_csv(rows)))
+    assert table["title"].tolist() == [r.title for r in audit.results]
+    assert table["audit_id"].tolist() == [7] * len(rows)
+    assert pd.read_json(io.StringIO(to_json(rows)))["url"].tolist() == [r.url for r in audit.results]
+
+
+def test_a_title_a_spreadsheet_would_run_is_made_text_in_csv_only() -> None:
+    audit = sample_audit()
+    hostile = replace(audit.results[0], title='=HYPERLINK("https://evil.example","click")', snippet="@SUM(1)")
+    rows = export_rows([replace(audit, results=(hostile,))])
+    table = pd.read_csv(io.StringIO(to_csv(rows)))
+    assert table["title"][0] == '\'=HYPERLINK("https://evil.example","click")'
+    assert table["snippet"][0] == "'@SUM(1)"
+    assert json.loads(to_json(rows))[0]["title"] == hostile.title
