@@ -103,6 +103,50 @@ class Engine(ABC):
         return math.ceil(depth / self.page_size)
 
 
+class OffsetPagedEngine(Engine):
+    """An engine whose pages are addressed by the 0-based offset of their first result, `page_size` apart.
+
+    Subclasses build one page's request in `request_at`; the first and next requests follow from it, and the
+    next one is asked for only while the engine says there is more (`ParsedPage.next_page`).
+    """
+
+    max_offset: int | None = None
+    """The largest offset the engine accepts (Google's Custom Search stops at start=91)."""
+
+    @abstractmethod
+    def request_at(self, query: Query, offset: int) -> EngineRequest:
+        """The request for the page whose first result is number `offset + 1`."""
+
+    def first_request(self, query: Query, depth: int) -> EngineRequest:
+        return self.request_at(query, 0)
+
+    def next_request(
+        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
+    ) -> EngineRequest | None:
+        offset = previous.offset + self.page_size
+        if not page.next_page or (self.max_offset is not None and offset > self.max_offset):
+            return None
+        return self.request_at(query, offset)
+
+
+class KeyedEngine(Engine):
+    """An API engine that needs a key, read from the environment variable the config names."""
+
+    key_label = "your API key"
+    """What the user should put in the variable, for the message when it is unset."""
+
+    def __init__(self, api_key: str | None, key_env: str) -> None:
+        self._api_key = api_key
+        self.key_env = key_env
+
+    @property
+    def api_key(self) -> str:
+        return self._api_key or ""
+
+    def unavailable(self) -> ParsedPage | None:
+        return None if self._api_key else missing_key(self.name, self.key_env, self.key_label)
+
+
 def http_status_page(response: EngineResponse, engine: str) -> ParsedPage | None:
     """The status that the HTTP status code alone decides, shared by every engine; None means look further."""
     code = response.status_code

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, missing_key, more, url_int
+from auditor.engines.base import EngineRequest, EngineResponse, KeyedEngine, Locale, more, url_int
 from auditor.engines.jsonapi import http_url, json_object, not_json, plain, short, table
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 
@@ -30,19 +30,16 @@ def count_for_depth(depth: int) -> int:
     return math.ceil(depth / math.ceil(depth / MAX_COUNT))
 
 
-class Brave(Engine):
+class Brave(KeyedEngine):
     name = NAME
     kind = "api"
+    key_label = "your Brave Search API key"
     min_interval = 1.0  # the free plan's 1 request a second; faster earns a 429
 
     def __init__(self, api_key: str | None, locale: Locale, key_env: str = "BRAVE_API_KEY") -> None:
-        self._api_key = api_key
-        self.key_env = key_env
+        super().__init__(api_key, key_env)
         self.country = locale.region
         self.search_lang = locale.language
-
-    def unavailable(self) -> ParsedPage | None:
-        return None if self._api_key else missing_key(NAME, self.key_env, "your Brave Search API key")
 
     def requests_for(self, depth: int) -> int:
         return math.ceil(depth / count_for_depth(depth))
@@ -57,7 +54,7 @@ class Brave(Engine):
             "text_decorations": "false",
             "result_filter": "web",
         }
-        headers = {"Accept": "application/json", "X-Subscription-Token": self._api_key or ""}
+        headers = {"Accept": "application/json", "X-Subscription-Token": self.api_key}
         return EngineRequest("GET", ENDPOINT, params=params, headers=headers, offset=offset * count)
 
     def first_request(self, query: Query, depth: int) -> EngineRequest:

@@ -14,7 +14,15 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, http_status_page, more, url_int
+from auditor.engines.base import (
+    EngineRequest,
+    EngineResponse,
+    Locale,
+    OffsetPagedEngine,
+    http_status_page,
+    more,
+    url_int,
+)
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 
 NAME = "browser_bing"
@@ -34,7 +42,7 @@ SELECTORS = {
 BLOCK_TEXT = ("solve the challenge", "one last step", "verify you are a human", "dernière étape")
 
 
-class BrowserBing(Engine):
+class BrowserBing(OffsetPagedEngine):
     name = NAME
     kind = "browser"
     page_size = PAGE
@@ -42,7 +50,7 @@ class BrowserBing(Engine):
     def __init__(self, locale: Locale) -> None:
         self.locale = locale
 
-    def _request(self, query: Query, offset: int) -> EngineRequest:
+    def request_at(self, query: Query, offset: int) -> EngineRequest:
         params = {
             "q": query.text,
             "setlang": self.locale.language,
@@ -51,14 +59,6 @@ class BrowserBing(Engine):
             "first": str(offset + 1),
         }
         return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
-
-    def first_request(self, query: Query, depth: int) -> EngineRequest:
-        return self._request(query, 0)
-
-    def next_request(
-        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
-    ) -> EngineRequest | None:
-        return self._request(query, previous.offset + PAGE) if page.next_page else None
 
     def parse(self, response: EngineResponse) -> ParsedPage:
         return parse_page(response)

@@ -12,7 +12,15 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, http_status_page, more, url_int
+from auditor.engines.base import (
+    EngineRequest,
+    EngineResponse,
+    Locale,
+    OffsetPagedEngine,
+    http_status_page,
+    more,
+    url_int,
+)
 from auditor.identify.urls import unwrap
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 
@@ -37,7 +45,7 @@ NO_RESULTS_TEXT = ("did not match any documents", "ne correspond à aucun docume
 CONSENT_HOST = "consent.google."
 
 
-class BrowserGoogle(Engine):
+class BrowserGoogle(OffsetPagedEngine):
     name = NAME
     kind = "browser"
     page_size = PAGE
@@ -45,19 +53,11 @@ class BrowserGoogle(Engine):
     def __init__(self, locale: Locale) -> None:
         self.locale = locale
 
-    def _request(self, query: Query, start: int) -> EngineRequest:
+    def request_at(self, query: Query, offset: int) -> EngineRequest:
         params = {"q": query.text, "hl": self.locale.language, "gl": self.locale.region.lower()}
-        if start:
-            params["start"] = str(start)
-        return EngineRequest("GET", ENDPOINT, params=params, offset=start)
-
-    def first_request(self, query: Query, depth: int) -> EngineRequest:
-        return self._request(query, 0)
-
-    def next_request(
-        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
-    ) -> EngineRequest | None:
-        return self._request(query, previous.offset + PAGE) if page.next_page else None
+        if offset:
+            params["start"] = str(offset)
+        return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
 
     def parse(self, response: EngineResponse) -> ParsedPage:
         return parse_page(response)

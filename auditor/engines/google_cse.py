@@ -14,7 +14,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, missing_key, more
+from auditor.engines.base import (
+    EngineRequest,
+    EngineResponse,
+    KeyedEngine,
+    Locale,
+    OffsetPagedEngine,
+    more,
+)
 from auditor.engines.jsonapi import http_url, json_object, not_json, plain, retry_after, short, table
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 
@@ -39,21 +46,20 @@ def closing_notice(today: dt.date) -> str:
     )
 
 
-class GoogleCse(Engine):
+class GoogleCse(KeyedEngine, OffsetPagedEngine):
     name = NAME
     kind = "api"
     page_size = PAGE
+    max_offset = MAX_START - 1
+    key_label = "your Google API key"
 
     def __init__(self, api_key: str | None, cx: str, locale: Locale, key_env: str = "GOOGLE_CSE_KEY") -> None:
-        self._api_key = api_key
-        self.key_env = key_env
+        super().__init__(api_key, key_env)
         self.cx = cx
         self.locale = locale
 
-    def unavailable(self) -> ParsedPage | None:
-        return None if self._api_key else missing_key(NAME, self.key_env, "your Google API key")
-
-    def _request(self, query: Query, start: int) -> EngineRequest:
+    def request_at(self, query: Query, offset: int) -> EngineRequest:
+        start = offset + 1  # the API counts results from 1
         params = {
             "q": query.text,
             "cx": self.cx,
@@ -62,18 +68,9 @@ class GoogleCse(Engine):
             "lr": f"lang_{self.locale.language}",
             "gl": self.locale.region.lower(),
             "hl": self.locale.language,
-            "key": self._api_key or "",
+            "key": self.api_key,
         }
-        return EngineRequest("GET", ENDPOINT, params=params, offset=start - 1)
-
-    def first_request(self, query: Query, depth: int) -> EngineRequest:
-        return self._request(query, 1)
-
-    def next_request(
-        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
-    ) -> EngineRequest | None:
-        start = previous.offset + 1 + PAGE
-        return self._request(query, start) if page.next_page and start <= MAX_START else None
+        return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
 
     def parse(self, response: EngineResponse) -> ParsedPage:
         return parse_response(response)

@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, missing_key, more, url_int
+from auditor.engines.base import (
+    EngineRequest,
+    EngineResponse,
+    KeyedEngine,
+    Locale,
+    OffsetPagedEngine,
+    more,
+    url_int,
+)
 from auditor.engines.jsonapi import http_url, integer, json_object, not_json, plain, retry_after, short, table
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 
@@ -23,21 +31,19 @@ QUOTA_WORDS = ("limit reached", "limit exceeded", "quota")
 KEY_WORDS = ("key", "unauthori", "not authori")
 
 
-class Mojeek(Engine):
+class Mojeek(KeyedEngine, OffsetPagedEngine):
     name = NAME
     kind = "api"
     page_size = PAGE
     min_interval = 1.0  # no documented rate: stay as polite as with a web page
 
+    key_label = "your Mojeek API key"
+
     def __init__(self, api_key: str | None, locale: Locale, key_env: str = "MOJEEK_API_KEY") -> None:
-        self._api_key = api_key
-        self.key_env = key_env
+        super().__init__(api_key, key_env)
         self.locale = locale
 
-    def unavailable(self) -> ParsedPage | None:
-        return None if self._api_key else missing_key(NAME, self.key_env, "your Mojeek API key")
-
-    def _request(self, query: Query, offset: int) -> EngineRequest:
+    def request_at(self, query: Query, offset: int) -> EngineRequest:
         params = {
             "q": query.text,
             "fmt": "json",
@@ -45,17 +51,9 @@ class Mojeek(Engine):
             "t": str(PAGE),
             "lb": self.locale.language.upper(),
             "rb": self.locale.region,
-            "api_key": self._api_key or "",
+            "api_key": self.api_key,
         }
         return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
-
-    def first_request(self, query: Query, depth: int) -> EngineRequest:
-        return self._request(query, 0)
-
-    def next_request(
-        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
-    ) -> EngineRequest | None:
-        return self._request(query, previous.offset + PAGE) if page.next_page else None
 
     def parse(self, response: EngineResponse) -> ParsedPage:
         return parse_response(response)

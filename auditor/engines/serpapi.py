@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, missing_key, more, url_int
+from auditor.engines.base import (
+    EngineRequest,
+    EngineResponse,
+    KeyedEngine,
+    Locale,
+    OffsetPagedEngine,
+    more,
+    url_int,
+)
 from auditor.engines.jsonapi import http_url, json_object, not_json, plain, retry_after, short
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 
@@ -27,25 +35,22 @@ EMPTY_WORDS = ("hasn't returned any results", "has not returned any results")
 KEY_WORDS = ("invalid api key", "api key")
 
 
-class SerpApi(Engine):
+class SerpApi(KeyedEngine, OffsetPagedEngine):
     name = NAME
     kind = "api"
     page_size = PAGE
+    key_label = "your SerpApi key"
 
     def __init__(
         self, api_key: str | None, locale: Locale, upstream: str = "google", key_env: str = "SERPAPI_API_KEY"
     ) -> None:
         if upstream not in UPSTREAMS:
             raise ValueError(f"serpapi engine must be one of {', '.join(UPSTREAMS)}, not {upstream!r}")
-        self._api_key = api_key
-        self.key_env = key_env
+        super().__init__(api_key, key_env)
         self.upstream = upstream
         self.locale = locale
 
-    def unavailable(self) -> ParsedPage | None:
-        return None if self._api_key else missing_key(NAME, self.key_env, "your SerpApi key")
-
-    def _request(self, query: Query, offset: int) -> EngineRequest:
+    def request_at(self, query: Query, offset: int) -> EngineRequest:
         params = {"engine": self.upstream, "q": query.text}
         if self.upstream == "google":
             params |= {"hl": self.locale.language, "gl": self.locale.region.lower()}
@@ -53,18 +58,8 @@ class SerpApi(Engine):
         else:
             params |= {"mkt": self.locale.tag, "cc": self.locale.region}
             params |= {"count": str(PAGE), "first": str(offset + 1)}
-        params["api_key"] = self._api_key or ""
+        params["api_key"] = self.api_key
         return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
-
-    def first_request(self, query: Query, depth: int) -> EngineRequest:
-        return self._request(query, 0)
-
-    def next_request(
-        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
-    ) -> EngineRequest | None:
-        if not page.next_page:
-            return None
-        return self._request(query, previous.offset + PAGE)
 
     def parse(self, response: EngineResponse) -> ParsedPage:
         return parse_response(response)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.engines.base import Engine, EngineRequest, EngineResponse, Locale, missing_key, more
+from auditor.engines.base import (
+    EngineRequest,
+    EngineResponse,
+    KeyedEngine,
+    Locale,
+    OffsetPagedEngine,
+    more,
+)
 from auditor.engines.jsonapi import http_url, integer, json_object, not_json, plain, retry_after, short
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 
@@ -19,34 +26,23 @@ ENDPOINT = "https://google.serper.dev/search"
 PAGE = 10  # up to 10 results cost one credit; more cost two
 
 
-class Serper(Engine):
+class Serper(KeyedEngine, OffsetPagedEngine):
     name = NAME
     kind = "api"
     page_size = PAGE
 
+    key_label = "your Serper API key"
+
     def __init__(self, api_key: str | None, locale: Locale, key_env: str = "SERPER_API_KEY") -> None:
-        self._api_key = api_key
-        self.key_env = key_env
+        super().__init__(api_key, key_env)
         self.locale = locale
 
-    def unavailable(self) -> ParsedPage | None:
-        return None if self._api_key else missing_key(NAME, self.key_env, "your Serper API key")
-
-    def _request(self, query: Query, page: int) -> EngineRequest:
+    def request_at(self, query: Query, offset: int) -> EngineRequest:
+        # Serper counts pages from 1, not results.
         body = {"q": query.text, "gl": self.locale.region.lower(), "hl": self.locale.language, "num": PAGE}
-        body["page"] = page
-        headers = {"X-API-KEY": self._api_key or "", "Content-Type": "application/json"}
-        return EngineRequest("POST", ENDPOINT, headers=headers, json_body=body, offset=(page - 1) * PAGE)
-
-    def first_request(self, query: Query, depth: int) -> EngineRequest:
-        return self._request(query, 1)
-
-    def next_request(
-        self, query: Query, page: ParsedPage, previous: EngineRequest, fetched: int
-    ) -> EngineRequest | None:
-        if not page.next_page or previous.json_body is None:
-            return None
-        return self._request(query, int(str(previous.json_body["page"])) + 1)
+        body["page"] = offset // PAGE + 1
+        headers = {"X-API-KEY": self.api_key, "Content-Type": "application/json"}
+        return EngineRequest("POST", ENDPOINT, headers=headers, json_body=body, offset=offset)
 
     def parse(self, response: EngineResponse) -> ParsedPage:
         return parse_response(response)

@@ -29,7 +29,8 @@ def test_pagination_by_one_based_start_up_to_91() -> None:
     page = parse_response(response("google_cse", "results.json"))
     second = engine.next_request(QUERY, page, engine.first_request(QUERY, 30), 10)
     assert second is not None and second.params["start"] == "11"
-    last_allowed = engine._request(QUERY, 91)
+    last_allowed = engine.request_at(QUERY, 90)
+    assert last_allowed.params["start"] == "91"
     assert engine.next_request(QUERY, page, last_allowed, 100) is None
 
 
