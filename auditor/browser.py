@@ -29,8 +29,9 @@ from auditor.http import (
     HostPacer,
     HttpPolicy,
     Resolver,
-    SandboxTransport,
     check_target,
+    client_transport,
+    read_capped,
     redact,
     system_resolver,
 )
@@ -43,6 +44,7 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",  # WebRTC would reach addresses past the guard
 )
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 
@@ -121,8 +123,9 @@ class BrowserFetcher:
                 raise BrowserUnavailable(f"Chromium did not start: {str(exc).splitlines()[0]}") from None
             # Every request of every page is sent by this client (see `_route`); under --sandbox to the sandbox.
             # Chromium sends its own cookies with each request: this client keeps none of its own.
+            # Its transport is the HTTP layer's: the guard checks each connection's address again (DNS rebinding).
             self._proxy = httpx.AsyncClient(
-                transport=SandboxTransport(self.policy.sandbox_url) if self.policy.sandbox_url else None,
+                transport=client_transport(self.policy, self._resolver),
                 follow_redirects=False,
                 timeout=httpx.Timeout(self.policy.timeout),
                 cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
@@ -138,9 +141,13 @@ class BrowserFetcher:
         """
         await check_target(url, sandbox=self.policy.sandbox_url is not None, resolver=self._resolver)
         browser = await self._start()
-        context = await browser.new_context(user_agent=self.policy.user_agent, java_script_enabled=True)
+        # Service workers fetch outside the route handler: none are allowed to start.
+        context = await browser.new_context(
+            user_agent=self.policy.user_agent, java_script_enabled=True, service_workers="block"
+        )
         state = _Navigation()
         await context.route("**/*", lambda route, request: self._route(route, request, state))
+        await context.route_web_socket("**/*", self._refuse_socket)
         timeout_ms = self.policy.timeout * 1000
         visited: list[str] = []
         try:
@@ -206,8 +213,14 @@ class BrowserFetcher:
                 await route.abort("blockedbyclient")
                 return
             try:
-                answer = await self._send(method, url, headers, content)
-            except (httpx.HTTPError, ResponseTooLarge):
+                async with asyncio.timeout(self.policy.attempt_deadline):
+                    answer = await self._send(method, url, headers, content)
+            except FetchRefused:  # refused at connection: the name now resolves to a private address
+                state.refused.append(redact(url))
+                self.refused.append(redact(url))
+                await route.abort("blockedbyclient")
+                return
+            except (httpx.HTTPError, ResponseTooLarge, FetchError, TimeoutError):
                 await route.abort("failed")
                 return
             location = answer.headers.get("location")
@@ -228,6 +241,12 @@ class BrowserFetcher:
         passed = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")}
         await route.fulfill(status=answer.status_code, headers=passed, body=answer.content)
 
+    async def _refuse_socket(self, socket: Any) -> None:
+        """A page's WebSocket is never opened: Chromium would connect it itself, past the guard (`_route`
+        sees no WebSocket), and nothing the audit reads comes through one."""
+        self.refused.append(redact(socket.url))
+        await socket.close(code=1008, reason="refused by auditor")
+
     async def _allowed(self, url: str, state: _Navigation) -> bool:
         try:
             await check_target(url, sandbox=self.policy.sandbox_url is not None, resolver=self._resolver)
@@ -238,19 +257,16 @@ class BrowserFetcher:
         return True
 
     async def _send(self, method: str, url: str, headers: dict[str, str], content: bytes | None) -> httpx.Response:
-        """One exchange through our client, the body read up to the cap."""
+        """One exchange through our client, the body read raw and inflated within the cap (httpx's own decoders
+        have no limit: a gzip bomb would inflate whole in one chunk)."""
         assert self._proxy is not None, "started with the browser"
         request = self._proxy.build_request(method, url, headers=headers, content=content)
         response = await self._proxy.send(request, stream=True)
         try:
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > self.policy.max_body_bytes:
-                    raise ResponseTooLarge(f"body over the {self.policy.max_body_bytes}-byte cap")
+            body = await read_capped(response, self.policy.max_body_bytes)
         finally:
             await response.aclose()
-        return httpx.Response(response.status_code, headers=response.headers, content=bytes(body))
+        return httpx.Response(response.status_code, headers=response.headers, content=body)
 
 
 @dataclass

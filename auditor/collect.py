@@ -15,7 +15,7 @@ import httpx
 from auditor.browser import BrowserFetcher, BrowserUnavailable
 from auditor.engines.base import Engine, EngineRequest, EngineResponse
 from auditor.errors import FetchRefused, ResponseTooLarge
-from auditor.http import FetchError, FetchResult, HttpClient, redact
+from auditor.http import FetchError, FetchResult, HttpClient, attempts_of, redact
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult, Serp
 from auditor.verify.pages import PageFetch
 
@@ -41,6 +41,9 @@ class RawResponse:
     """The response's headers as received (the store keeps only those parsers read)."""
     error: str = ""
     """Why no response came (timeout, refused, too large ...); `status_code` is then None."""
+    attempts: int | None = None
+    """Requests sent on the wire for it, retries and redirect hops included (what counts against a budget);
+    None when not known (rows stored before migration 003)."""
 
 
 RawSink = Callable[[RawResponse], None]
@@ -114,19 +117,23 @@ async def collect_serp(
         # Nothing is sent (its key is not set): the engine fails with that reason and costs nothing.
         return Serp(engine.name, query, refused.status, (), refused.detail, 0)
     pages: list[ParsedPage] = []
+    sent = 0  # requests sent on the wire, retries and redirect hops included: the engine's `requests` (issue 8)
     request: EngineRequest | None = engine.first_request(query, depth)
     for number in range(1, max_pages(depth) + 1):
         if request is None:
             break
         page = _stored_page(engine, stored, number)
         if page is None:
-            page = await _fetch_page(client, engine, query, request, number, on_raw, browser)
+            page, attempts = await _fetch_page(client, engine, query, request, number, on_raw, browser)
+            sent += attempts
+        else:
+            sent += 1  # sent by the interrupted run this audit resumes
         pages.append(page)
         so_far = merge_pages(engine.name, query, depth, pages)
         if not so_far.status.counts_in_score or page.status is EngineStatus.EMPTY or len(so_far.results) >= depth:
             break
         request = engine.next_request(query, page, request, len(so_far.results))
-    return merge_pages(engine.name, query, depth, pages)
+    return merge_pages(engine.name, query, depth, pages, requests=sent)
 
 
 def _stored_page(engine: Engine, stored: Mapping[int, EngineResponse] | None, number: int) -> ParsedPage | None:
@@ -145,7 +152,8 @@ async def _fetch_page(
     number: int,
     on_raw: RawSink,
     browser: BrowserFetcher | None = None,
-) -> ParsedPage:
+) -> tuple[ParsedPage, int]:
+    """The parsed page and the requests it took (retries and redirect hops included)."""
     full = str(httpx.URL(request.url, params=request.params)) if request.params else request.url
     asked = redact(full)
     try:
@@ -165,17 +173,22 @@ async def _fetch_page(
             )
     except (FetchError, FetchRefused, ResponseTooLarge, BrowserUnavailable) as exc:
         error = f"{exc}: {exc.tip}" if isinstance(exc, BrowserUnavailable) else str(exc)
+        attempts = attempts_of(exc)
         on_raw(
-            RawResponse("engine", asked, None, b"", engine.name, query.text, number, requested_url=asked, error=error)
-        )
-        return ParsedPage(EngineStatus.NETWORK_ERROR, detail=error)
+            RawResponse(
+                "engine", asked, None, b"", engine.name, query.text, number, requested_url=asked, error=error,
+                attempts=attempts,
+            )
+        )  # fmt: skip
+        return ParsedPage(EngineStatus.NETWORK_ERROR, detail=error), attempts
     on_raw(
         RawResponse(
             "engine", redact(result.url), result.status_code, result.body, engine.name, query.text, number,
-            requested_url=asked, headers=result.headers,
+            requested_url=asked, headers=result.headers, attempts=result.attempts,
         )
     )  # fmt: skip
-    return engine.parse(EngineResponse(result.status_code, result.text, result.headers, redact(result.url)))
+    parsed = engine.parse(EngineResponse(result.status_code, result.text, result.headers, redact(result.url)))
+    return parsed, result.attempts
 
 
 async def _render(browser: BrowserFetcher | None, url: str) -> FetchResult:
@@ -203,7 +216,7 @@ async def fetch_page(client: HttpClient, url: str, kind: str, on_raw: RawSink, s
         on_raw(
             RawResponse(
                 kind, redact(result.url), result.status_code, result.body, subject=subject, requested_url=url,
-                headers=result.headers,
+                headers=result.headers, attempts=result.attempts,
             )
         )  # fmt: skip
         return PageFetch(url, result.url, result.status_code, result.text, result.headers)

@@ -46,6 +46,12 @@ class SandboxError(AuditorError):
 class FetchRefused(AuditorError):
     """The HTTP layer refused a URL before sending anything (scheme, private address, too many redirects)."""
 
+    attempts = 0
+    """Requests the fetch had sent before the refusal (the hops before a redirect to a refused address)."""
+
 
 class ResponseTooLarge(AuditorError):
     """A body went over the size cap, raw or once decompressed."""
+
+    attempts = 0
+    """Requests the fetch sent, this one included."""

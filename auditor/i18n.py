@@ -1,11 +1,14 @@
-"""Translations (gettext catalogs, English msgids) and the report's message catalogs.
+"""Translations (gettext catalogs, English msgids), locale formatting, and the labels of the report.
+
+The longer messages live beside it: `i18n_advice` (recommendations) and `i18n_reasons` (why a verdict or a
+site check came out as it did).
 
 The catalogs are the `.po` files under `auditor/locale/<lang>/LC_MESSAGES/`, read with Babel and compiled
 in memory, so no compiled `.mo` file is ever committed or forgotten. To refresh them after changing a
 message in a template or here (from the repository root):
 
-    pybabel extract -F auditor/babel.cfg -o /tmp/messages.pot --no-location --sort-output auditor
-    pybabel update -i /tmp/messages.pot -d auditor/locale -D messages --no-fuzzy-matching --ignore-obsolete
+    pybabel extract -F auditor/babel.cfg -o /tmp/messages.pot --no-location --sort-output -w 110 auditor
+    pybabel update -i /tmp/messages.pot -d auditor/locale -D messages -w 110 --no-fuzzy-matching --ignore-obsolete
 
 then translate the new empty `msgstr` of `auditor/locale/fr/LC_MESSAGES/messages.po` (the English catalog
 stays empty: gettext falls back to the msgid). `tests/report/test_i18n.py` fails while a message used in a
@@ -148,6 +151,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "browser": N_("browser"),
     },
     "consistency_field": {"display_name": N_("Display name"), "headline": N_("Headline")},
+    # Sensitive topics (`sensitive.py`), as a sentence names them: "touches on politics".
+    "topic": {"politics": N_("politics"), "religion": N_("religion"), "sex": N_("sex")},
 }
 
 ENGINE_ADVICE = {
@@ -182,47 +187,6 @@ ENGINE_ADVICE = {
     ),
 }
 
-RECOMMENDATIONS = {
-    "add_site_link": N_("Add a link to your site on your %(network)s profile: it ranks #%(position)s on %(engine)s."),
-    "add_site_link/unranked": N_(
-        "Add a link to your site on your %(network)s profile, so that search engines tie it to your site."
-    ),
-    # `target` is where the link should point (the site), `reason` says where it points now.
-    "fix_wrong_target": N_(
-        "Your %(network)s profile links to the wrong place (%(reason)s): point that link at %(target)s."
-    ),
-    "check_by_hand": N_(
-        "Your %(network)s profile could not be checked automatically (%(reason)s). Check it by hand: log "
-        "in, open %(url)s, look for your site's link in the contact info, and add it if it is missing."
-    ),
-    "profile_missing": N_(
-        "Your %(network)s profile (%(url)s) is not in the first %(depth)s results for your name: complete "
-        "it, use your full name, and link it from your site."
-    ),
-    "site_missing": N_(
-        "Your site %(url)s is not in the first %(depth)s results for your name: make sure it is indexed, "
-        "put your name in its title, and link to it from every profile."
-    ),
-    "fix_site_check": N_("Fix your site: %(check)s (%(detail)s)."),
-    "fix_site_check/no_detail": N_("Fix your site: %(check)s."),
-    "namesake_pressure": N_(
-        "Namesakes hold %(share)s%% of the attention on your name: add your trade and your city to your "
-        "profile headlines and your site's title so that people can tell you apart."
-    ),
-    "confirm_probable_profile/no_network": N_(
-        "%(url)s looks like one of your profiles: if it is yours, add it to [profiles] in the config (or run "
-        "`auditor label %(url)s me`) so that it counts as yours."
-    ),
-    "confirm_probable_profile": N_(
-        "%(url)s looks like your %(network)s profile: if it is yours, add it to [profiles] in the config "
-        "(or run `auditor label %(url)s me`) so that it counts as yours."
-    ),
-    "inconsistent_names": N_(
-        "Your %(network)s profile shows the name “%(value)s”: show “%(expected)s” there, as elsewhere, so that "
-        "clients and search engines see one person."
-    ),
-}
-
 
 def label(lang: str, kind: str, value: object) -> str:
     """The translated label of an enum value or id; the raw value when the catalog has none."""
@@ -250,42 +214,8 @@ def engine_advice(lang: str, status: object) -> str:
     return gettext(lang, message) if message else ""
 
 
-class _Params(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "?"
-
-
 def recommendation_message(lang: str, rule: str, params: Mapping[str, str], fallback: str) -> str:
-    """The message of a rule with its params filled in, as plain text (escaped where it is output).
+    """Kept for callers of the old place; the messages now live in `i18n_advice`."""
+    from auditor.i18n_advice import recommendation_message as message  # late: i18n_advice imports this module
 
-    Unknown rules show `fallback` (the recommendation's id) rather than nothing.
-    """
-    key = rule
-    # Some params may be empty (a profile that does not rank, a check without detail): pick the variant
-    # of the message that does not leave an empty slot.
-    if rule == "add_site_link" and not str(params.get("position", "")).strip():
-        key = "add_site_link/unranked"
-    elif rule == "fix_site_check" and not str(params.get("detail", "")).strip():
-        key = "fix_site_check/no_detail"
-    elif rule == "confirm_probable_profile" and not str(params.get("network", "")).strip():
-        key = "confirm_probable_profile/no_network"
-    template = RECOMMENDATIONS.get(key)
-    if template is None:
-        return fallback
-    values = _Params({k: str(v) for k, v in params.items()})
-    if "network" in values:
-        values["network"] = network_label(values["network"])
-    if "engine" in values:
-        values["engine"] = ENGINE_LABELS.get(values["engine"], values["engine"])
-    if rule == "fix_site_check" and "check" in values:
-        values["check"] = label(lang, "site_check", values["check"])
-    if rule == "namesake_pressure" and "share" in values:
-        values["share"] = _as_number(values["share"], lang)
-    return gettext(lang, template) % values
-
-
-def _as_number(text: str, lang: str) -> str:
-    try:
-        return format_number(float(text), lang, digits=0)
-    except ValueError:
-        return text
+    return message(lang, rule, params, fallback)

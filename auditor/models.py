@@ -142,6 +142,10 @@ class ClassifiedResult:
     """When the result is one of the configured profiles: its network key in the config."""
     reason: str = ""
     """Why it got this ownership, in plain words."""
+    label: str | None = None
+    """`me` or `not-me` when the user's own label (`auditor label`) decided the ownership; None otherwise."""
+    evidence: str = ""
+    """For a probable profile found by its page: the link to the site that page holds (its HTML, truncated)."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,12 @@ class LinkBack:
     final_url: str = ""
     """The profile page's URL after redirects."""
     status_code: int | None = None
+    reason_code: str = ""
+    """Stable id of `reason` (`linked`, `login_wall`, `no_link` ...): the report words it in the reader's
+    language from its catalog. "" in audits stored before codes existed: the report then shows `reason`."""
+    reason_params: Mapping[str, str] = field(default_factory=dict)
+    """The values `reason_code`'s sentence names (`url`, `status` ...); `detail`, `unchecked` and `notes` hold
+    technical text (an error, an API's own words) that the report shows verbatim as evidence, untranslated."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +208,12 @@ class SiteCheck:
     """Stable identifier: `https`, `title_has_name`, `rel_me`, ..."""
     passed: bool
     detail: str = ""
+    """What was found, in plain English (JSON, CLI)."""
+    detail_code: str = ""
+    """Stable id of `detail` (`served_from`, `rel_me_missing` ...), worded by the report in the reader's
+    language; "" in audits stored before codes existed."""
+    detail_params: Mapping[str, str] = field(default_factory=dict)
+    """The values `detail_code`'s sentence names (`url`, `networks`, `text` ...)."""
 
 
 @dataclass(frozen=True)

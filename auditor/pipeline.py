@@ -17,7 +17,9 @@ from auditor.config import Config
 from auditor.engines import build_engines
 from auditor.engines.base import Engine
 from auditor.http import HttpClient
-from auditor.identify.classify import build_identity, classify
+from auditor.identify.candidates import Candidate
+from auditor.identify.context import candidates_for, classify_serps, identity_for
+from auditor.identify.labels import Decision
 from auditor.identify.networks import Registry, default_registry
 from auditor.models import (
     Audit,
@@ -46,7 +48,7 @@ class ProgressEvent:
     """Something worth telling the user while an audit runs."""
 
     stage: str
-    """`search`, `profile`, `site`."""
+    """`search`, `profile`, `site`, `candidate` (a namesake's page, fetched to see whether it links to the site)."""
     message: str
     done: int
     total: int
@@ -88,28 +90,22 @@ def assemble(
     profile_pages: Mapping[str, ProfileEvidence | PageFetch],
     site_page: PageFetch,
     registry: Registry,
+    *,
+    labels: Mapping[str, Decision | str] | None = None,
+    candidate_pages: Mapping[str, PageFetch] | None = None,
 ) -> Audit:
     """Everything after collection: classify, verify, score, recommend. Pure.
 
     `profile_pages` holds what gathering found of each configured profile (`verify.gather`); a bare page (a
-    replay of stored responses) is judged as that page alone.
+    replay of stored responses) is judged as that page alone. `labels` are the user's decisions (URL ->
+    `me`/`not-me`); `candidate_pages` the pages of the namesakes fetched to see whether they link to the site
+    (same-page key -> page; `identify.candidates`).
     """
     person = config.person
     names = (person.name, *person.aliases)
     links = site_links(site_page, registry)
-    who = build_identity(
-        registry,
-        name=person.name,
-        aliases=person.aliases,
-        site=person.site,
-        old_sites=person.old_sites,
-        profiles=config.profiles,
-        site_links=links,
-    )
-    results: list[ClassifiedResult] = []
-    for serp in serps:
-        for result in serp.results:
-            results.append(classify(result, engine=serp.engine, query=serp.query.text, registry=registry, who=who))
+    who = identity_for(config, registry, site_links=links, labels=labels, candidate_pages=candidate_pages)
+    results: list[ClassifiedResult] = classify_serps(serps, registry, who)
     succeeded = tuple((s.engine, s.query.text) for s in serps if s.status.counts_in_score)
     target = SiteTarget(person.site, person.old_sites)
     profiles = []
@@ -192,8 +188,10 @@ async def run_audit(
     only_engines: tuple[str, ...] | None = None,
     registry: Registry | None = None,
     reuse: Reuse | None = None,
+    labels: Mapping[str, Decision | str] | None = None,
 ) -> Audit:
-    """Collect, then `assemble`. With `reuse` (a resumed audit), what an interrupted run stored is not asked again."""
+    """Collect, then `assemble`. With `reuse` (a resumed audit), what an interrupted run stored is not asked again.
+    `labels` are the user's decisions on results (`auditor label`), passed in as data."""
     registry = registry or default_registry()
     engines = build_engines(config, only_engines)
     queries = plan_queries(config)
@@ -229,10 +227,24 @@ async def run_audit(
             progress(ProgressEvent("profile", f"{key}: {found.summary}", 1, 1))
             return key, found
 
-        searches = [search(i, q) for i in range(len(engines)) for q in queries]
+        async def candidate(found: Candidate) -> tuple[str, PageFetch]:
+            fetched = await fetch_page(client, found.url, "candidate", on_raw, subject=found.key)
+            progress(ProgressEvent("candidate", f"{found.url}: {fetched.error or f'HTTP {fetched.status_code}'}", 1, 1))
+            return found.key, fetched
+
+        async def search_then_candidates() -> tuple[list[Serp], list[tuple[str, PageFetch]]]:
+            # Namesakes' pages are fetched once the results are in, while profiles and the site still load:
+            # one linking to the site is a probable profile of the person (`identify.candidates`).
+            found = list(await asyncio.gather(*(search(i, q) for i in range(len(engines)) for q in queries)))
+            wanted = candidates_for(config, found, registry, labels)
+            return found, list(await asyncio.gather(*(candidate(c) for c in wanted)))
+
         profiles = [profile(key, url) for key, url in config.profiles.items()]
         outcome = await asyncio.gather(
-            asyncio.gather(*searches), asyncio.gather(*profiles), page("site", config.person.site, "site")
+            search_then_candidates(), asyncio.gather(*profiles), page("site", config.person.site, "site")
         )
-    serps, profile_evidence, (_, site_page) = outcome
-    return assemble(config, as_of, serps, [e.name for e in engines], dict(profile_evidence), site_page, registry)
+    (serps, candidate_pages), profile_evidence, (_, site_page) = outcome
+    return assemble(
+        config, as_of, serps, [e.name for e in engines], dict(profile_evidence), site_page, registry,
+        labels=labels, candidate_pages=dict(candidate_pages),
+    )  # fmt: skip

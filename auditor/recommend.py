@@ -7,18 +7,27 @@ catalog in the reader's language, with `params`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from auditor.models import ClassifiedResult, LinkBack, Ownership, ProfileCheck, Recommendation, Verdict
-from auditor.score import ScoreInputs, compute_scores
+from auditor.score import ScoreInputs, compute_scores, is_owned
+from auditor.sensitive import find_sensitive
 
 NAMESAKE_PRESSURE_THRESHOLD = 20.0
 """Share of attention (percent) held by namesakes above which using one name variant everywhere is advised."""
+NAMESAKE_TOP_POSITION = 1
+"""A namesake at this position or better triggers the same advice whatever its share: the first result is
+the one people click, and the average over qualified queries can hide it."""
 MISSING_ENTRY_POSITION = 10
 """Where a missing profile is imagined to enter, for its impact: the last position of page one."""
 SITE_ENTRY_POSITION = 1
 """Where the missing site is imagined to enter: the top, where a search for your name should put it."""
+EVIDENCE_MAX = 300
+UNSCORED_RULES = frozenset({"sensitive_topics"})
+"""Rules about something no score measures (flagged for review): their impact is "not a score matter"."""
+UNMEASURED_RULES = frozenset({"check_by_hand", "namesake_pressure"})
+"""Rules whose fix cannot be imagined in the score's inputs: their impact is "not measurable"."""
 
 
 @dataclass(frozen=True)
@@ -92,19 +101,57 @@ def _rank_text(profile: ProfileCheck, results: tuple[ClassifiedResult, ...]) -> 
     return (str(best.position), best.engine) if best else ("", "")
 
 
+def _best(results: Iterable[ClassifiedResult]) -> dict[str, str]:
+    """Position and engine of the best-ranked of `results`; {} when there is none."""
+    best = min(results, key=lambda r: (r.position, r.engine), default=None)
+    return {"position": str(best.position), "engine": best.engine} if best else {}
+
+
+def _why(code: str, params: Mapping[str, str]) -> dict[str, str]:
+    """The reason behind a verdict or a check, as params the report words in its language (`i18n_advice`)."""
+    return {"why": code, **{f"why.{k}": str(v) for k, v in params.items()}} if code else {}
+
+
+def _sensitive(inputs: ScoreInputs) -> Iterator[_Candidate]:
+    """Sensitive topics in the titles and snippets of your own results: flagged for review, never scored.
+
+    One recommendation per page and topic, quoting the best-ranked result that shows it."""
+    seen: set[tuple[str, str]] = set()
+    owned = sorted((r for r in inputs.results if is_owned(r, inputs.confirmed)), key=lambda r: (r.position, r.engine))
+    for result in owned:
+        for field, text in (("title", result.title), ("snippet", result.snippet)):
+            for hit in find_sensitive(text):
+                key = (result.normalized_url or result.url, hit.topic)
+                if key in seen:
+                    continue
+                seen.add(key)
+                params = {
+                    "topic": hit.topic,
+                    "url": result.url,
+                    "excerpt": hit.excerpt,
+                    "term": hit.matched,
+                    "field": field,
+                    "position": str(result.position),
+                    "engine": result.engine,
+                }
+                evidence = f"{field}: {text}"[:EVIDENCE_MAX]
+                yield _Candidate("sensitive_topics", f"{hit.topic}:{key[0]}", params, evidence, None)
+
+
 def _candidates(inputs: ScoreInputs, site_url: str) -> Iterator[_Candidate]:
     for profile in inputs.profiles:
         verdict = profile.linkback.verdict
         position, engine = _rank_text(profile, inputs.results)
         base = {"network": profile.network, "url": profile.url, "position": position, "engine": engine}
         evidence = profile.linkback.evidence or profile.linkback.reason
+        why = _why(profile.linkback.reason_code, profile.linkback.reason_params)
         if verdict is Verdict.NOT_LINKED:
             yield _Candidate("add_site_link", profile.network, base, evidence, _with_linkback(profile.network))
         elif verdict is Verdict.WRONG_TARGET:
-            params = {**base, "target": site_url, "reason": profile.linkback.reason}
+            params = {**base, "target": site_url, "reason": profile.linkback.reason, **why}
             yield _Candidate("fix_wrong_target", profile.network, params, evidence, _with_linkback(profile.network))
         elif verdict is Verdict.UNVERIFIABLE:
-            params = {**base, "reason": profile.linkback.reason}
+            params = {**base, "reason": profile.linkback.reason, **why}
             yield _Candidate("check_by_hand", profile.network, params, evidence, None)
         if profile.best_position is None and inputs.succeeded:
             params = {"network": profile.network, "url": profile.url, "depth": str(inputs.depth)}
@@ -116,13 +163,16 @@ def _candidates(inputs: ScoreInputs, site_url: str) -> Iterator[_Candidate]:
     if inputs.site_measured:
         for check in inputs.site_checks:
             if not check.passed:
-                params = {"check": check.id, "detail": check.detail}
+                params = {"check": check.id, "detail": check.detail, **_why(check.detail_code, check.detail_params)}
+                if check.detail_params.get("networks"):
+                    params["networks"] = check.detail_params["networks"]
                 yield _Candidate("fix_site_check", check.id, params, check.detail, _with_check_passing(check.id))
     named: set[str] = set()
     for item in inputs.inconsistencies:
         if item.field == "display_name" and item.profile_a not in named:
             named.add(item.profile_a)
             params = {"network": item.profile_a, "value": item.value_a, "expected": item.value_b}
+            params |= _best(r for r in inputs.results if r.profile == item.profile_a)
             evidence = f"{item.profile_a}: {item.value_a!r}; {item.profile_b}: {item.value_b!r}"
             yield _Candidate(
                 "inconsistent_names", item.profile_a, params, evidence, _with_name(item.profile_a, item.value_b)
@@ -132,6 +182,7 @@ def _candidates(inputs: ScoreInputs, site_url: str) -> Iterator[_Candidate]:
         if result.ownership is Ownership.PROBABLE_PROFILE and result.normalized_url not in seen:
             seen.add(result.normalized_url)
             params = {"url": result.url, "network": result.network or ""}
+            params |= _best(r for r in inputs.results if r.normalized_url == result.normalized_url)
             yield _Candidate(
                 "confirm_probable_profile",
                 result.normalized_url,
@@ -139,9 +190,21 @@ def _candidates(inputs: ScoreInputs, site_url: str) -> Iterator[_Candidate]:
                 result.reason,
                 _with_confirmed(result.normalized_url),
             )
+    yield from _sensitive(inputs)
     pressure = compute_scores(inputs).namesake_pressure
-    if pressure is not None and pressure >= NAMESAKE_PRESSURE_THRESHOLD:
-        yield _Candidate("namesake_pressure", "namesakes", {"share": f"{pressure:.0f}"}, "", None)
+    top = min(
+        (r for r in inputs.results if r.ownership is Ownership.NAMESAKE and (r.engine, r.query) in inputs.succeeded),
+        key=lambda r: (r.position, r.engine),
+        default=None,
+    )
+    on_top = top is not None and top.position <= NAMESAKE_TOP_POSITION
+    if pressure is not None and (pressure >= NAMESAKE_PRESSURE_THRESHOLD or on_top):
+        params = {"share": f"{pressure:.0f}", "name": inputs.names[0] if inputs.names else ""}
+        evidence = ""
+        if top is not None:
+            params |= {"url": top.url, "position": str(top.position), "engine": top.engine}
+            evidence = f"#{top.position} {top.engine} [{top.query}]: {top.title} {top.url}"[:EVIDENCE_MAX]
+        yield _Candidate("namesake_pressure", "namesakes", params, evidence, None)
 
 
 def recommend(inputs: ScoreInputs, *, site_url: str) -> tuple[Recommendation, ...]:

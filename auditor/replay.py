@@ -95,7 +95,8 @@ def replay_serps(
             parsed = [parse_record(engine, r) for r in stored]
             if not parsed:
                 parsed = [ParsedPage(EngineStatus.NETWORK_ERROR, detail=NOT_STORED)]
-            serps.append(merge_pages(engine.name, query, depth, parsed, requests=len(stored)))
+            sent = sum(1 if r.attempts is None else r.attempts for r in stored)
+            serps.append(merge_pages(engine.name, query, depth, parsed, requests=sent))
     return serps
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import re
 import secrets
@@ -23,10 +22,13 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from auditor import i18n
+from auditor import i18n, i18n_reasons
 from auditor.changes import Changes, compute_changes
 from auditor.errors import ReportError
+from auditor.i18n_advice import recommendation_message
 from auditor.models import Audit, AuditStatus, ClassifiedResult, EngineRun
+from auditor.recommend import MISSING_ENTRY_POSITION, SITE_ENTRY_POSITION, UNMEASURED_RULES, UNSCORED_RULES
+from auditor.report_json import build_json, by_priority
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,9 @@ def slugify(text: str) -> str:
 
 
 _C0_AND_SPACE = "".join(map(chr, range(33)))
+CLIP_TITLE = 300
+"""Characters of a scraped title or URL shown in the report's tables."""
+CLIP_SNIPPET = 600
 
 
 def safe_href(url: object) -> str | None:
@@ -84,6 +89,13 @@ def safe_href(url: object) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return cleaned
+
+
+def clip(text: object, limit: int = CLIP_TITLE) -> str:
+    """`text` cut to `limit` characters with an ellipsis: a 2,000-character scraped title would bury the
+    table it sits in. The JSON keeps every character."""
+    value = "" if text is None else str(text)
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 @cache
@@ -109,94 +121,19 @@ def environment(lang: str) -> Environment:
         signed=lambda value, digits=1: i18n.format_number(value, lang, digits, signed=True),
         label=lambda value, kind: i18n.label(lang, kind, value),
         advice=lambda status: i18n.engine_advice(lang, status),
+        clip=clip,
+        # The pipeline's reasons are English; their codes are worded here in the report's language.
+        linkback_reason=lambda lb: i18n_reasons.linkback_reason(lang, lb.reason_code, lb.reason_params, lb.reason),
+        site_detail=lambda c: i18n_reasons.site_detail(lang, c.detail_code, c.detail_params, c.detail),
     )
-    env.globals.update(lang=lang)
+    env.globals.update(
+        lang=lang,
+        unscored_rules=UNSCORED_RULES,
+        unmeasured_rules=UNMEASURED_RULES,
+        clip_title=CLIP_TITLE,
+        clip_snippet=CLIP_SNIPPET,
+    )
     return env
-
-
-def build_json(audit: Audit, changes: Changes, *, lang: str) -> dict[str, Any]:
-    """The audit as plain JSON-ready data; unmeasured values stay None (null), never 0."""
-    s = audit.scores
-    return {
-        "status": audit.status.value,
-        "as_of": audit.as_of.isoformat(),
-        "person": audit.person,
-        "lang": lang,
-        "depth": audit.depth,
-        "queries": [q.text for q in audit.queries],
-        "engines": [
-            {"name": e.name, "status": e.status.value, "detail": e.detail, "requests": e.requests}
-            for e in audit.engines
-        ],
-        "results": [
-            {
-                "engine": r.engine,
-                "query": r.query,
-                "position": r.position,
-                "url": r.url,
-                "normalized_url": r.normalized_url,
-                "title": r.title,
-                "snippet": r.snippet,
-                "network": r.network,
-                "ownership": r.ownership.value,
-                "profile": r.profile,
-                "reason": r.reason,
-            }
-            for r in audit.results
-        ],
-        "profiles": [
-            {
-                "network": p.network,
-                "url": p.url,
-                "best_position": p.best_position,
-                "display_name": p.display_name,
-                "headline": p.headline,
-                "linkback": {
-                    "verdict": p.linkback.verdict.value,
-                    "reason": p.linkback.reason,
-                    "evidence": p.linkback.evidence,
-                    "source": p.linkback.source,
-                    "nofollow": p.linkback.nofollow,
-                    "final_url": p.linkback.final_url,
-                    "status_code": p.linkback.status_code,
-                },
-            }
-            for p in audit.profiles
-        ],
-        "site": {"checks": [{"id": c.id, "passed": c.passed, "detail": c.detail} for c in audit.site_checks]},
-        "consistency": [
-            {
-                "field": i.field,
-                "profile_a": i.profile_a,
-                "value_a": i.value_a,
-                "profile_b": i.profile_b,
-                "value_b": i.value_b,
-            }
-            for i in audit.inconsistencies
-        ],
-        "scores": {
-            "overall": _finite(s.overall),
-            "visibility": _finite(s.visibility),
-            "linkback": _finite(s.linkback),
-            "site": _finite(s.site),
-            "consistency": _finite(s.consistency),
-            "namesake_pressure": _finite(s.namesake_pressure),
-            "visibility_by_engine": {k: _finite(v) for k, v in s.visibility_by_engine.items()},
-        },
-        "recommendations": [
-            {
-                "id": r.id,
-                "rule": r.rule,
-                "priority": r.priority,
-                "impact": _finite(r.impact),
-                "message": i18n.recommendation_message(lang, r.rule, r.params, r.id),
-                "evidence": r.evidence,
-                "params": dict(r.params),
-            }
-            for r in _by_priority(audit)
-        ],
-        "changes": changes.to_dict(),
-    }
 
 
 def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lang: str, scoring: ScoringInfo) -> str:
@@ -208,9 +145,10 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
         "changes": changes,
         "scoring": scoring,
         "ctr_rows": _ctr_rows(scoring),
-        "recommendations": [
-            (r, i18n.recommendation_message(lang, r.rule, r.params, r.id)) for r in _by_priority(audit)
-        ],
+        "ctr_total": sum(w for row in _ctr_rows(scoring) for _p, w in row),
+        "missing_profile_position": MISSING_ENTRY_POSITION,
+        "missing_site_position": SITE_ENTRY_POSITION,
+        "recommendations": [(r, recommendation_message(lang, r.rule, r.params, r.id)) for r in by_priority(audit)],
         "engines": [(e, _results_by_query(audit, e)) for e in audit.engines],
         "failed_engines": failed,
         "all_failed": bool(audit.engines) and len(failed) == len(audit.engines),
@@ -330,10 +268,6 @@ def _ctr_rows(scoring: ScoringInfo) -> list[list[tuple[int, float]]]:
     return [pairs[i : i + 10] for i in range(0, len(pairs), 10)]
 
 
-def _by_priority(audit: Audit) -> list[Any]:
-    return sorted(audit.recommendations, key=lambda r: (r.priority, -(r.impact or 0), r.id))
-
-
 def _results_by_query(audit: Audit, engine: EngineRun) -> list[tuple[str, list[ClassifiedResult]]]:
     queries = [q.text for q in audit.queries]
     queries += sorted({r.query for r in audit.results if r.query not in queries})
@@ -352,10 +286,3 @@ def _trends(timeline: Sequence[Audit], lang: str, depth: int) -> dict[str, Any]:
     from auditor.charts import trend_section
 
     return trend_section(timeline, lang=lang, depth=depth)
-
-
-def _finite(value: float | None) -> float | None:
-    """JSON has no NaN; an unmeasured value is null."""
-    if value is None or math.isnan(value) or math.isinf(value):
-        return None
-    return value

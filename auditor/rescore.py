@@ -7,17 +7,19 @@ make it out. `rescore` is the I/O around it: each audit rewritten in one transac
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from auditor.config import Config
 from auditor.engines import build_engine
 from auditor.errors import UsageError
+from auditor.identify.labels import Decision
 from auditor.identify.networks import Registry, default_registry
 from auditor.models import Audit
 from auditor.pipeline import assemble, plan_queries
 from auditor.replay import page_fetch, page_records, replay_serps
 from auditor.store import RawRecord, Store
+from auditor.store.labels import load_labels
 
 _QUERY_NOTE = re.compile(r" \[query: .*$")
 """`pipeline._engine_runs` appends the failing query (and how many more failed) to an engine's detail."""
@@ -32,12 +34,19 @@ class Rescored:
     note: str = ""
 
 
-def rebuild(config: Config, stored: Audit, records: Sequence[RawRecord], registry: Registry | None = None) -> Audit:
+def rebuild(
+    config: Config,
+    stored: Audit,
+    records: Sequence[RawRecord],
+    registry: Registry | None = None,
+    labels: Mapping[str, Decision] | None = None,
+) -> Audit:
     """`stored` re-parsed from `records` and re-scored with `config`'s scoring. Pure.
 
     The audit keeps what it measured: its engines, queries, depth and profiles come from the stored audit,
     not from today's config (a profile added since was never fetched for it); scoring weights, the
-    attention curve and the person's names and site come from the config.
+    attention curve and the person's names and site come from the config, and the user's labels are today's
+    (a "not me" said now is true of last month's results too).
     """
     try:
         engines = [build_engine(run.name, config) for run in stored.engines]
@@ -60,6 +69,11 @@ def rebuild(config: Config, stored: Audit, records: Sequence[RawRecord], registr
         {key: page_fetch(url, pages.get(key)) for key, url in profiles.items()},
         page_fetch(config.person.site, pages.get("site")),
         registry or default_registry(),
+        labels=labels,
+        # The namesakes' pages the audit fetched (`identify.candidates`), by the key they were filed under.
+        candidate_pages={
+            r.subject: page_fetch(r.requested_url, r) for r in records if r.kind == "candidate" and r.subject
+        },
     )
     return replace(audit, id=stored.id, started_at=stored.started_at)
 
@@ -85,13 +99,14 @@ def rescore(store: Store, config: Config, audits: Sequence[Audit]) -> list[Resco
     """Rebuild each audit from its stored responses and store the result; the caller holds `store.writing()`."""
     done = []
     registry = default_registry()
+    labels = load_labels(store, config.person.name)
     for audit in audits:
         assert audit.id is not None
         records = store.raw_records(audit.id)
         if not any(r.kind == "engine" for r in records):
             done.append(Rescored(audit, None, "no engine response was stored with it; left as it is"))
             continue
-        after = rebuild(config, audit, records, registry)
+        after = rebuild(config, audit, records, registry, labels)
         store.replace_audit(audit.id, after)
         done.append(Rescored(audit, after))
     return done

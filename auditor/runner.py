@@ -17,11 +17,13 @@ from auditor.config import Config
 from auditor.engines.budget import check_budgets
 from auditor.errors import ReportError, UsageError
 from auditor.http import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy, origin_of
+from auditor.logs import remember_secrets
 from auditor.models import Audit, AuditStatus
 from auditor.pipeline import Progress, plan_queries, run_audit
 from auditor.replay import reusable
 from auditor.report import ReportPaths, ScoringInfo, write_report
 from auditor.store import DEFAULT_LOCK_WAIT, Store
+from auditor.store.labels import load_labels
 
 EXIT_CODES = {AuditStatus.COMPLETE: 0, AuditStatus.PARTIAL: 3, AuditStatus.FAILED: 4}
 
@@ -133,15 +135,19 @@ def _run_and_finish(
     progress: Progress,
 ) -> AuditOutcome:
     secrets = config_secrets(config, os.environ)
+    remember_secrets(secrets)  # blanked from every log record too (`--log-level debug`)
 
     def keep(raw: RawResponse) -> None:
         store.save_raw(audit_id, raw, secrets)
 
+    labels = load_labels(store, config.person.name)  # the user's `auditor label` decisions, applied as data
+
     async def run() -> Audit:
         async with HttpClient(http_policy(config, sandbox_url)) as client:
             return await run_audit(
-                config, client, as_of=as_of, on_raw=keep, progress=progress, only_engines=engines, reuse=reuse
-            )
+                config, client, as_of=as_of, on_raw=keep, progress=progress, only_engines=engines, reuse=reuse,
+                labels=labels,
+            )  # fmt: skip
 
     audit = asyncio.run(run())
     store.finish_audit(audit_id, audit)

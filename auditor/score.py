@@ -40,7 +40,8 @@ def attention(position: int, ctr: Sequence[float]) -> float:
     return ctr[position - 1] if 1 <= position <= len(ctr) else 0.0
 
 
-def _owned(result: ClassifiedResult, confirmed: frozenset[str]) -> bool:
+def is_owned(result: ClassifiedResult, confirmed: frozenset[str]) -> bool:
+    """Counts as the person's own: the site, a configured profile, or a probable profile they confirmed."""
     return result.ownership.is_owned or (
         result.ownership is Ownership.PROBABLE_PROFILE and result.normalized_url in confirmed
     )
@@ -66,7 +67,7 @@ def _mean(values: Iterable[float]) -> float | None:
 
 
 def visibility_by_engine(inputs: ScoreInputs) -> dict[str, float]:
-    return _share_by_engine(inputs, (r for r in inputs.results if _owned(r, inputs.confirmed)))
+    return _share_by_engine(inputs, (r for r in inputs.results if is_owned(r, inputs.confirmed)))
 
 
 def linkback_score(inputs: ScoreInputs) -> float | None:

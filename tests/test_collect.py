@@ -158,9 +158,9 @@ def test_a_failing_second_page_fails_the_whole_serp() -> None:
     assert serp.status is EngineStatus.RATE_LIMITED
     assert serp.results == ()
     assert "page 2" in serp.detail
-    assert serp.requests == 2
     assert server.asked == [1, 2, 2]  # page 2 was retried once by the HTTP layer
-    assert [raw.status_code for raw in raws] == [200, 429]
+    assert serp.requests == 3  # attempts, not pages: the retry counts against the budget too
+    assert [(raw.status_code, raw.attempts) for raw in raws] == [(200, 1), (429, 2)]
 
 
 def test_a_failing_first_page_does_not_name_a_page() -> None:

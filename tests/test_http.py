@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gzip
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -377,12 +378,28 @@ def test_redirects_to_private_addresses_are_refused(location: str) -> None:
     assert [str(r.url) for r in script.requests] == ["https://start.example/"]
 
 
-def test_loopback_is_allowed_in_sandbox_mode() -> None:
-    script = redirecting("http://127.0.0.1/ok")
-    result = run(script, get("https://start.example/"), http_policy=policy(sandbox_url="http://127.0.0.1:8765"))
-    assert result.status_code == 200
-    assert result.url == "http://127.0.0.1/ok"
-    assert result.redirects == ("https://start.example/",)
+@pytest.mark.parametrize(
+    "location",
+    ["http://127.0.0.1/ok", "http://[::1]:8765/", "http://user@127.1/", "http://2130706433/", "http://0x7f.0.0.1/",
+     "http://[::ffff:169.254.169.254]/"],
+)  # fmt: skip
+def test_a_literal_loopback_address_is_refused_even_in_sandbox_mode(location: str) -> None:
+    # The sandbox answers for names; its own address is never a URL an audit fetches (issue 8).
+    script = redirecting(location)
+    with pytest.raises(FetchRefused, match="not a public address"):
+        run(script, get("https://start.example/"), http_policy=policy(sandbox_url="http://127.0.0.1:8765"))
+    assert [str(r.url) for r in script.requests] == ["https://start.example/"]
+
+
+def test_names_are_not_resolved_in_sandbox_mode() -> None:
+    async def private(host: str, port: int) -> list[str]:
+        return ["10.0.0.1"]
+
+    script = redirecting("https://profile.example/moved")
+    result = run(
+        script, get("https://start.example/"), resolver=private, http_policy=policy(sandbox_url="http://127.0.0.1:1")
+    )
+    assert result.status_code == 200 and result.redirects == ("https://start.example/",)
 
 
 def test_metadata_address_is_refused_even_in_sandbox_mode() -> None:
@@ -686,3 +703,254 @@ def test_an_already_read_response_from_a_mock_transport_is_still_served_and_capp
             lambda c: c.fetch("https://example.org/"),
             http_policy=policy(max_body_bytes=1000),
         )
+
+
+# -- issue 8: Retry-After dates, host holds, attempts, deadlines, malformed redirects ------------------
+
+
+WALL = dt.datetime(2026, 3, 1, 12, 0, 0, tzinfo=dt.UTC)
+
+
+def run_at(wall: dt.datetime, handler: Handler, body: Callable[[HttpClient], Awaitable[Any]], time: FakeTime) -> Any:
+    async def main() -> Any:
+        async with HttpClient(
+            policy(),
+            transport=httpx.MockTransport(handler),
+            resolver=public_resolver,
+            sleep=time.sleep,
+            clock=time.clock,
+            wall_clock=lambda: wall,
+        ) as client:
+            return await body(client)
+
+    return asyncio.run(main())
+
+
+def test_retry_after_as_an_http_date_is_honoured() -> None:
+    script = Script(reply(429, headers={"Retry-After": "Sun, 01 Mar 2026 12:00:42 GMT"}), reply(200))
+    time = FakeTime()
+    assert run_at(WALL, script, get("https://api.example.com/v1", kind="api"), time).status_code == 200
+    assert time.waits == [pytest.approx(42.0)]
+
+
+@pytest.mark.parametrize("value", ["Sun, 01 Mar 2026 11:00:00 GMT", "soon", "-5", "1.5"])
+def test_a_past_or_unreadable_retry_after_falls_back_to_the_backoff(value: str) -> None:
+    script = Script(reply(503, headers={"Retry-After": value}), reply(200))
+    time = FakeTime()
+    assert run_at(WALL, script, get("https://api.example.com/v1", kind="api"), time).status_code == 200
+    assert len(time.waits) == 1 and 0.5 <= time.waits[0] <= 1.5
+
+
+def test_an_http_date_far_ahead_is_recorded_not_waited_for() -> None:
+    script = Script(reply(429, headers={"Retry-After": "Mon, 02 Mar 2026 12:00:00 GMT"}), reply(200))
+    time = FakeTime()
+    assert run_at(WALL, script, get("https://api.example.com/v1", kind="api"), time).status_code == 429
+    assert time.waits == [] and len(script.requests) == 1
+
+
+def test_a_retry_after_holds_the_whole_host_not_only_the_request_that_got_it() -> None:
+    script = Script(reply(429, headers={"Retry-After": "10"}), reply(200))
+    time = FakeTime()
+
+    async def body(client: HttpClient) -> None:
+        assert (await client.fetch("https://api.example.com/a", kind="api")).status_code == 429  # no retries left
+        await client.fetch("https://api.example.com/b", kind="api")  # another request, the same host
+        await client.fetch("https://other.example.com/c", kind="api")  # another host: not held
+
+    run(script, body, http_policy=policy(retries=0), time=time)
+    assert time.waits == [pytest.approx(10.0)]
+
+
+def test_attempts_count_retries_and_redirect_hops() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/old":
+            return reply(301, headers={"Location": "/new"}).build()
+        return next(answers).build()
+
+    answers = iter([reply(503), reply(200, text="ok")])
+    result = run(handler, get("https://api.example.com/old", kind="api"))
+    assert result.status_code == 200 and result.attempts == 4  # (301, 503), then (301, 200)
+
+
+def test_a_failed_fetch_says_how_many_requests_it_sent() -> None:
+    with pytest.raises(FetchError) as caught:
+        run(Script(httpx.ConnectError("refused")), get("https://api.example.com/", kind="api"))
+    assert caught.value.attempts == 3 and http_module.attempts_of(caught.value) == 3
+    with pytest.raises(ResponseTooLarge) as too_large:
+        run(Script(reply(200, content=b"x" * 2000)), get("https://x.example/"), http_policy=policy(max_body_bytes=10))
+    assert too_large.value.attempts == 1
+    with pytest.raises(FetchRefused) as refused:
+        run(redirecting("http://10.0.0.1/"), get("https://x.example/"))
+    assert refused.value.attempts == 1  # the hop that answered with the redirect
+    assert http_module.attempts_of(ValueError()) == 0
+
+
+def test_a_body_that_never_ends_is_cut_by_the_attempt_deadline() -> None:
+    class Drip(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            while True:  # each chunk well within any read timeout, the body never complete
+                await asyncio.sleep(0.01)
+                yield b" "
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Drip())
+
+    async def real_sleep(seconds: float) -> None:
+        await asyncio.sleep(0)
+
+    async def main() -> None:
+        async with HttpClient(
+            policy(timeout=5.0, deadline=0.1, retries=1),
+            transport=httpx.MockTransport(handler),
+            resolver=public_resolver,
+            sleep=real_sleep,
+        ) as client:
+            await client.fetch("https://slow.example/")
+
+    with pytest.raises(FetchError) as caught:
+        asyncio.run(main())
+    assert caught.value.kind == "timeout" and "0.1 s" in str(caught.value)
+    assert caught.value.attempts == 2
+    assert HttpPolicy(timeout=3).attempt_deadline == 12
+
+
+@pytest.mark.parametrize("location", ["http://[::1", "http://0177.0.0.1/", "http://[fe80::1%eth0/"])
+def test_a_redirect_to_a_malformed_url_is_refused_not_retried(location: str) -> None:
+    script = redirecting(location)
+    with pytest.raises(FetchRefused, match=r"malformed|not a valid URL"):
+        run(script, get("https://x.example/"))
+    assert len(script.requests) == 1
+
+
+# -- the guard at connection: what was checked is what is connected to --------------------------------
+
+
+class LocalServer:
+    """A real HTTP server on 127.0.0.1 answering "pinned" to every request; counts them."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                hits.append(self.headers.get("Host"))
+                self.send_response(200)
+                self.send_header("Content-Length", "6")
+                self.end_headers()
+                self.wfile.write(b"pinned")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def local_server() -> Iterator[LocalServer]:
+    server = LocalServer()
+    yield server
+    server.close()
+
+
+def real_fetch(
+    url: str, resolver: http_module.Resolver, transport: httpx.AsyncBaseTransport | None = None, **changes: Any
+) -> FetchResult:
+    async def main() -> FetchResult:
+        async with HttpClient(policy(**changes), resolver=resolver, transport=transport) as client:
+            return await client.fetch(url)
+
+    return asyncio.run(main())
+
+
+def test_a_name_that_rebinds_to_a_private_address_after_the_check_is_refused_at_connection(
+    local_server: LocalServer,
+) -> None:
+    answers = iter([[PUBLIC_ADDRESS], ["127.0.0.1"]])  # the check sees a public address, the connection not
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        return next(answers)
+
+    with pytest.raises(FetchRefused, match=r"127\.0\.0\.1.*at connection"):
+        real_fetch(f"http://rebind.example:{local_server.port}/", rebinding)
+    assert local_server.hits == []
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(local_server: LocalServer) -> None:
+    # rebind.example resolves nowhere but through our resolver: the socket used the checked address, and
+    # the request still names the host.
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    transport = http_module.guarded_transport(resolver, allowed=lambda address: True)
+    result = real_fetch(f"http://rebind.example:{local_server.port}/", public_resolver, transport)
+    assert result.body == b"pinned"
+    assert local_server.hits == [f"rebind.example:{local_server.port}"]
+
+
+def test_a_trusted_origin_is_connected_to_as_configured(local_server: LocalServer) -> None:
+    url = f"http://localhost:{local_server.port}/"
+
+    async def system_like(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    result = real_fetch(url + "search", system_like, trusted_origins=frozenset({http_module.origin_of(url)}))
+    assert result.body == b"pinned"
+    with pytest.raises(FetchRefused):
+        real_fetch(url, system_like)  # the same server, not trusted: refused
+
+
+def test_the_guarded_backend_refuses_unix_sockets_and_unresolvable_names() -> None:
+    import httpcore
+
+    async def failing(host: str, port: int) -> list[str]:
+        raise OSError("Name or service not known")
+
+    async def main() -> None:
+        backend = http_module.GuardedBackend(failing)
+        with pytest.raises(httpcore.ConnectError, match="cannot resolve"):
+            await backend.connect_tcp("nowhere.example", 443)
+        with pytest.raises(FetchRefused):
+            await backend.connect_unix_socket("/var/run/docker.sock")
+
+    asyncio.run(main())
+
+
+def test_the_browser_reads_sub_requests_within_the_cap_too() -> None:
+    from auditor.browser import BrowserFetcher
+
+    bomb = gzip_bomb(20)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return reply(200, headers={"Content-Encoding": "gzip"}, content=bomb).build()
+
+    async def main() -> None:
+        fetcher = BrowserFetcher(policy(max_body_bytes=1_000_000), http_module.HostPacer(1))
+        fetcher._proxy = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        try:
+            with pytest.raises(ResponseTooLarge, match="decompressed"):
+                await fetcher._send("GET", "https://x.example/script.js", {}, None)
+        finally:
+            await fetcher.aclose()
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://exa mple.com:99999/", "http://0177.0.0.1/?key=SECRET"])
+def test_a_malformed_url_is_refused_before_anything_is_sent(url: str) -> None:
+    script = Script(reply(200))
+    with pytest.raises(FetchRefused) as caught:
+        run(script, get(url, respect_robots=True))
+    assert script.requests == [] and "SECRET" not in str(caught.value)
+
+
+def test_redact_never_raises() -> None:
+    assert redact("http://[::1/?api_key=SECRET&q=1") == "http://[::1/?api_key=REDACTED&q=1"

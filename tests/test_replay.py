@@ -127,6 +127,17 @@ def test_replay_fails_a_query_with_nothing_stored_as_it_failed_then() -> None:
     assert replayed.status is EngineStatus.OK and len(replayed.results) == 10
 
 
+def test_a_replayed_query_counts_the_attempts_stored_with_its_pages() -> None:
+    engine = FakeEngine()
+    body = json.dumps({"urls": urls(1), "more": True}).encode()
+    stored = [
+        record(1, "engine", engine="fake", query=QUERY.text, page=1, body=body, attempts=3),  # retried twice
+        record(2, "engine", engine="fake", query=QUERY.text, page=2, body=json.dumps({"urls": urls(2)}).encode()),
+    ]  # page 2 was stored before migration 003: it counts as one request
+    (replayed,) = replay_serps([engine], [QUERY], 20, stored)
+    assert replayed.requests == 4
+
+
 def test_page_records_finds_profiles_stored_before_they_carried_their_key() -> None:
     profiles = {"github": "https://github.com/etremblay", "mastodon": "https://mastodon.social/@etremblay"}
     records = [

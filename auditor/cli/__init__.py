@@ -6,14 +6,42 @@ Each module registers its commands on the shared app; importing them here is wha
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from auditor.cli import audit, engines, history, sandbox, store_commands
+from auditor import logs
+from auditor.cli import audit, engines, history, identify, sandbox, store_commands
 from auditor.cli.common import app, err
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, UsageError
 
-__all__ = ["app", "audit", "engines", "history", "main", "sandbox", "store_commands"]
+__all__ = ["app", "audit", "engines", "history", "identify", "main", "sandbox", "store_commands"]
+
+
+@app.callback()
+def diagnostics(
+    log_level: Annotated[
+        str | None,
+        typer.Option(
+            "--log-level",
+            envvar="AUDITOR_LOG_LEVEL",
+            help="Log at this level (debug, info, warning, error) to stderr, or to --log-file; keys are redacted.",
+        ),
+    ] = None,
+    log_file: Annotated[
+        Path | None, typer.Option("--log-file", envvar="AUDITOR_LOG_FILE", help="Append the log to this file.")
+    ] = None,
+) -> None:
+    """Audit how visible a person is when someone searches their name, and whether their profiles link back."""
+    try:
+        level = logs.parse_level(log_level)
+    except ValueError as exc:
+        raise UsageError(f"--log-level: {exc}") from None
+    try:
+        logs.configure(level, log_file if level is not None else None)
+    except OSError as exc:
+        raise UsageError(f"--log-file: {log_file}: cannot write ({exc.strerror or exc})") from None
 
 
 def main() -> None:
@@ -35,10 +63,15 @@ def main() -> None:
         err.print("Interrupted.")
         sys.exit(130)
     except Exception as exc:  # the click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+        if isinstance(exc, _click_exception()):
+            exc.show()  # type: ignore[attr-defined]
             sys.exit(2)
         raise
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _click_exception() -> type[Exception]:
+    """Click's base exception, wherever this typer keeps click: recent typers carry their own copy
+    (`typer._click`) and no `click` package is installed, so `import click` would turn a usage error (exit 2)
+    into a crash (exit 1)."""
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

@@ -1,15 +1,42 @@
-"""Whose is each search result? Pure: a result and what is known of the person in, an ownership out."""
+"""Whose is each search result? Pure: a result and what is known of the person in, an ownership out.
+
+The order of the rules (DESIGN.md section 3, issue 4):
+1. not an http(s) URL: `other`;
+2. on the site's host: `site`; one of the configured profiles: `profile` (the config beats any label);
+3. a label the user gave: `me` makes it a confirmed profile (`profile`, counted in the score), `not-me` makes
+   it a `namesake` when it carries the name or is a profile or site in the name, else `other`;
+4. an unconfigured profile on a network: `probable_profile` when the site links to it, or when it carries
+   the name and its page links to the site (`page_checks`, fetched by the pipeline); `namesake` when it
+   carries the name; else `other`;
+5. the former site: `mention`;
+6. a site whose domain is the name (emilietremblayrh.ca): `probable_profile` when either site links to the
+   other, else `namesake` (another person's own site: a page *about* the person is on someone else's domain);
+7. a page that carries the name: `mention`; anything else: `other`.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from auditor.identify.names import mentions_name
+from auditor.identify.labels import Decision
+from auditor.identify.names import mentions_name, name_in_domain
 from auditor.identify.networks import NetworkMatch, Registry
+from auditor.identify.urls import domain_label
 from auditor.models import ClassifiedResult, Ownership, SearchResult
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    """What fetching a candidate page said of its link to the person's site."""
+
+    links_to_site: bool
+    evidence: str = ""
+    """The anchor (or redirect) that links to the site; why the page could not be read; or ""."""
+    readable: bool = True
+    """False when the page could not be fetched or read: whether it links is then unknown."""
 
 
 @dataclass(frozen=True)
@@ -22,11 +49,15 @@ class Identity:
     """Normalised host of the professional site."""
     old_site_hosts: frozenset[str]
     profiles: Mapping[tuple[str, str], str]
-    """(network, handle) of each configured profile -> its network key in the config."""
+    """(network, account) of each configured profile -> its network key in the config."""
     site_links: frozenset[str] = frozenset()
     """Normalised URLs the site links to (a profile it links to is probably the person's)."""
     site_link_keys: frozenset[str] = frozenset()
     """`Registry.same_page_key` of each of `site_links`, so a profile linked as /ETremblay matches /etremblay."""
+    page_checks: Mapping[str, PageCheck] = field(default_factory=dict)
+    """Same-page key -> what its fetched page said (only the few candidates the pipeline fetched)."""
+    labels: Mapping[str, Decision] = field(default_factory=dict)
+    """Same-page key -> the user's decision (`auditor label`)."""
 
 
 def build_identity(
@@ -38,17 +69,24 @@ def build_identity(
     old_sites: Iterable[str],
     profiles: Mapping[str, str],
     site_links: Iterable[str] = (),
+    page_checks: Mapping[str, PageCheck] | None = None,
+    labels: Mapping[str, Decision | str] | None = None,
 ) -> Identity:
+    """`labels` maps URLs (any spelling) to decisions; they are keyed here as `same_page_key`s."""
     configured: dict[tuple[str, str], str] = {}
     for key, url in profiles.items():
         found = registry.match(url)
-        if found is not None and found.handle is not None:
-            configured[(found.network.key, found.handle)] = key
+        if found is not None and found.account is not None:
+            configured[(found.network.key, found.account)] = key
     links = frozenset(site_links)
     keys = set()
     for link in links:
         with contextlib.suppress(ValueError):
             keys.add(registry.same_page_key(link))
+    decided: dict[str, Decision] = {}
+    for url, decision in (labels or {}).items():
+        with contextlib.suppress(ValueError):
+            decided[registry.same_page_key(url)] = Decision(decision)
     return Identity(
         names=(name, *aliases),
         site_host=_host(registry.normalize(site)),
@@ -56,6 +94,8 @@ def build_identity(
         profiles=configured,
         site_links=links,
         site_link_keys=frozenset(keys),
+        page_checks=dict(page_checks or {}),
+        labels=decided,
     )
 
 
@@ -67,13 +107,33 @@ def _on_host(host: str, site_host: str) -> bool:
     return host == site_host or host.endswith("." + site_host)
 
 
+def page_key(normalized: str, found: NetworkMatch | None) -> str:
+    """`Registry.same_page_key` from a match already made (no second parse)."""
+    if found is not None and found.account is not None:
+        return f"{found.network.key}:{found.account}"
+    return normalized
+
+
+def in_name_domain(host: str, names: Iterable[str]) -> bool:
+    """The host's registrable domain is the name written out (emilietremblayrh.ca, tremblay-emilie.com)."""
+    label = domain_label(host)
+    return bool(label) and name_in_domain(label, names)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    ownership: Ownership
+    reason: str
+    evidence: str = ""
+
+
 def classify(result: SearchResult, *, engine: str, query: str, registry: Registry, who: Identity) -> ClassifiedResult:
     def out(
-        ownership: Ownership,
-        reason: str,
+        verdict: _Verdict,
         normalized: str = "",
         found: NetworkMatch | None = None,
         profile: str | None = None,
+        label: Decision | None = None,
     ) -> ClassifiedResult:
         return ClassifiedResult(
             engine=engine,
@@ -84,31 +144,81 @@ def classify(result: SearchResult, *, engine: str, query: str, registry: Registr
             title=result.title,
             snippet=result.snippet,
             network=found.network.key if found else None,
-            ownership=ownership,
+            ownership=verdict.ownership,
             profile=profile,
-            reason=reason,
+            reason=verdict.reason,
+            label=label.value if label else None,
+            evidence=verdict.evidence,
         )
 
     try:
         normalized = registry.normalize(result.url)
         found = registry.match(result.url)
     except ValueError:
-        return out(Ownership.OTHER, "not an http(s) URL")
+        return out(_Verdict(Ownership.OTHER, "not an http(s) URL"))
     host = _host(normalized)
-    named = mentions_name(f"{result.title} {result.snippet}", who.names)
     if _on_host(host, who.site_host):
-        return out(Ownership.SITE, "your site", normalized)
-    if found is not None and found.handle is not None:
-        key = who.profiles.get((found.network.key, found.handle))
+        return out(_Verdict(Ownership.SITE, "your site"), normalized)
+    if found is not None and found.account is not None:
+        key = who.profiles.get((found.network.key, found.account))
         if key is not None:
-            return out(Ownership.PROFILE, f"your {found.network.label} profile", normalized, found, key)
-        if normalized in who.site_links or f"{found.network.key}:{found.handle}" in who.site_link_keys:
-            return out(Ownership.PROBABLE_PROFILE, "your site links to this profile", normalized, found)
+            return out(_Verdict(Ownership.PROFILE, f"your {found.network.label} profile"), normalized, found, key)
+    text = f"{result.title} {result.snippet}".strip()
+    named = mentions_name(text, who.names)
+    personal = found is None and in_name_domain(host, who.names)
+    label = who.labels.get(page_key(normalized, found))
+    if label is Decision.ME:
+        confirmed = _Verdict(Ownership.PROFILE, "you confirmed it is yours (auditor label)")
+        return out(confirmed, normalized, found, None, label)
+    if label is Decision.NOT_ME:
+        # Namesake pressure measures the attention other people with the name hold: a disowned page that
+        # carries the name (or is a profile or a site in the name) is exactly that; any other is just a page.
+        person_page = named or personal or (found is not None and found.is_profile)
+        ownership = Ownership.NAMESAKE if person_page else Ownership.OTHER
+        return out(_Verdict(ownership, "you marked it as not you (auditor label)"), normalized, found, None, label)
+    verdict = _unlabelled(normalized, host, found, named, personal, who)
+    if not text and verdict.ownership is Ownership.OTHER:
+        # `auditor classify URL` without --title: nothing said the name is absent, only that nothing was shown.
+        verdict = _Verdict(Ownership.OTHER, f"{verdict.reason} (no title or snippet to look for your name in)")
+    return out(verdict, normalized, found)
+
+
+def _unlabelled(
+    normalized: str, host: str, found: NetworkMatch | None, named: bool, personal: bool, who: Identity
+) -> _Verdict:
+    key = page_key(normalized, found)
+    linked_from_site = normalized in who.site_links or key in who.site_link_keys
+    check = who.page_checks.get(key)
+    links_back = check is not None and check.links_to_site
+    evidence = check.evidence if check is not None else ""
+    if found is not None and found.is_profile:
+        label = found.network.label
+        if linked_from_site:
+            return _Verdict(Ownership.PROBABLE_PROFILE, f"your site links to this {label} profile")
+        if named and links_back:
+            reason = f"it carries your name and links to your site: {evidence}"
+            return _Verdict(Ownership.PROBABLE_PROFILE, reason, evidence)
         if named:
-            return out(Ownership.NAMESAKE, f"another {found.network.label} profile with your name", normalized, found)
-        return out(Ownership.OTHER, f"a {found.network.label} profile of someone else", normalized, found)
+            return _Verdict(Ownership.NAMESAKE, f"another {label} profile with your name{_unlinked(check)}")
+        return _Verdict(Ownership.OTHER, f"a {label} profile that does not carry your name")
     if any(_on_host(host, old) for old in who.old_site_hosts):
-        return out(Ownership.MENTION, "your former site", normalized, found)
+        return _Verdict(Ownership.MENTION, "your former site")
+    if personal:
+        if linked_from_site:
+            return _Verdict(Ownership.PROBABLE_PROFILE, "a site in your name that your site links to")
+        if links_back:
+            reason = f"a site in your name that links to your site: {evidence}"
+            return _Verdict(Ownership.PROBABLE_PROFILE, reason, evidence)
+        unlinked = f"your site does not link to it{_unlinked(check)}"
+        return _Verdict(Ownership.NAMESAKE, f"a site in your name that is not yours: {unlinked}")
     if named:
-        return out(Ownership.MENTION, "a page that names you", normalized, found)
-    return out(Ownership.OTHER, "does not name you", normalized, found)
+        return _Verdict(Ownership.MENTION, "a page that names you")
+    return _Verdict(Ownership.OTHER, "does not name you")
+
+
+def _unlinked(check: PageCheck | None) -> str:
+    if check is None:
+        return ""
+    if not check.readable:
+        return f" (whether it links to your site is unknown: {check.evidence})"
+    return ", and it does not link to your site"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from auditor.identify.urls import normalize, registrable_domain
 
@@ -32,6 +33,12 @@ class Network:
     keep_subdomains: bool = False
     query_handle: str | None = None
     """The handle lives in this query parameter when the profile pattern captured none (Scholar's `user`)."""
+    not_profile_params: tuple[str, ...] = ()
+    """Query parameters that make a profile URL one item of the profile (a Scholar paper)."""
+    subdomain_handles: bool = False
+    """`emilie.substack.com` is the account `emilie`; its home page is the profile."""
+    reserved_subdomains: tuple[str, ...] = ()
+    """Subdomains that are the network's own sites (help.medium.com), never an account."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,14 @@ class NetworkMatch:
     @property
     def is_profile(self) -> bool:
         return self.handle is not None
+
+    @property
+    def account(self) -> str | None:
+        """The handle, qualified by host where one handle names different people on different hosts
+        (Mastodon: etremblay@mastodon.social is not etremblay@fosstodon.org). What identity compares."""
+        if self.handle is None or not self.network.any_host:
+            return self.handle
+        return f"{self.handle}@{urlsplit(self.normalized_url).hostname}"
 
 
 class Registry:
@@ -72,8 +87,8 @@ class Registry:
         """What two URLs share when they are the same page: `network:handle` for a profile (handles ignore case:
         github.com/ETremblay is github.com/etremblay), else the normalised URL. Raises ValueError."""
         found = self.match(url)
-        if found is not None and found.handle is not None:
-            return f"{found.network.key}:{found.handle}"
+        if found is not None and found.account is not None:
+            return f"{found.network.key}:{found.account}"
         return found.normalized_url if found is not None else self.normalize(url)
 
     def match(self, url: str) -> NetworkMatch | None:
@@ -81,9 +96,15 @@ class Registry:
         normalized = self.normalize(url)
         parts = urlsplit(normalized)
         host = parts.hostname or ""
-        net = self._by_domain.get(host) or self._by_domain.get(registrable_domain(host))
+        domain = registrable_domain(host)
+        net = self._by_domain.get(host) or self._by_domain.get(domain)
+        subdomain = host.removesuffix("." + domain) if host != domain and host not in (net.hosts if net else ()) else ""
+        if net is not None and subdomain and net.subdomain_handles:
+            # emilie.substack.com: the home page is the account's profile, the rest its posts.
+            is_account = "." not in subdomain and subdomain not in net.reserved_subdomains and parts.path == "/"
+            return NetworkMatch(net, normalized, _valid(subdomain) if is_account else None)
         # A subdomain that is not folded away (gist.github.com, docs.github.com) is another site.
-        if net is not None and not net.keep_subdomains and host != registrable_domain(host) and host not in net.hosts:
+        if net is not None and subdomain and not net.keep_subdomains:
             net = None
         if net is not None:
             return NetworkMatch(net, normalized, _handle(net, parts.path, parts.query))
@@ -108,9 +129,29 @@ def _handle(net: Network, path: str, query: str) -> str | None:
     if found is None:
         return None
     value = next((v for v in found.groupdict().values() if v), None)
-    if value is None and net.query_handle:
-        return dict(parse_qsl(query)).get(net.query_handle) or None
-    return value.lower() if value else None
+    if net.query_handle or net.not_profile_params:
+        params = dict(parse_qsl(query))
+        if any(p in params for p in net.not_profile_params):
+            return None
+        if value is None and net.query_handle:
+            # A query handle keeps its case: Scholar's user ids are case-sensitive (AbCdEf is not abcdef).
+            user = params.get(net.query_handle) or ""
+            return user if _valid(user) else None
+    return _valid(value) if value else None
+
+
+# Characters no account name holds: separators (Z*), controls (Cc), invisible formatting (Cf: U+200B,
+# the bidi overrides U+202E ...), unassigned and private-use code points.
+_NOT_IN_HANDLES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cn", "Co", "Cs"})
+
+
+def _valid(value: str) -> str | None:
+    """The handle as it is compared: percent-decoded, NFC, lower-cased; None when it cannot be an account
+    name (odd Unicode such as a right-to-left override is then a page of the network, not a profile)."""
+    decoded = unicodedata.normalize("NFC", unquote(value)).lower()
+    if not decoded or any(unicodedata.category(c) in _NOT_IN_HANDLES for c in decoded):
+        return None
+    return decoded
 
 
 def load_registry(text: str) -> Registry:
@@ -131,6 +172,9 @@ def load_registry(text: str) -> Registry:
                 any_host=entry.get("any_host", False),
                 keep_subdomains=entry.get("keep_subdomains", False),
                 query_handle=entry.get("query_handle"),
+                not_profile_params=tuple(entry.get("not_profile_params", ())),
+                subdomain_handles=entry.get("subdomain_handles", False),
+                reserved_subdomains=tuple(entry.get("reserved_subdomains", ())),
             )
         )
     return Registry(tuple(networks))

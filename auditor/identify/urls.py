@@ -6,8 +6,12 @@ default port, and lower-cases the host).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
+import ipaddress
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -42,6 +46,19 @@ TRACKING_PARAMS = frozenset(
         "s_cid",
         "cmpid",
         "mkt_tok",
+        "_ga",
+        "_gl",
+        "ttclid",
+        "twclid",
+        "li_fat_id",
+        "rcm",
+        "ef_id",
+        "s_kwcid",
+        "_openstat",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "rb_clickid",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
@@ -49,11 +66,12 @@ TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
 # Host prefixes that serve the same page as the bare host.
 MOBILE_PREFIXES = ("www.", "m.", "mobile.", "touch.")
 
-# Redirect wrappers: (host suffix, path, query parameter holding the target).
+# Redirect wrappers: (host suffix, path, query parameter holding the target). A host suffix of `google.*`
+# stands for every Google country domain (google.ca, google.co.uk ...), which all serve the same `/url`.
 WRAPPERS: tuple[tuple[str, str, str], ...] = (
     ("duckduckgo.com", "/l/", "uddg"),
-    ("google.com", "/url", "q"),
-    ("google.com", "/url", "url"),
+    ("google.*", "/url", "q"),
+    ("google.*", "/url", "url"),
     ("l.facebook.com", "/l.php", "u"),
     ("lm.facebook.com", "/l.php", "u"),
     ("l.instagram.com", "/", "u"),
@@ -61,7 +79,10 @@ WRAPPERS: tuple[tuple[str, str, str], ...] = (
     ("linkedin.com", "/safety/go", "url"),
     ("bing.com", "/ck/a", "u"),
     ("youtube.com", "/redirect", "q"),
+    ("out.reddit.com", "/", "url"),
 )
+# Shorteners (lnkd.in, t.co, bit.ly) are not wrappers: their target is not in the URL and cannot be read
+# offline, so they stay as they are here (verify follows them when a profile links through one).
 
 MAX_UNWRAP = 5
 
@@ -75,6 +96,13 @@ def registrable_domain(host: str) -> str:
     if parts.domain and parts.suffix:
         return f"{parts.domain}.{parts.suffix}"
     return host
+
+
+def domain_label(host: str) -> str:
+    """`www.emilietremblayrh.ca` -> `emilietremblayrh`: the registrable domain without its public suffix;
+    "" when the host has none (an IP address, `localhost`, an unknown top-level domain)."""
+    parts = _extract(host)
+    return parts.domain if parts.suffix else ""
 
 
 def is_http_url(value: str) -> bool:
@@ -100,21 +128,41 @@ def _unwrap_once(url: str) -> str | None:
         url = "https:" + url
     try:
         parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
     except ValueError:
         return None
-    host = (parts.hostname or "").lower()
     for suffix, path, param in WRAPPERS:
-        if (host == suffix or host.endswith("." + suffix)) and parts.path.startswith(path):
+        if _wrapper_host(host, suffix) and parts.path.startswith(path):
             for key, value in parse_qsl(parts.query, keep_blank_values=False):
                 # The wrapped target is the real one even when it is not http (a `javascript:` result must
                 # come out as what it is, so it is classified and rendered as inert text).
                 if key == param and value:
-                    return value
+                    return _bing_target(value) if suffix == "bing.com" else value
     return None
 
 
+def _wrapper_host(host: str, suffix: str) -> bool:
+    if suffix == "google.*":
+        return _extract(host).domain == "google" and host.removeprefix("www.") == registrable_domain(host)
+    return host == suffix or host.endswith("." + suffix)
+
+
+def _bing_target(value: str) -> str | None:
+    """Bing's `u` is `a1` + the target in URL-safe base64 without padding; one that does not decode is left
+    wrapped (the wrapper is then the result's URL, as the engine gave it)."""
+    if not value.startswith("a1"):
+        return value
+    encoded = value[2:]
+    try:
+        decoded = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return decoded or None
+
+
 def _clean_host(host: str) -> str:
-    host = host.lower().rstrip(".")
+    # NFKC folds what a browser's IDNA mapping folds (full-width letters); lower-casing twice keeps it stable.
+    host = unicodedata.normalize("NFKC", host.lower()).lower().rstrip(".")
     # IDN hosts compare in their Unicode form; undecodable labels stay as they are.
     with contextlib.suppress(UnicodeError):
         host = host.encode("ascii").decode("idna") if "xn--" in host else host
@@ -128,6 +176,21 @@ def _clean_host(host: str) -> str:
     return host
 
 
+_HOST_LABEL = re.compile(r"^[\w-]+$")
+
+
+def _valid_host(host: str) -> bool:
+    """Letters, digits and hyphens in non-empty dot-separated labels (Unicode letters included: IDN), or an
+    IPv6 literal. Anything else (`exa mple.com`, `a..b`, `x<y`) is no host a page can live on."""
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    return all(_HOST_LABEL.match(label) for label in host.split("."))
+
+
 _COUNTRY_LABEL = re.compile(r"^[a-z]{2}(?:-[a-z]{2})?\.")
 
 
@@ -138,7 +201,7 @@ def normalize(url: str, *, fold_country: frozenset[str] = frozenset(), aliases: 
     `aliases`: domain -> canonical domain (twitter.com -> x.com).
     Raises ValueError for anything that is not an http(s) URL.
     """
-    url = unwrap(url.strip())
+    url = unwrap(url.strip()).strip()  # a wrapped target may carry the spaces a stripped input lost
     if url.startswith("//"):
         url = "https:" + url
     parts = urlsplit(url)
@@ -146,8 +209,8 @@ def normalize(url: str, *, fold_country: frozenset[str] = frozenset(), aliases: 
     if scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url[:200]!r}")
     host = _clean_host(parts.hostname)
-    if not host or any(c in host for c in "[]@/\\"):
-        # `http://./` or `http://[::1]@]/`: no usable host, and no stable normal form to give it.
+    if not host or not _valid_host(host):
+        # `http://./`, `http://[::1]@]/`, `http://exa mple.com/`: no usable host, and no stable normal form.
         raise ValueError(f"not an http(s) URL with a valid host: {url[:200]!r}")
     if aliases:
         domain = registrable_domain(host)

@@ -15,6 +15,8 @@ import contextlib
 import socket
 import struct
 import threading
+import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, cast
@@ -38,6 +40,7 @@ class Sandbox:
         self._lock = threading.Lock()
         self._month = 0
         self._requests: list[tuple[str, str, str]] = []
+        self._exchanges: list[Exchange] = []
         self._counts: dict[tuple[int, str], int] = {}
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -55,7 +58,8 @@ class Sandbox:
         server.sandbox = self
         self._stopping.clear()
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)
+        # A short poll: `stop` waits for the loop to notice, and tests start and stop many sandboxes.
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="sandbox", daemon=True)
         self._thread.start()
         return self
 
@@ -102,6 +106,16 @@ class Sandbox:
         with self._lock:
             return list(self._requests)
 
+    @property
+    def exchanges(self) -> list[Exchange]:
+        """Every request with when its handling began and its answer was written, in the order they ended."""
+        with self._lock:
+            return list(self._exchanges)
+
+    def record_exchange(self, exchange: Exchange) -> None:
+        with self._lock:
+            self._exchanges.append(exchange)
+
     def state(self) -> dict[str, Any]:
         index = self.month
         return {
@@ -137,7 +151,7 @@ class Sandbox:
         page = month.page(host, request.path)
         if page is not None and (page.scheme == request.scheme or page.scheme == "http"):
             normal = pages.serve(request, page, month)
-            return self._fault(index, f"page:{page.url}", page.fault, normal, "page")
+            return self._fault(index, f"page:{page.url}", page.fault, normal, "page", request.url)
         if request.path == "/robots.txt":
             return pages.robots(self.scenario.robots_disallow)
         if request.scheme == "http":
@@ -164,7 +178,7 @@ class Sandbox:
             return text("Bad Request\n", 400)
         api = profile_apis.answer(request, month, lambda: self._count(index, "api.github.com"))
         if api is not None:
-            return self._fault(index, f"api:{request.url}", api.fault, api.response, "page")
+            return self._fault(index, f"api:{request.url}", api.fault, api.response, "page", request.url)
         if host == "t.co":
             return walled.tco(request, month)
         if path == "/authwall" and host.endswith("linkedin.com"):
@@ -181,11 +195,11 @@ class Sandbox:
         for module in (search_apis, results_pages):
             if engine in module.ENDPOINTS.values():
                 normal, rest = module.serve(engine, request, lambda query: month.ranking(engine, query), mode)
-                return self._apply(rest, normal, engine)
+                return self._apply(rest, normal, engine, request.url)
         ranking = () if mode == "empty" else month.ranking(engine, request.param("q"))
         if engine == "duckduckgo_html":
             normal = engines.duckduckgo(request, ranking)
-            return self._apply(mode, normal, "duckduckgo")
+            return self._apply(mode, normal, "duckduckgo", request.url)
         normal = engines.searxng(
             request,
             ranking,
@@ -193,19 +207,20 @@ class Sandbox:
             json_enabled=mode != "json_disabled",
             degraded=mode == "degraded",
         )
-        return self._apply(mode, normal, "searxng")
+        return self._apply(mode, normal, "searxng", request.url)
 
-    def _fault(self, index: int, target: str, spec: str, normal: Response, flavour: str) -> Response:
+    def _fault(self, index: int, target: str, spec: str, normal: Response, flavour: str, url: str) -> Response:
         if not spec:
             return normal
         fault = faults.parse_fault(spec)
         if fault.times is not None and self._count(index, target) > fault.times:
             return normal
-        return self._apply(fault.mode, normal, flavour)
+        return self._apply(fault.mode, normal, flavour, url)
 
-    def _apply(self, mode: str | None, normal: Response, flavour: str) -> Response:
+    def _apply(self, mode: str | None, normal: Response, flavour: str, url: str) -> Response:
+        """`url` is the real URL asked for (a redirect loop points back at it)."""
         return faults.apply(
-            mode, normal, flavour=flavour, stop=self._stopping, timeout_seconds=self.scenario.timeout_seconds
+            mode, normal, flavour=flavour, stop=self._stopping, timeout_seconds=self.scenario.timeout_seconds, url=url
         )
 
     def _control(self, request: Request) -> Response:
@@ -219,6 +234,19 @@ class Sandbox:
             self.set_month(int(number))
             return json_response(self.state())
         return json_response({"error": "GET /__sandbox__/ or POST /__sandbox__/month/N"}, 404)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request as the sandbox saw it, timed (`time.monotonic()`): how tests check pacing and overlap."""
+
+    method: str
+    host: str
+    path: str
+    started: float
+    """When the request had been read and its handling began."""
+    ended: float
+    """When the answer had been written (or the connection dropped)."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -266,10 +294,15 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=raw_body,
         )
+        started = time.monotonic()
         response = server.sandbox.handle(request, control=control)
         self.close_connection = True
         with contextlib.suppress(OSError):  # the client may have given up (a timeout fault)
             self._write(response)
+        if not control:
+            server.sandbox.record_exchange(
+                Exchange(request.method, request.host, request.path_with_query, started, time.monotonic())
+            )
 
     def _write(self, response: Response) -> None:
         if response.reset:
@@ -279,13 +312,22 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_response(response.status, response.reason)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.stream is None:
+            declared = len(response.body) if response.declared_length is None else response.declared_length
+            self.send_header("Content-Length", str(declared))
         self.send_header("Connection", "close")
         for name, value in response.headers:
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if response.stream is None:
             self.wfile.write(response.body)
+            return
+        # Without a length the body runs until the connection closes; a client that stops reading (its cap)
+        # closes first, and the write fails: that ends the stream too.
+        for chunk in response.stream():
+            self.wfile.write(chunk)
 
 
 def _first(query: str) -> dict[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -67,6 +67,11 @@ class Response:
     reason: str | None = None
     """Status line text; None lets the server pick the standard one (LinkedIn's 999 has its own)."""
     reset: bool = False
+    stream: Callable[[], Iterator[bytes]] | None = None
+    """A body sent chunk by chunk, without Content-Length, until the iterator ends (then the connection
+    closes): a body too big to build in memory, or one that drips. `body` is then ignored."""
+    declared_length: int | None = None
+    """A Content-Length other than the body's: more than is sent makes a truncated body."""
 
 
 def html(body: str, status: int = 200, headers: tuple[tuple[str, str], ...] = ()) -> Response:

@@ -239,6 +239,7 @@ class Store:
             "requested_url": safe_url(raw.requested_url or raw.url, secrets),
             "headers": headers_to_json(kept_headers(raw.headers, secrets)),
             "error": scrub_text(raw.error, secrets) or None,
+            "attempts": raw.attempts,
         }
         columns = ", ".join(values)
         with self._transaction() as db:
@@ -262,17 +263,21 @@ class Store:
                 headers=headers_from_json(row["headers"]),
                 error=row["error"] or "",
                 request_key=row["request_key"] or "",
+                attempts=row["attempts"],
             )
             for row in rows
         ]
 
     def engine_requests_since(self, engine: str, since: dt.datetime) -> int:
-        """Responses `engine` sent to audits started at or after `since`: what counts against its monthly
-        budget (a request that got no answer is not counted; APIs bill answers)."""
+        """Requests sent to `engine` by audits started at or after `since`: what counts against its monthly
+        budget. Every attempt that reached the wire counts, retries included (a retried 429 or 503 may well be
+        billed); rows stored before migration 003 know no attempts and count one per answer, as they did."""
         stamp = since.astimezone(dt.UTC).isoformat(timespec="seconds")
         row = self.db.execute(
-            "SELECT count(*) FROM raw_responses AS r JOIN audits AS a ON a.id = r.audit_id"
-            " WHERE r.kind = 'engine' AND r.engine = ? AND r.status_code IS NOT NULL AND a.started_at >= ?",
+            "SELECT coalesce(sum(CASE WHEN r.attempts IS NOT NULL THEN r.attempts"
+            " WHEN r.status_code IS NOT NULL THEN 1 ELSE 0 END), 0)"
+            " FROM raw_responses AS r JOIN audits AS a ON a.id = r.audit_id"
+            " WHERE r.kind = 'engine' AND r.engine = ? AND a.started_at >= ?",
             (engine, stamp),
         ).fetchone()
         return int(row[0])

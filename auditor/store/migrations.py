@@ -86,9 +86,32 @@ def _m002_replayable_raw_responses(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX raw_responses_request ON raw_responses (audit_id, request_key)")
 
 
+def _m003_request_attempts(db: sqlite3.Connection) -> None:
+    """How many requests each stored response took on the wire (retries and redirect hops included), so that
+    budgets count what was sent, not pages (issue 8). NULL for older rows: one per answered row, as before."""
+    db.execute("ALTER TABLE raw_responses ADD COLUMN attempts INTEGER")
+
+
+def _m004_labels(db: sqlite3.Connection) -> None:
+    """The user's decisions on results, `me` or `not-me` (`auditor label`; issue 4), applied by every later
+    audit and rescore. Keyed by person too: one database may hold several people's history, and one
+    namesake's page can be "not me" for each of them."""
+    db.execute(
+        """CREATE TABLE labels (
+            person TEXT NOT NULL,
+            normalized_url TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('me', 'not-me')),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (person, normalized_url)
+        )"""
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_audits_and_raw_responses", _m001_audits_and_raw_responses),
     ("002_replayable_raw_responses", _m002_replayable_raw_responses),
+    ("003_request_attempts", _m003_request_attempts),
+    ("004_labels", _m004_labels),
 )
 
 

@@ -103,6 +103,8 @@ class RawRecord:
     headers: Mapping[str, str] = field(default_factory=dict)
     error: str = ""
     request_key: str = ""
+    attempts: int | None = None
+    """Requests sent on the wire for it (retries included); None for rows stored before migration 003."""
 
     @property
     def answered(self) -> bool:

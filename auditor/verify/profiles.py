@@ -9,18 +9,15 @@ have a page rather than a gathering (replays of stored audits, tests).
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from auditor.identify.networks import Network, Registry, default_registry
 from auditor.models import LinkBack
 from auditor.verify.apis import api_call, is_api_url, parse_api
-from auditor.verify.decide import decide_linkback
+from auditor.verify.decide import decide_linkback, is_login_page
 from auditor.verify.evidence import ProfileEvidence
 from auditor.verify.htmlprofile import parse_profile_page
 from auditor.verify.links import SiteTarget
 from auditor.verify.pages import PageFetch
-
-LOGIN_WALL_PATHS = ("/authwall", "/login", "/accounts/login", "/checkpoint", "/uas/login", "/i/flow/login")
 
 
 def _other_account(network: Network, configured: str, final_url: str, registry: Registry) -> bool:
@@ -45,8 +42,7 @@ def page_problem(network: Network, page: PageFetch, configured: str, registry: R
     code = page.status_code
     if code == 999:
         return f"HTTP 999: {network.label} refuses logged-out visitors (login wall)"
-    path = urlsplit(page.final_url).path.lower()
-    if any(path == wall or path.startswith(wall + "/") or path.startswith(wall + "?") for wall in LOGIN_WALL_PATHS):
+    if is_login_page(page.final_url):  # shared with the verdict's reason code (decide.py)
         return f"{network.label} redirected to a login page ({page.final_url})"
     if code in (404, 410):
         return f"the profile page answered {code}: check its URL in your config"

@@ -1,4 +1,8 @@
-"""The signals of the person's own site, each a check with pass, fail and detail. Pure."""
+"""The signals of the person's own site, each a check with pass, fail and detail. Pure.
+
+Each detail also gets a stable `detail_code` and its `detail_params`, which the report words in the reader's
+language (issue 6); the English `detail` stays for the JSON and the CLI.
+"""
 
 from __future__ import annotations
 
@@ -61,16 +65,49 @@ def site_checks(
             same_as |= _normalized(registry, item.get("sameAs"), key=True)
     missing_rel_me = sorted(key for key, url in wanted.items() if url not in rel_me)
     missing_same_as = sorted(key for key, url in wanted.items() if url not in same_as)
+    noindex = "noindex" in robots
+    href = str(canonical.get("href")) if canonical else ""
     return (
-        SiteCheck("https", page.final_url.startswith("https://"), f"served from {page.final_url}"),
-        SiteCheck("title_has_name", mentions_name(title, names), f"title: {title[:200]!r}"),
-        SiteCheck("description_has_name", mentions_name(description, names), f"description: {description[:200]!r}"),
-        SiteCheck("not_noindex", "noindex" not in robots, "noindex found" if "noindex" in robots else "indexable"),
-        SiteCheck("canonical", canonical is not None, str(canonical.get("href")) if canonical else "no canonical link"),
+        SiteCheck(
+            "https",
+            page.final_url.startswith("https://"),
+            f"served from {page.final_url}",
+            "served_from",
+            {"url": page.final_url},
+        ),
+        SiteCheck(
+            "title_has_name",
+            mentions_name(title, names),
+            f"title: {title[:200]!r}",
+            "title" if title else "no_title",
+            {"text": title[:200]},
+        ),
+        SiteCheck(
+            "description_has_name",
+            mentions_name(description, names),
+            f"description: {description[:200]!r}",
+            "description" if description else "no_description",
+            {"text": description[:200]},
+        ),
+        SiteCheck(
+            "not_noindex",
+            not noindex,
+            "noindex found" if noindex else "indexable",
+            "noindex" if noindex else "indexable",
+        ),
+        SiteCheck(
+            "canonical",
+            canonical is not None,
+            href or "no canonical link",
+            "canonical" if canonical else "no_canonical",
+            {"url": href} if canonical else {},
+        ),
         SiteCheck(
             "rel_me",
             not missing_rel_me,
             "missing for: " + ", ".join(missing_rel_me) if missing_rel_me else 'every profile linked with rel="me"',
+            "rel_me_missing" if missing_rel_me else "rel_me_all",
+            {"networks": ",".join(missing_rel_me)} if missing_rel_me else {},
         ),
         SiteCheck(
             "jsonld_sameas",
@@ -78,6 +115,8 @@ def site_checks(
             "missing for: " + ", ".join(missing_same_as)
             if missing_same_as
             else "a schema.org Person lists every profile in sameAs",
+            "sameas_missing" if missing_same_as else "sameas_all",
+            {"networks": ",".join(missing_same_as)} if missing_same_as else {},
         ),
     )
 
@@ -90,6 +129,7 @@ def site_unreachable(page: PageFetch) -> tuple[SiteCheck, ...]:
     """
     if page.error:
         why = f"your site did not answer: {page.error}"
-    else:
-        why = f"your site answered HTTP {page.status_code} at {page.final_url or page.requested_url}"
-    return (SiteCheck("https", False, why),)
+        return (SiteCheck("https", False, why, "site_error", {"detail": page.error}),)
+    where = page.final_url or page.requested_url
+    why = f"your site answered HTTP {page.status_code} at {where}"
+    return (SiteCheck("https", False, why, "site_status", {"status": str(page.status_code), "url": where}),)

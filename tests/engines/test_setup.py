@@ -128,6 +128,17 @@ def test_store_counts_answers_of_audits_started_this_month(tmp_path: Path) -> No
         assert store.engine_requests_since("brave", now + dt.timedelta(days=40)) == 0
 
 
+def test_budgets_count_every_attempt_retries_included(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "h.db") as store, store.writing():
+        audit = store.begin_audit("Noémie Gagnon", dt.date(2026, 11, 1), ("brave",))
+        url = "https://api.search.brave.com/x"
+        store.save_raw(audit, RawResponse("engine", url, 200, b"{}", "brave", "q", 1, attempts=3))  # two 429s first
+        store.save_raw(audit, RawResponse("engine", url, None, b"", "brave", "q", 2, error="timeout", attempts=3))
+        store.save_raw(audit, RawResponse("engine", url, 200, b"{}", "brave", "q2", 1))  # attempts unknown: one
+        assert store.engine_requests_since("brave", month_start(dt.datetime.now(dt.UTC))) == 7
+        assert [r.attempts for r in store.raw_records(audit)] == [3, 3, None]
+
+
 # -- the catalogue and `auditor engines` rows ----------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Ownership of each result: site, configured profile, probable profile, namesake, mention, other."""
+"""Ownership of each result: site, configured profile, probable profile, namesake, mention, other; labels."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ from collections.abc import Mapping
 
 import pytest
 
-from auditor.identify.classify import Identity, build_identity, classify
+from auditor.identify.candidates import Candidate, check_page, pick_candidates
+from auditor.identify.classify import Identity, PageCheck, build_identity, classify
+from auditor.identify.labels import Decision
 from auditor.identify.networks import default_registry
 from auditor.models import ClassifiedResult, Ownership, SearchResult
+from auditor.verify.pages import PageFetch
 
 REGISTRY = default_registry()
 PROFILES = {
@@ -161,6 +164,217 @@ def test_build_identity() -> None:
     assert who.profiles == {
         ("linkedin", "emilietremblay"): "linkedin",
         ("github", "etremblay"): "github",
-        ("mastodon", "etremblay"): "mastodon",
+        ("mastodon", "etremblay@mastodon.social"): "mastodon",
         ("x", "emilie_tremblay"): "x",
     }
+
+
+# -- probable profiles from their page, namesakes' own sites, labels (issue 4) ---------------------------
+
+MALT = "https://www.malt.fr/profile/emilietremblay"
+MALT_TITLE = "Émilie Tremblay - Architecte Cloud AWS / Azure - Malt"
+ANCHOR = '<a href="https://emilietremblay.ca/" rel="nofollow">Site web</a>'
+
+
+def checked(url: str, check: PageCheck, **kwargs: object) -> Identity:
+    return build_identity(
+        REGISTRY,
+        name="Émilie Tremblay",
+        aliases=["Mimi Tremblay"],
+        site="https://www.emilietremblay.ca",
+        old_sites=["http://etremblay-conseil.com"],
+        profiles=PROFILES,
+        page_checks={REGISTRY.same_page_key(url): check},
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def labelled(labels: Mapping[str, Decision | str]) -> Identity:
+    return build_identity(
+        REGISTRY,
+        name="Émilie Tremblay",
+        aliases=[],
+        site="https://emilietremblay.ca",
+        old_sites=[],
+        profiles=PROFILES,
+        labels=labels,
+    )
+
+
+def test_a_profile_with_the_name_that_links_to_the_site_is_probable_with_its_evidence() -> None:
+    out = run(MALT, MALT_TITLE, who=checked(MALT, PageCheck(True, ANCHOR)))
+    assert out.ownership is Ownership.PROBABLE_PROFILE
+    assert out.evidence == ANCHOR
+    assert "links to your site" in out.reason and ANCHOR in out.reason
+    assert not out.ownership.is_owned  # never in the score until confirmed
+
+
+def test_a_profile_that_links_to_the_site_but_does_not_carry_the_name_is_not_probable() -> None:
+    out = run(MALT, "Profil Malt", who=checked(MALT, PageCheck(True, ANCHOR)))
+    assert out.ownership is Ownership.OTHER
+
+
+def test_a_namesake_profile_says_what_its_page_showed() -> None:
+    out = run(MALT, MALT_TITLE, who=checked(MALT, PageCheck(False)))
+    assert out.ownership is Ownership.NAMESAKE
+    assert out.reason.endswith("and it does not link to your site")
+    unread = run(MALT, MALT_TITLE, who=checked(MALT, PageCheck(False, "the page could not be read (HTTP 503)", False)))
+    assert unread.ownership is Ownership.NAMESAKE
+    assert "unknown" in unread.reason and "HTTP 503" in unread.reason
+
+
+NAMESAKE_SITE = "https://www.emilietremblayrh.ca/"
+NAMESAKE_TITLE = "Émilie Tremblay CRHA — Conseil en ressources humaines à Québec"
+
+
+def test_a_site_whose_domain_is_the_name_and_does_not_link_to_yours_is_a_namesake() -> None:
+    out = run(NAMESAKE_SITE, NAMESAKE_TITLE, who=checked(NAMESAKE_SITE, PageCheck(False)))
+    assert out.ownership is Ownership.NAMESAKE
+    assert "site in your name" in out.reason
+    deeper = run("https://emilietremblayrh.ca/services", "Services", who=identity())
+    assert deeper.ownership is Ownership.NAMESAKE  # every page of another person's own site
+
+
+def test_a_site_in_the_name_that_links_either_way_is_probable() -> None:
+    out = run(NAMESAKE_SITE, NAMESAKE_TITLE, who=checked(NAMESAKE_SITE, PageCheck(True, ANCHOR)))
+    assert out.ownership is Ownership.PROBABLE_PROFILE and out.evidence == ANCHOR
+    linked = identity(site_links=(REGISTRY.normalize("https://emilie-tremblay.dev/"),))
+    assert run("https://emilie-tremblay.dev/", "Blogue", who=linked).ownership is Ownership.PROBABLE_PROFILE
+
+
+def test_pages_about_the_person_on_other_domains_stay_mentions() -> None:
+    # A directory or an article names the person on someone else's domain: that is a mention, not a namesake.
+    for url in ("https://www.repertoire-crha.ca/membres/emilie-tremblay", "https://www.nuagemtl.ca/emilie-tremblay"):
+        assert run(url, "Émilie Tremblay, CRHA - Répertoire").ownership is Ownership.MENTION
+
+
+def test_the_same_handle_on_another_mastodon_instance_is_not_the_configured_profile() -> None:
+    out = run("https://fosstodon.org/@etremblay", "Émilie Tremblay (@etremblay@fosstodon.org)")
+    assert out.ownership is Ownership.NAMESAKE
+    assert run("https://mastodon.social/@ETremblay", "").ownership is Ownership.PROFILE
+
+
+LABELS = [
+    # (label given on, decision, result URL, title, ownership, why)
+    (MALT, "me", MALT, MALT_TITLE, Ownership.PROFILE, "a confirmed profile counts as yours"),
+    ("https://malt.fr/profile/EmilieTremblay/", "me", MALT, MALT_TITLE, Ownership.PROFILE, "any spelling of the page"),
+    (
+        "https://example.org/entrevue",
+        "me",
+        "https://example.org/entrevue",
+        "Émilie Tremblay en entrevue",
+        Ownership.PROFILE,
+        "a mention you call yours",
+    ),
+    (
+        "https://ca.linkedin.com/in/emilie-tremblay-rh",
+        "not-me",
+        "https://www.linkedin.com/in/emilie-tremblay-rh",
+        "Émilie Tremblay | LinkedIn",
+        Ownership.NAMESAKE,
+        "carries the name",
+    ),
+    (
+        "https://example.org/recettes",
+        "not-me",
+        "https://example.org/recettes",
+        "Tourtière",
+        Ownership.OTHER,
+        "no name: just another page",
+    ),
+    (
+        "https://github.com/nobody",
+        "not-me",
+        "https://github.com/nobody",
+        "nobody",
+        Ownership.NAMESAKE,
+        "a profile disowned is someone's",
+    ),
+]
+
+
+@pytest.mark.parametrize(("on", "decision", "url", "title", "ownership", "why"), LABELS)
+def test_labels(on: str, decision: str, url: str, title: str, ownership: Ownership, why: str) -> None:
+    out = run(url, title, who=labelled({on: decision}))
+    assert out.ownership is ownership, why
+    assert out.label == decision
+    assert "auditor label" in out.reason
+
+
+def test_a_label_never_overrides_the_config() -> None:
+    who = labelled({"https://github.com/etremblay": "not-me", "https://emilietremblay.ca/": "not-me"})
+    assert run("https://github.com/etremblay", "etremblay").ownership is Ownership.PROFILE
+    out = run("https://github.com/etremblay", "etremblay", who=who)
+    assert out.ownership is Ownership.PROFILE and out.label is None
+    assert run("https://emilietremblay.ca/", "Accueil", who=who).ownership is Ownership.SITE
+
+
+def test_a_me_label_beats_probable_and_a_not_me_label_beats_the_evidence() -> None:
+    evidence = PageCheck(True, ANCHOR)
+    assert run(MALT, MALT_TITLE, who=checked(MALT, evidence, labels={MALT: "me"})).ownership is Ownership.PROFILE
+    assert run(MALT, MALT_TITLE, who=checked(MALT, evidence, labels={MALT: "not-me"})).ownership is Ownership.NAMESAKE
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://" + "a" * 5000 + ".com/",
+        "https://example.com/" + "é" * 3000,
+        "https://medium.com/@e\u202etremblay",
+        "http://exa mple.com/",
+    ],
+)
+def test_bad_input_is_classified_never_a_crash(url: str) -> None:
+    out = run(url, "Émilie Tremblay")
+    assert out.ownership in (Ownership.OTHER, Ownership.MENTION)
+
+
+def test_without_a_title_the_reason_does_not_claim_the_name_is_absent() -> None:
+    assert "no title" in run("https://www.malt.fr/profile/quelquun").reason
+
+
+# -- which pages the pipeline fetches, and what a fetched page says ---------------------------------------
+
+
+def _result(
+    url: str, position: int, ownership: Ownership, network: str | None, label: str | None = None
+) -> ClassifiedResult:
+    return ClassifiedResult("duckduckgo_html", "q", position, url, url, "t", "", network, ownership, label=label)
+
+
+def test_pick_candidates_takes_the_best_ranked_namesakes_once_each_where_a_page_can_tell() -> None:
+    results = [
+        _result("https://ca.linkedin.com/in/emilie-tremblay-rh", 1, Ownership.NAMESAKE, "linkedin"),  # login wall
+        _result("https://x.com/etremblay_rh", 2, Ownership.NAMESAKE, "x"),  # JavaScript shell
+        _result("https://emilietremblayrh.ca/", 3, Ownership.NAMESAKE, None),
+        _result("https://www.malt.fr/profile/emilietremblay", 9, Ownership.NAMESAKE, "malt"),
+        _result("https://malt.fr/profile/EmilieTremblay", 4, Ownership.NAMESAKE, "malt"),  # the same page, better
+        _result("https://github.com/etremblay-rh", 5, Ownership.NAMESAKE, "github", label="not-me"),  # decided
+        _result("https://example.org/article", 6, Ownership.MENTION, None),
+        *[_result(f"https://gitlab.com/tremblay{i}", 10 + i, Ownership.NAMESAKE, "gitlab") for i in range(6)],
+    ]
+    picked = pick_candidates(results, REGISTRY)
+    assert [c.key for c in picked[:2]] == ["https://emilietremblayrh.ca/", "malt:emilietremblay"]
+    assert picked[1] == Candidate("malt:emilietremblay", "https://malt.fr/profile/EmilieTremblay")
+    assert len(picked) == 5
+    assert pick_candidates(results, REGISTRY, limit=1) == picked[:1]
+
+
+PAGE_CHECKS = [
+    (PageFetch(MALT, MALT, 200, f"<p>{ANCHOR}</p>"), True, "nofollow"),
+    (PageFetch(MALT, MALT, 200, '<a href="//www.emilietremblay.ca/contact">Contact</a>'), True, "contact"),
+    (PageFetch("https://emilie.dev/", "https://emilietremblay.ca/", 200, ""), True, "redirects to your site"),
+    (PageFetch(MALT, MALT, 200, '<a href="http://etremblay-conseil.com/">ancien</a>'), True, "former site"),
+    (PageFetch(MALT, MALT, 200, '<a href="https://emilietremblay.ca.evil.example/">x</a>'), False, ""),
+    (PageFetch(MALT, MALT, 200, "<p>Émilie Tremblay</p>"), False, ""),
+    (PageFetch(MALT, error="timeout: no answer in 20 s"), False, "timeout"),
+    (PageFetch(MALT, MALT, 403, "Forbidden"), False, "HTTP 403"),
+]
+
+
+@pytest.mark.parametrize(("page", "links", "evidence"), PAGE_CHECKS)
+def test_check_page(page: PageFetch, links: bool, evidence: str) -> None:
+    found = check_page(page, "https://emilietremblay.ca", ["http://etremblay-conseil.com"])
+    assert found.links_to_site is links
+    assert evidence in found.evidence
+    assert found.readable is page.ok

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import string
 from urllib.parse import quote
 
@@ -53,9 +54,11 @@ CASES = [
         "https://emilietremblay.ca/blog",
     ),
     ("https://www.google.com/url?q=https://github.com/etremblay&sa=U&ved=2ah", "https://github.com/etremblay"),
+    ("https://www.google.ca/url?q=https://github.com/etremblay", "https://github.com/etremblay"),  # any country
+    ("https://www.google.co.uk/url?url=https://github.com/etremblay", "https://github.com/etremblay"),
     (
-        "https://www.google.ca/url?q=https://github.com/etremblay",
-        "https://google.ca/url?q=https%3A%2F%2Fgithub.com%2Fetremblay",
+        "https://google.evil.example/url?q=https://github.com/etremblay",
+        "https://google.evil.example/url?q=https%3A%2F%2Fgithub.com%2Fetremblay",
     ),
     ("https://l.facebook.com/l.php?u=https%3A%2F%2Femilietremblay.ca%2F&h=AT0xyz", "https://emilietremblay.ca/"),
     # IDN and IPv6
@@ -195,3 +198,124 @@ def test_normalize_is_idempotent_or_refuses(head: str, tail: str) -> None:
     except ValueError:
         return
     assert REGISTRY.normalize(once) == once
+
+
+# -- redirect wrappers, shorteners, hosts and odd input (issue 4) ----------------------------------------
+
+WRAPPED = [
+    (
+        "https://www.linkedin.com/redir/redirect?url=https%3A%2F%2Femilietremblay%2Eca%2F&urlhash=Ab1&trk=public",
+        "https://emilietremblay.ca/",
+    ),
+    (
+        "https://www.linkedin.com/safety/go?url=https%3A%2F%2Femilietremblay.ca%2Fblog&trk=flagship",
+        "https://emilietremblay.ca/blog",
+    ),
+    ("https://lm.facebook.com/l.php?u=https%3A%2F%2Femilietremblay.ca%2F&h=AT3", "https://emilietremblay.ca/"),
+    ("https://l.instagram.com/?u=https%3A%2F%2Femilietremblay.ca%2F&e=AT1", "https://emilietremblay.ca/"),
+    ("https://www.youtube.com/redirect?q=https%3A%2F%2Femilietremblay.ca%2F&v=x", "https://emilietremblay.ca/"),
+    # Bing's `u` is "a1" + the target in URL-safe base64 without padding
+    ("https://www.bing.com/ck/a?!&&p=9f&u=a1aHR0cHM6Ly9lbWlsaWV0cmVtYmxheS5jYS8&ntb=1", "https://emilietremblay.ca/"),
+    ("https://out.reddit.com/t3_x?url=https%3A%2F%2Femilietremblay.ca%2F&token=y", "https://emilietremblay.ca/"),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), WRAPPED)
+def test_redirect_wrappers_are_unwrapped(url: str, expected: str) -> None:
+    assert REGISTRY.normalize(url) == expected
+
+
+def test_a_bing_wrapper_that_does_not_decode_stays_wrapped() -> None:
+    odd = "https://www.bing.com/ck/a?u=a1%%%notbase64"
+    assert REGISTRY.normalize(odd).startswith("https://bing.com/ck/a?")
+
+
+@pytest.mark.parametrize("url", ["https://lnkd.in/eAbC123", "https://t.co/AbC123", "https://bit.ly/3xYz"])
+def test_shorteners_stay_as_they_are_offline(url: str) -> None:
+    # Their target is not in the URL; verify follows them when a profile links through one.
+    assert REGISTRY.normalize(url) == url
+    assert REGISTRY.match(url) is None  # lnkd.in is LinkedIn's shortener, not LinkedIn
+
+
+def test_unwrapping_stops_after_a_few_layers() -> None:
+    url = "https://emilietremblay.ca/"
+    for _ in range(8):
+        url = "https://l.facebook.com/l.php?u=" + quote(url, safe="")
+    assert unwrap(url).startswith("https://l.facebook.com/l.php?u=")  # at most MAX_UNWRAP layers, no loop
+
+
+IDN_HOSTS = [
+    ("https://xn--milietremblay-9gb.ca/", "https://émilietremblay.ca/"),
+    ("https://ÉMILIETREMBLAY.ca/", "https://émilietremblay.ca/"),
+    ("https://ｅｍｉｌｉｅｔｒｅｍｂｌａｙ.ca/", "https://emilietremblay.ca/"),  # full-width letters, as IDNA maps them
+    ("https://www.xn--cole-9oa.ca/a/", "https://école.ca/a"),
+    ("https://xn--zz.ca/", "https://xn--zz.ca/"),  # invalid punycode stays as it is
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), IDN_HOSTS)
+def test_idn_hosts(url: str, expected: str) -> None:
+    assert REGISTRY.normalize(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://exa mple.com/",
+        "http://a..b.com/",
+        "http://exa<mple.com/",
+        "http://[::1/",
+        "http://a.com:99999/",
+        "http://[zz::1]/",
+    ],
+)
+def test_hosts_no_page_can_live_on_are_refused(url: str) -> None:
+    with pytest.raises(ValueError):
+        REGISTRY.normalize(url)
+
+
+def test_a_url_of_several_kilobytes() -> None:
+    long_path = "https://example.com/" + "a" * 6000 + "?utm_source=x&" + "&".join(f"k{i}=v" for i in range(300))
+    normalized = REGISTRY.normalize(long_path)
+    assert normalized.startswith("https://example.com/aaaa")
+    assert "utm_source" not in normalized
+    assert REGISTRY.normalize(normalized) == normalized
+    with pytest.raises(ValueError) as refused:
+        REGISTRY.normalize("ftp://" + "x" * 8000)
+    assert len(str(refused.value)) < 300  # the message quotes a bounded part of the input
+
+
+def test_odd_unicode_in_paths_normalises_and_is_stable() -> None:
+    for url in (
+        "https://x.com/e\u202etremblay",
+        "https://github.com/e\u200btremblay",
+        "https://example.com/\ufeff/\x7f",
+    ):
+        once = REGISTRY.normalize(url)
+        assert REGISTRY.normalize(once) == once
+
+
+_WRAPPERS = st.sampled_from(
+    [
+        lambda u: "//duckduckgo.com/l/?uddg=" + quote(u, safe="") + "&rut=abc",
+        lambda u: "https://www.google.com/url?q=" + quote(u, safe="") + "&sa=U",
+        lambda u: "https://www.google.fr/url?url=" + quote(u, safe=""),
+        lambda u: "https://l.facebook.com/l.php?u=" + quote(u, safe="") + "&h=AT0",
+        lambda u: "https://www.linkedin.com/redir/redirect?url=" + quote(u, safe="") + "&urlhash=x",
+        lambda u: "https://www.bing.com/ck/a?!&&p=1&u=a1" + base64.urlsafe_b64encode(u.encode()).decode().rstrip("="),
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(http_urls(), st.lists(_WRAPPERS, min_size=1, max_size=3))
+def test_wrapped_urls_normalise_like_their_target_and_idempotently(url: str, wrappers: list) -> None:  # type: ignore[type-arg]
+    try:
+        expected = REGISTRY.normalize(url)
+    except ValueError:
+        return  # a target no page lives on is refused however it is wrapped
+    wrapped = url
+    for wrap in wrappers:
+        wrapped = wrap(wrapped)
+    assert REGISTRY.normalize(wrapped) == expected
+    assert REGISTRY.normalize(REGISTRY.normalize(wrapped)) == expected

@@ -1,8 +1,9 @@
 """Realistic audits for the report tests: a Québec freelancer over three months, plus the bad cases.
 
 The third month carries a hostile result (script in the title, an `onerror` image in the snippet, a
-`javascript:` URL) and very long titles and URLs, as the demo scenario does; every report must render them
-inert and readable.
+`javascript:` URL) and very long titles, snippets and URLs (2,000 characters, one of them without a single
+space), as the demo scenario does; every report must render them inert and readable. One of her own
+results touches on politics: the sensitive-topics rule flags it.
 """
 
 from __future__ import annotations
@@ -36,8 +37,12 @@ DATES = (dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1))
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_SNIPPET = "<img src=x onerror=alert(2)>"
 HOSTILE_URL = "javascript:alert(3)"
-LONG_TITLE = "Émilie Tremblay — " + "architecture infonuagique, migration vers le nuage et FinOps " * 6
-LONG_URL = "https://blog.example.org/" + "tres-long-chemin-sans-espace-" * 12 + "fin"
+LONG_TITLE = ("Émilie Tremblay — " + "architecture infonuagique, migration vers le nuage et FinOps " * 40)[:2000]
+LONG_URL = ("https://blog.example.org/" + "tres-long-chemin-sans-espace-" * 80)[:2000]
+LONG_WORD = "Émilie" + "x" * 1994
+"""A 2,000-character title with no space to break at."""
+LONG_SNIPPET = ("Un billet " * 200)[:2000]
+SENSITIVE_SNIPPET = "Toots sur l'infonuagique, FinOps et, parfois, la politique municipale à Montréal."
 
 PROFILES = {
     "linkedin": "https://www.linkedin.com/in/emilietremblay",
@@ -101,6 +106,15 @@ _PROBABLE = (
     None,
 )
 
+_MASTODON = (
+    PROFILES["mastodon"],
+    "Émilie Tremblay (@etremblay@mastodon.social)",
+    SENSITIVE_SNIPPET,
+    "mastodon",
+    Ownership.PROFILE,
+    "mastodon",
+)
+
 _RANKINGS = (
     (
         _NAMESAKE,
@@ -124,7 +138,7 @@ _RANKINGS = (
         _profile("linkedin", "Émilie Tremblay - LinkedIn"),
         _NAMESAKE,
         _profile("github", "etremblay (Émilie Tremblay) · GitHub"),
-        _profile("mastodon", "Émilie Tremblay (@etremblay@mastodon.social)"),
+        _MASTODON,
         _MENTION,
         _PROBABLE,
         _OTHER,
@@ -140,7 +154,8 @@ def _results(month: int, engine: str, query: str, *, hostile: bool) -> list[Clas
         rows = [r for r in rows if r[4] is not Ownership.NAMESAKE]
     if hostile:
         rows.insert(3, (HOSTILE_URL, HOSTILE_TITLE, HOSTILE_SNIPPET, None, Ownership.OTHER, None))
-        rows.append((LONG_URL, LONG_TITLE, "Un billet " * 40, None, Ownership.MENTION, None))
+        rows.append((LONG_URL, LONG_TITLE, LONG_SNIPPET, None, Ownership.MENTION, None))
+        rows.append((LONG_URL + "-2", LONG_WORD, LONG_WORD, None, Ownership.OTHER, None))
     return [
         ClassifiedResult(
             engine=engine,
@@ -161,28 +176,69 @@ def _results(month: int, engine: str, query: str, *, hostile: bool) -> list[Clas
 
 def _linkbacks(month: int) -> dict[str, LinkBack]:
     github = (
-        LinkBack(Verdict.NOT_LINKED, "the profile's blog field is empty", '{"blog": ""}', "api")
+        LinkBack(
+            Verdict.NOT_LINKED,
+            "no link to emilietremblay.ca in the website field (blog)",
+            '{"blog": ""}',
+            "api:github",
+            reason_code="no_link",
+            reason_params={"host": "emilietremblay.ca", "source": "api:github"},
+        )
         if month == 0
-        else LinkBack(Verdict.LINKED, "blog field is the site", '{"blog": "https://emilietremblay.ca"}', "api")
+        else LinkBack(
+            Verdict.LINKED,
+            "links to https://emilietremblay.ca",
+            '{"blog": "https://emilietremblay.ca"}',
+            "api:github",
+            reason_code="linked",
+            reason_params={"url": "https://emilietremblay.ca"},
+        )
     )
     return {
         "linkedin": LinkBack(
-            Verdict.UNVERIFIABLE, "HTTP 999 (login wall)", "HTTP/1.1 999 Request denied", "html", status_code=999
+            Verdict.UNVERIFIABLE,
+            "HTTP 999: LinkedIn refuses logged-out visitors (login wall)",
+            "HTTP/1.1 999 Request denied",
+            "html",
+            status_code=999,
+            reason_code="login_wall",
+            reason_params={"network": "linkedin"},
         ),
         "github": github,
         "x": LinkBack(
             Verdict.LINKED_VIA_REDIRECT,
-            "t.co link resolves to the site",
+            "links to https://t.co/abc123, which redirects to https://emilietremblay.ca/",
             '<a href="https://t.co/abc123" rel="nofollow noopener">emilietremblay.ca</a>',
             "browser",
             nofollow=True,
+            reason_code="linked_via_redirect",
+            reason_params={"url": "https://t.co/abc123", "final": "https://emilietremblay.ca/"},
         ),
-        "mastodon": LinkBack(Verdict.LINKED, "verified rel=me link", '{"verified_at": "2026-01-02T10:00:00Z"}', "api"),
+        "mastodon": LinkBack(
+            Verdict.LINKED,
+            "links to https://emilietremblay.ca; the instance verified this link on 2026-01-02 (your site links "
+            "back with rel=me)",
+            '{"verified_at": "2026-01-02T10:00:00Z"}',
+            "api:mastodon",
+            reason_code="linked",
+            reason_params={"url": "https://emilietremblay.ca", "verified_at": "2026-01-02"},
+        ),
         "malt": LinkBack(
-            Verdict.WRONG_TARGET if month < 2 else Verdict.LINKED,
-            "links to the old domain etremblay-conseil.com" if month < 2 else "anchor to the site found",
+            Verdict.WRONG_TARGET,
+            "links to your former site http://etremblay-conseil.com/",
             '<a href="http://etremblay-conseil.com/">site</a>',
             "html",
+            reason_code="former_site",
+            reason_params={"url": "http://etremblay-conseil.com/"},
+        )
+        if month < 2
+        else LinkBack(
+            Verdict.LINKED,
+            "links to https://emilietremblay.ca/",
+            '<a href="https://emilietremblay.ca/">site</a>',
+            "html",
+            reason_code="linked",
+            reason_params={"url": "https://emilietremblay.ca/"},
         ),
     }
 
@@ -210,8 +266,12 @@ def _recommendations(month: int, *, hostile: bool) -> tuple[Recommendation, ...]
             {
                 "network": "malt",
                 "url": PROFILES["malt"],
+                "position": "",
+                "engine": "",
                 "target": SITE,
-                "reason": "links to the old domain etremblay-conseil.com",
+                "reason": "links to your former site http://etremblay-conseil.com/",
+                "why": "former_site",
+                "why.url": "http://etremblay-conseil.com/",
             },
             '<a href="http://etremblay-conseil.com/">site</a>',
         ),
@@ -220,7 +280,15 @@ def _recommendations(month: int, *, hostile: bool) -> tuple[Recommendation, ...]
             "check_by_hand",
             3,
             0.0,
-            {"network": "linkedin", "url": PROFILES["linkedin"], "reason": "HTTP 999 (login wall)"},
+            {
+                "network": "linkedin",
+                "url": PROFILES["linkedin"],
+                "position": "2",
+                "engine": "duckduckgo_html",
+                "reason": "HTTP 999: LinkedIn refuses logged-out visitors (login wall)",
+                "why": "login_wall",
+                "why.network": "linkedin",
+            },
             "HTTP/1.1 999 Request denied",
         ),
         Recommendation(
@@ -231,14 +299,26 @@ def _recommendations(month: int, *, hostile: bool) -> tuple[Recommendation, ...]
             "fix_site_check",
             5,
             1.5,
-            {"check": "rel_me", "detail": "no rel=me link to github, malt"},
+            {
+                "check": "rel_me",
+                "detail": "missing for: github, malt",
+                "why": "rel_me_missing",
+                "why.networks": "github,malt",
+                "networks": "github,malt",
+            },
         ),
         Recommendation(
             "namesake_pressure",
             "namesake_pressure",
             6,
             0.0,
-            {"share": "31.4"},
+            {
+                "share": "31.4",
+                "name": PERSON,
+                "url": _NAMESAKE[0],
+                "position": "1",
+                "engine": "duckduckgo_html",
+            },
             "linkedin.com/in/emilie-tremblay-rh ranks #1",
         ),
         Recommendation(
@@ -251,6 +331,25 @@ def _recommendations(month: int, *, hostile: bool) -> tuple[Recommendation, ...]
         Recommendation("site_missing", "site_missing", 8, 0.0, {"url": SITE, "depth": "20"}),
         Recommendation("some_future_rule:x", "some_future_rule", 9, 0.5, {"a": "b"}),
     ]
+    if month == 2:
+        recs.append(
+            Recommendation(
+                f"sensitive_topics:politics:{PROFILES['mastodon']}",
+                "sensitive_topics",
+                10,
+                0.0,
+                {
+                    "topic": "politics",
+                    "url": PROFILES["mastodon"],
+                    "excerpt": SENSITIVE_SNIPPET,
+                    "term": "politique",
+                    "field": "snippet",
+                    "position": "5",
+                    "engine": "duckduckgo_html",
+                },
+                f"snippet: {SENSITIVE_SNIPPET}",
+            )
+        )
     if hostile:
         recs.append(
             Recommendation(
@@ -273,18 +372,39 @@ def make_audit(month: int = 2, *, hostile: bool = False, audit_id: int | None = 
         ProfileCheck(key, url, links[key], best_position=_best(results, key), display_name=PERSON)
         for key, url in PROFILES.items()
     )
+    description = "Émilie Tremblay, architecte infonuagique à Montréal."
     checks = (
-        SiteCheck("https", True, "served over https, certificate valid"),
-        SiteCheck("title_has_name", True, "<title>Émilie Tremblay, architecte infonuagique</title>"),
+        SiteCheck("https", True, f"served from {SITE}", "served_from", {"url": SITE}),
+        SiteCheck(
+            "title_has_name",
+            True,
+            "title: 'Émilie Tremblay, architecte infonuagique'",
+            "title",
+            {"text": "Émilie Tremblay, architecte infonuagique"},
+        ),
         SiteCheck(
             "description_has_name",
             month >= 1,
-            "meta description names Émilie Tremblay" if month else "no meta description",
+            f"description: {description!r}" if month else "description: ''",
+            "description" if month else "no_description",
+            {"text": description if month else ""},
         ),
-        SiteCheck("not_noindex", True),
-        SiteCheck("canonical", True, "https://emilietremblay.ca/"),
-        SiteCheck("rel_me", month >= 2, "rel=me to github, mastodon" if month < 2 else "rel=me to every profile"),
-        SiteCheck("jsonld_sameas", False, "no schema.org Person found"),
+        SiteCheck("not_noindex", True, "indexable", "indexable"),
+        SiteCheck("canonical", True, SITE, "canonical", {"url": SITE}),
+        SiteCheck(
+            "rel_me",
+            month >= 2,
+            "missing for: linkedin, malt, x" if month < 2 else 'every profile linked with rel="me"',
+            "rel_me_missing" if month < 2 else "rel_me_all",
+            {"networks": "linkedin,malt,x"} if month < 2 else {},
+        ),
+        SiteCheck(
+            "jsonld_sameas",
+            False,
+            "missing for: github, linkedin, malt, mastodon, x",
+            "sameas_missing",
+            {"networks": "github,linkedin,malt,mastodon,x"},
+        ),
     )
     overall = (41.2, 55.0, 68.9)[month]
     scores = Scores(
@@ -325,7 +445,12 @@ def make_partial(month: int = 2) -> Audit:
         audit,
         status=AuditStatus.PARTIAL,
         engines=(
-            EngineRun("duckduckgo_html", EngineStatus.RATE_LIMITED, "HTTP 202 from duckduckgo_html", requests=2),
+            EngineRun(
+                "duckduckgo_html",
+                EngineStatus.RATE_LIMITED,
+                "HTTP 202: DuckDuckGo's rate limit (too many requests) [query: Émilie Tremblay]",
+                requests=2,
+            ),
             EngineRun("searxng", EngineStatus.OK, "20 results", requests=4),
         ),
         results=tuple(r for r in audit.results if r.engine == "searxng"),
@@ -339,8 +464,13 @@ def make_failed(month: int = 2) -> Audit:
         audit,
         status=AuditStatus.FAILED,
         engines=(
-            EngineRun("duckduckgo_html", EngineStatus.BLOCKED, "CAPTCHA: form#challenge-form", requests=1),
-            EngineRun("searxng", EngineStatus.NETWORK_ERROR, "connection refused", requests=1),
+            EngineRun(
+                "duckduckgo_html",
+                EngineStatus.BLOCKED,
+                "DuckDuckGo answered with a CAPTCHA (challenge form) [query: Émilie Tremblay]",
+                requests=1,
+            ),
+            EngineRun("searxng", EngineStatus.NETWORK_ERROR, "ConnectError: connection refused", requests=1),
         ),
         results=(),
         profiles=tuple(replace(p, best_position=None) for p in audit.profiles),

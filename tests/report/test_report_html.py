@@ -15,6 +15,7 @@ from tests.report.factories import (
     HOSTILE_TITLE,
     HOSTILE_URL,
     LONG_URL,
+    LONG_WORD,
     SCORING,
     make_failed,
     make_history,
@@ -140,6 +141,7 @@ def test_sections_in_order(pages: dict[str, str]) -> None:
         "summary",
         "changes",
         "recommendations",
+        "probable",
         "profiles",
         "results",
         "site",
@@ -155,7 +157,8 @@ def test_summary_change_and_recommendations(pages: dict[str, str]) -> None:
     assert "68.9" in summary and "+13.9" in summary and "Every engine answered" in summary
     recs = soup.find("section", id="recommendations")
     items = [li.get_text(" ", strip=True) for li in recs.select("ol.recs > li")]
-    assert items[0].startswith("Your LinkedIn profile could not be checked automatically")
+    assert items[0].startswith("Your LinkedIn profile (#2 on DuckDuckGo) could not be checked automatically.")
+    assert "LinkedIn shows profiles to logged-in visitors only (login wall)." in items[0]
     assert any("+2.2 points" in item for item in items)
     assert any(item.startswith("some_future_rule:x") for item in items)
 
@@ -164,13 +167,41 @@ def test_methodology_shows_weights_and_rule(pages: dict[str, str]) -> None:
     text = BeautifulSoup(pages["en"], "html.parser").find("section", id="methodology").get_text(" ", strip=True)
     assert "Engines that failed are left out of the score." in text
     assert "28.5" in text and "0.25" in text and "0.45" in text
+    # The formulas and the values used: the sum of the curve, the depth, every weight, the imagined entries.
+    assert "100 × Σ w(p) of your results ÷ Σ w(1…20)" in text
+    assert f"Sum of the weights of positions 1 to 20: {sum(SCORING.ctr):,.2f}." in text
+    for component, weight in (("Visibility", "0.45"), ("Link-backs", "0.30"), ("Site signals", "0.15")):
+        assert f"{component} {weight}" in text
+    assert "Consistency 0.10" in text
+    assert "a probable profile counts only once you confirm it" in text
+    assert "each checked profile weighs the same" in text  # the link-back fallback
+    assert "Shown, not part of the overall score" in text  # namesake pressure
+    assert "A missing profile is imagined at position 10 of every query, a missing site at position 1." in text
+    assert "never enter a score" in text  # sensitive topics
+
+
+def test_sensitive_topics_are_flagged_for_review_not_scored(pages: dict[str, str]) -> None:
+    for lang, flagged, impact in (
+        ("en", "For your review: a result of yours", "Impact: not a score matter (flagged for your review)"),
+        (
+            "fr",
+            "À revoir par vous\u00a0: un de vos résultats",
+            "Impact\u00a0: hors score (signalé pour que vous le revoyiez)",
+        ),
+    ):
+        recs = BeautifulSoup(pages[lang], "html.parser").find("section", id="recommendations")
+        item = next(li for li in recs.select("ol.recs > li") if flagged in li.get_text())
+        text = item.get_text(" ", strip=True)
+        assert impact in text and "points" not in text
+        assert "mastodon.social/@etremblay" in text and ("#5" in text or "n°\u00a05" in text)
 
 
 def test_profiles_show_verdict_reason_evidence_source_nofollow(pages: dict[str, str]) -> None:
     section = BeautifulSoup(pages["en"], "html.parser").find("section", id="profiles")
     row = next(tr for tr in section.find_all("tr") if tr.th.get_text(" ", strip=True).split()[0] == "X")
     text = row.get_text(" ", strip=True)
-    assert "links via a redirect" in text and "t.co link resolves" in text
+    assert "links via a redirect" in text
+    assert "It links to https://t.co/abc123, which redirects to https://emilietremblay.ca/." in text
     assert "browser" in text and "nofollow: yes" in text
     assert 'href="https://t.co/abc123"' in text  # evidence shown as text, not as markup
 
@@ -235,7 +266,19 @@ def test_templates_use_no_safe_filter_and_no_raw_text() -> None:
         assert "<script" not in source
         if template.name == "_style.html":
             continue
-        text = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", source, flags=re.S)
+        # A command in <code> (`auditor label URL me`) is typed as is, in every language.
+        text = re.sub(r"<code>.*?</code>", " ", source, flags=re.S)
+        text = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", text, flags=re.S)
         text = re.sub(r"<[^>]+>", " ", text)
         words = re.findall(r"[A-Za-zÀ-ÿ]{2,}", text)
         assert words == [], f"{template.name}: text outside gettext: {words}"
+
+
+def test_very_long_scraped_text_is_clipped_on_the_page_and_whole_in_the_link(pages: dict[str, str]) -> None:
+    soup = BeautifulSoup(pages["en"], "html.parser")
+    cell = next(td for td in soup.select("#results td.wrap") if LONG_WORD[:40] in td.get_text())
+    assert LONG_WORD not in cell.get_text()
+    assert cell.a is None or "…" in cell.get_text()
+    assert max(len(t) for t in cell.stripped_strings) <= 600
+    long_link = next(a for a in soup.select("#results td.wrap a") if a["href"] == LONG_URL)
+    assert long_link.get_text().endswith("…") and 250 < len(long_link.get_text()) <= 300

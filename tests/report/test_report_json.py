@@ -73,7 +73,15 @@ def test_build_json_keys_and_values() -> None:
     profile = data["profiles"][0]
     assert set(profile) >= {"network", "url", "best_position", "linkback"}
     assert set(profile["linkback"]) >= {"verdict", "reason", "evidence", "source", "nofollow"}
-    assert set(data["site"]["checks"][0]) == {"id", "passed", "detail"}
+    assert set(data["site"]["checks"][0]) == {"id", "passed", "detail", "detail_code", "detail_params"}
+    assert data["site"]["checks"][0]["detail_code"] == "served_from"
+    assert set(profile["linkback"]) >= {"reason_code", "reason_params"}
+    linkedin = next(p for p in data["profiles"] if p["network"] == "linkedin")
+    assert linkedin["linkback"]["reason_code"] == "login_wall"
+    assert linkedin["linkback"]["reason"].startswith("HTTP 999")  # the English reason stays for the JSON
+    sensitive = next(r for r in data["recommendations"] if r["rule"] == "sensitive_topics")
+    assert sensitive["scored"] is False and sensitive["impact"] == 0.0
+    assert all(r["scored"] for r in data["recommendations"] if r["rule"] != "sensitive_topics")
     assert set(data["scores"]) == {
         "overall",
         "visibility",
@@ -116,10 +124,10 @@ def test_recommendation_messages_follow_the_language() -> None:
     assert en["add_site_link:github"] == "Add a link to your site on your GitHub profile: it ranks #4 on DuckDuckGo."
     assert fr["add_site_link:github"].startswith("Ajoutez un lien vers votre site sur votre profil GitHub")
     assert "Speaker Deck" in en["add_site_link:speakerdeck"] and "#" not in en["add_site_link:speakerdeck"]
-    assert (
-        en["fix_site_check:rel_me"]
-        == 'Fix your site: Links to your profiles with rel="me" (no rel=me link to github, malt).'
+    assert en["fix_site_check:rel_me"].startswith(
+        'Add a rel="me" link from your site to each of your profiles (missing: GitHub, Malt)'
     )
+    assert fr["fix_site_check:rel_me"].startswith('Ajoutez sur votre site un lien rel="me"')
     assert "31%" in en["namesake_pressure"] and "31\u00a0%" in fr["namesake_pressure"]
     assert "log in" in en["check_by_hand:linkedin"] and "connectez-vous" in fr["check_by_hand:linkedin"]
     assert en["some_future_rule:x"] == "some_future_rule:x"  # unknown rule: the id, not nothing
@@ -136,7 +144,8 @@ def test_recommendation_messages_follow_the_language() -> None:
                 "target": "https://emilietremblay.ca/",
                 "reason": "links to the old domain",
             },
-            "Your Malt profile links to the wrong place (links to the old domain): point that link at "
+            # An audit stored before reasons had codes: its English reason is quoted as recorded.
+            "Your Malt profile links to the wrong place. Links to the old domain. Point that link at "
             "https://emilietremblay.ca/.",
         ),
         ("fix_site_check", {"check": "https", "detail": ""}, "Fix your site: Served over HTTPS."),
@@ -149,7 +158,21 @@ def test_recommendation_messages_follow_the_language() -> None:
     ],
 )
 def test_message_variants_never_leave_an_empty_slot(rule: str, params: dict[str, str], expected: str) -> None:
-    from auditor.i18n import recommendation_message
+    from auditor.i18n_advice import recommendation_message
 
     assert recommendation_message("en", rule, params, "fallback").startswith(expected)
     assert recommendation_message("fr", rule, params, "fallback") != recommendation_message("en", rule, params, "x")
+
+
+def test_stored_audits_keep_their_codes_and_older_ones_load_without() -> None:
+    from auditor.models import Audit, LinkBack, SiteCheck
+    from auditor.serialize import from_data, to_data
+
+    audit = make_audit(2, hostile=True)
+    again = from_data(Audit, json.loads(json.dumps(to_data(audit))))
+    assert again.profiles == audit.profiles and again.site_checks == audit.site_checks
+    assert again.recommendations == audit.recommendations
+    # An audit stored before issue 6 has no codes: it loads with empty ones, and the report words its English.
+    old = from_data(LinkBack, {"verdict": "linked", "reason": "links to https://x.ca/", "evidence": ""})
+    assert (old.reason_code, dict(old.reason_params)) == ("", {})
+    assert from_data(SiteCheck, {"id": "https", "passed": True, "detail": "served from x"}).detail_code == ""

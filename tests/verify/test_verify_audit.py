@@ -68,7 +68,7 @@ def test_consistency_lists_the_odd_name_and_advises(audited: tuple[Path, int, in
     ]  # fmt: skip
     assert data["scores"]["consistency"] is not None and data["scores"]["consistency"] < 100
     rules = {r["id"]: r for r in data["recommendations"]}
-    assert "« Noémie G. »" in rules["inconsistent_names:x"]["message"]
+    assert "«\u00a0Noémie G.\u00a0»" in rules["inconsistent_names:x"]["message"]  # French no-break spaces
     assert "check_by_hand:linkedin" in rules
 
 

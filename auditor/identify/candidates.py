@@ -1,0 +1,76 @@
+"""Which results are worth a look at their page, and what that page says of the person's site. Pure.
+
+A profile that carries the person's name is either hers (unconfigured: a probable profile to confirm) or a
+namesake's; the page tells them apart when it links to her site (DESIGN.md section 3). The pipeline fetches
+the few best-ranked such results (through the same polite HTTP client, robots.txt respected) and hands the
+pages to `check_page`; classification then reads the `PageCheck`s, and stays pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from auditor.identify.classify import PageCheck
+from auditor.identify.networks import Registry
+from auditor.models import ClassifiedResult, Ownership
+from auditor.verify.links import on_host, page_links, url_host
+from auditor.verify.pages import PageFetch
+
+MAX_CANDIDATES = 5
+"""Pages fetched per audit at most: the best-ranked ones decide the first page of results, and each costs a
+polite request (at least a second apart per host) on every audit."""
+EVIDENCE_MAX = 200
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A result whose page is fetched to see whether it links to the person's site."""
+
+    key: str
+    """`Registry.same_page_key`: what the page's check is filed under (and its subject in the history)."""
+    url: str
+    """The URL as the engine gave it (the normalised form drops `www.`, which some hosts need)."""
+
+
+def pick_candidates(
+    results: Iterable[ClassifiedResult], registry: Registry, limit: int = MAX_CANDIDATES
+) -> tuple[Candidate, ...]:
+    """The best-ranked namesakes (profiles or sites in the person's name) that no label decided, one per
+    page, on networks whose logged-out HTML can show a link: a login wall (LinkedIn, Facebook, Instagram) or
+    a JavaScript shell (X, Threads, TikTok ...) would answer nothing either way."""
+    best: dict[str, tuple[int, int, str]] = {}
+    for order, result in enumerate(results):
+        if result.ownership is not Ownership.NAMESAKE or result.label is not None:
+            continue
+        network = registry.by_key.get(result.network or "")
+        if network is not None and (network.needs_login or network.needs_js):
+            continue
+        try:
+            key = registry.same_page_key(result.url)
+        except ValueError:
+            continue
+        seen = best.get(key)
+        if seen is None or (result.position, order) < seen[:2]:
+            best[key] = (result.position, order, result.url)
+    ranked = sorted(best.items(), key=lambda item: item[1][:2])
+    return tuple(Candidate(key, url) for key, (_, _, url) in ranked[:limit])
+
+
+def check_page(page: PageFetch, site: str, old_sites: Iterable[str] = ()) -> PageCheck:
+    """Does the fetched page link to the person's site (or redirect there, or link to a former site)?"""
+    if not page.ok:
+        why = page.error or f"HTTP {page.status_code}"
+        return PageCheck(False, f"the page could not be read ({why})"[:EVIDENCE_MAX], readable=False)
+    site_host = url_host(site)
+    old_hosts = [url_host(u) for u in old_sites]
+    if page.final_url and on_host(page.final_url, site_host):
+        return PageCheck(True, f"it redirects to your site ({page.final_url})"[:EVIDENCE_MAX])
+    links = page_links(page.text, page.final_url or page.requested_url)
+    for link in links:
+        if on_host(link.href, site_host):
+            return PageCheck(True, link.html[:EVIDENCE_MAX])
+    for link in links:
+        if any(on_host(link.href, old) for old in old_hosts if old):
+            return PageCheck(True, f"a link to your former site: {link.html}"[:EVIDENCE_MAX])
+    return PageCheck(False)
