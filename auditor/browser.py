@@ -21,20 +21,11 @@ from urllib.parse import urljoin
 
 import httpx
 
-from auditor.errors import AuditorError, FetchRefused, ResponseTooLarge
-from auditor.http import (
-    MAX_REDIRECTS,
-    FetchError,
-    FetchResult,
-    HostPacer,
-    HttpPolicy,
-    Resolver,
-    check_target,
-    client_transport,
-    read_capped,
-    redact,
-    system_resolver,
-)
+from auditor.bodies import read_capped
+from auditor.errors import AuditorError, FetchError, FetchRefused, ResponseTooLarge
+from auditor.guard import Resolver, check_target, system_resolver
+from auditor.http import MAX_REDIRECTS, FetchResult, HostPacer, HttpPolicy, client_transport
+from auditor.redaction import redact
 
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = (

@@ -14,9 +14,10 @@ import httpx
 
 from auditor.browser import BrowserFetcher, BrowserUnavailable
 from auditor.engines.base import Engine, EngineRequest, EngineResponse
-from auditor.errors import FetchRefused, ResponseTooLarge
-from auditor.http import FetchError, FetchResult, HttpClient, attempts_of, redact
+from auditor.errors import FetchError, FetchRefused, ResponseTooLarge, attempts_of
+from auditor.http import FetchResult, HttpClient
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult, Serp
+from auditor.redaction import redact
 from auditor.verify.pages import PageFetch
 
 

@@ -55,3 +55,19 @@ class ResponseTooLarge(AuditorError):
 
     attempts = 0
     """Requests the fetch sent, this one included."""
+
+
+class FetchError(Exception):
+    """A request that produced no usable response. `kind` is recorded as the reason."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.attempts = 0
+        """Requests of the failed fetch that reached the wire (retries and redirect hops included)."""
+
+
+def attempts_of(exc: BaseException) -> int:
+    """Requests a failed `HttpClient.fetch` sent before it raised `exc` (0 when none left the machine)."""
+    value = getattr(exc, "attempts", 0)
+    return value if isinstance(value, int) else 0

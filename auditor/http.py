@@ -25,25 +25,28 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
-import ipaddress
 import logging
 import random
-import re
-import socket
 import time
-import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
-import httpcore
 import httpx
 from protego import Protego
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from auditor import USER_AGENT
-from auditor.errors import FetchRefused, ResponseTooLarge
+from auditor.bodies import decode_body, read_capped
+from auditor.errors import FetchError, FetchRefused, ResponseTooLarge
+from auditor.guard import (
+    Resolver,
+    check_target,
+    guarded_transport,
+    system_resolver,
+)
+from auditor.redaction import redact
 
 log = logging.getLogger(__name__)
 # httpx logs full URLs (API keys included) at INFO; keep it quiet whatever the root level is.
@@ -56,22 +59,6 @@ MAX_RETRY_AFTER = 120.0
 """A longer Retry-After is not waited for: the response is recorded as rate limited instead."""
 SANDBOX_TIME_SCALE = 0.02
 """Under --sandbox, politeness waits shrink 50x: the sandbox is a local process, not somebody's server."""
-
-
-class FetchError(Exception):
-    """A request that produced no usable response. `kind` is recorded as the reason."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.attempts = 0
-        """Requests of the failed fetch that reached the wire (retries and redirect hops included)."""
-
-
-def attempts_of(exc: BaseException) -> int:
-    """Requests a failed `HttpClient.fetch` sent before it raised `exc` (0 when none left the machine)."""
-    value = getattr(exc, "attempts", 0)
-    return value if isinstance(value, int) else 0
 
 
 class _Retryable(Exception):
@@ -129,31 +116,6 @@ class HttpPolicy:
         return self.deadline if self.deadline is not None else 4 * self.timeout
 
 
-def decode_body(body: bytes, content_type: str) -> str:
-    charset = ""
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset":
-            charset = value.strip("\"' ").lower()
-    for candidate in (charset, "utf-8"):
-        if not candidate:
-            continue
-        try:
-            return body.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    # Undecodable bytes become U+FFFD: a page in an unexpected encoding is still read, never a crash.
-    return body.decode(charset if _known_codec(charset) else "utf-8", errors="replace")
-
-
-def _known_codec(name: str) -> bool:
-    try:
-        "".encode(name)
-    except (LookupError, ValueError):
-        return False
-    return bool(name)
-
-
 class SandboxTransport(httpx.AsyncBaseTransport):
     """Sends every request to the sandbox, keeping the real host in `Host` and the scheme in a header."""
 
@@ -173,186 +135,6 @@ class SandboxTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
-
-
-Resolver = Callable[[str, int], Awaitable[list[str]]]
-
-
-async def system_resolver(host: str, port: int) -> list[str]:
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
-
-
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-def address_allowed(address: str) -> bool:
-    """A public unicast address (`is_global and not is_multicast`), judged by the IPv4 address that an IPv6
-    form (6to4, NAT64) carries. The same rule in every mode: the sandbox is reached by routing, never by URL."""
-    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        # IPv6 forms that carry an IPv4 address (6to4, NAT64) count as "global" while reaching that address:
-        # judge the address they carry (2002:7f00:1:: is 127.0.0.1, 64:ff9b::a9fe:a9fe is 169.254.169.254).
-        if ip.sixtofour is not None:
-            ip = ip.sixtofour
-        elif ip in _NAT64:
-            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return ip.is_global and not ip.is_multicast
-
-
-def origin_of(url: str) -> str:
-    """`scheme://host:port` with the default port spelled out, so that two spellings of one origin match."""
-    parsed = httpx.URL(url)
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    return f"{parsed.scheme}://{parsed.host}:{port}"
-
-
-async def check_target(url: str, *, sandbox: bool, resolver: Resolver, trusted: frozenset[str] = frozenset()) -> None:
-    """Refuse non-http(s) URLs and hosts that are not public (after DNS, on every hop). A literal address
-    that is not public is refused in every mode; in sandbox mode names are not resolved, because the sandbox
-    answers for them; `trusted` origins, which the user configured on purpose, are reached wherever they are.
-
-    The connection itself is checked again (`GuardedBackend`): this first check is what makes a refusal
-    happen before anything is sent and read as one clear reason."""
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        raise FetchRefused(f"not a valid URL ({exc}): {url[:100]!r}") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise FetchRefused(f"only http and https URLs are fetched, not {url[:100]!r}")
-    if parsed.port is not None and not 0 < parsed.port < 65536:
-        # httpx accepts any number; the socket layer would fail with an error no caller expects.
-        raise FetchRefused(f"not a valid URL (port {parsed.port}): {redact(url)[:100]!r}")
-    if trusted and origin_of(url) in trusted:
-        return
-    literal = _literal_address(parsed.host)
-    if literal is not None:
-        addresses = [literal]
-    elif sandbox:
-        return  # names are answered by the sandbox, never resolved
-    else:
-        try:
-            addresses = await resolver(parsed.host, parsed.port or 443)
-        except OSError as exc:
-            raise FetchError("dns", f"cannot resolve {parsed.host}: {exc}") from None
-    for address in addresses:
-        if not address_allowed(address):
-            if literal is not None:
-                raise FetchRefused(f"{parsed.host} is not a public address")
-            raise FetchRefused(f"{parsed.host} resolves to {address}, which is not a public address")
-
-
-_INET_ATON_PART = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
-
-
-def _literal_address(host: str) -> str | None:
-    """The address a host spells literally, also in the legacy IPv4 forms that resolvers accept as numbers
-    (`127.1`, `2130706433`, `0x7f.1`, `0177.0.0.1`); None for a name."""
-    bare = host.strip("[]").split("%")[0]
-    try:
-        return str(ipaddress.ip_address(bare))
-    except ValueError:
-        pass
-    parts = bare.rstrip(".").split(".")
-    if 1 <= len(parts) <= 4 and all(_INET_ATON_PART.match(part) for part in parts):
-        try:
-            return socket.inet_ntoa(socket.inet_aton(bare.rstrip(".")))
-        except OSError:
-            return "0.0.0.0"  # digits that are no address: never public, so refused
-    return None
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """The socket layer of the guard: each connection resolves its host once, checks every address, and
-    connects to a checked one, so what was checked is what is connected to (no DNS rebinding window between
-    the check and the connection). TLS still names the host (SNI and certificate checks use the name).
-
-    `trusted` holds (host, port) pairs the user configured on purpose (a local SearXNG): connected as asked.
-    """
-
-    def __init__(
-        self,
-        resolver: Resolver = system_resolver,
-        trusted: Iterable[tuple[str, int]] = (),
-        inner: httpcore.AsyncNetworkBackend | None = None,
-        allowed: Callable[[str], bool] = address_allowed,
-    ) -> None:
-        self._resolver = resolver
-        self._trusted = frozenset((host.lower(), port) for host, port in trusted)
-        self._inner = inner or httpcore.AnyIOBackend()
-        self._allowed = allowed
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        if (host.lower(), port) in self._trusted:
-            addresses = [host]
-        else:
-            addresses = await self._checked(host, port, timeout)
-        failure: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                failure = exc  # the next address of the name, as a resolver-driven connect would
-        assert failure is not None, "a name always has an address here"
-        raise failure
-
-    async def _checked(self, host: str, port: int, timeout: float | None) -> list[str]:
-        literal = _literal_address(host)
-        if literal is not None:
-            addresses = [literal]
-        else:
-            try:
-                async with asyncio.timeout(timeout):
-                    addresses = list(dict.fromkeys(await self._resolver(host, port)))
-            except (OSError, TimeoutError) as exc:
-                raise httpcore.ConnectError(f"cannot resolve {host}: {exc or 'timed out'}") from None
-            if not addresses:
-                raise httpcore.ConnectError(f"cannot resolve {host}: no address")
-        for address in addresses:
-            if not self._allowed(address):
-                raise FetchRefused(f"{host} resolves to {address}, which is not a public address (at connection)")
-        return addresses
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        raise FetchRefused("unix sockets are never connected to")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-def guarded_transport(
-    resolver: Resolver, trusted_origins: Iterable[str] = (), *, allowed: Callable[[str], bool] = address_allowed
-) -> httpx.AsyncHTTPTransport:
-    """httpx's transport with its connection pool on a `GuardedBackend`.
-
-    httpx takes no network backend of its own, so its pool is replaced by one built the same way (its
-    defaults) on the guarded backend. Proxies from the environment (HTTPS_PROXY) are therefore not used: the
-    guard must see the address it connects to.
-    """
-    trusted = []
-    for origin in trusted_origins:
-        parsed = httpx.URL(origin)
-        trusted.append((parsed.host, parsed.port or (443 if parsed.scheme == "https" else 80)))
-    transport = httpx.AsyncHTTPTransport()
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
-        max_connections=100,
-        max_keepalive_connections=20,
-        keepalive_expiry=5.0,
-        network_backend=GuardedBackend(resolver, trusted, allowed=allowed),
-    )
-    return transport
 
 
 def client_transport(policy: HttpPolicy, resolver: Resolver) -> httpx.AsyncBaseTransport:
@@ -642,24 +424,6 @@ class HttpClient:
         return FetchResult(url, response.status_code, response_headers, body)
 
 
-async def read_capped(response: httpx.Response, cap: int) -> bytes:
-    """The body of a streamed response, read raw and inflated here within `cap` bytes (raw and inflated)."""
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
-        raise ResponseTooLarge(f"body of {int(declared)} bytes is over the {cap}-byte cap")
-    decoder = _BoundedDecoder(response.headers.get("content-encoding", ""), cap)
-    try:
-        async for chunk in response.aiter_raw():
-            decoder.feed(chunk)
-    except httpx.StreamConsumed:
-        # A transport that hands over an already-read response (respx, httpx.Response(content=...)):
-        # its body is decoded already and only the cap is left to apply.
-        if len(response.content) > cap:
-            raise ResponseTooLarge(f"body over the {cap}-byte cap") from None
-        return response.content
-    return decoder.finish()
-
-
 @dataclass
 class _Tally:
     """Requests one `fetch` sent (its retries and redirect hops), whatever other fetches run beside it."""
@@ -677,50 +441,6 @@ def _log_retry(state: RetryCallState) -> None:
     log.debug("retry %d in %.2f s: %s", state.attempt_number, wait, exc)
 
 
-@dataclass
-class _BoundedDecoder:
-    """Inflates gzip/deflate with a hard limit on the output; identity bodies are capped too."""
-
-    encoding: str
-    cap: int
-    _out: bytearray = field(default_factory=bytearray)
-    _raw: int = 0
-
-    def __post_init__(self) -> None:
-        encoding = self.encoding.strip().lower()
-        if encoding in ("", "identity"):
-            self._inflater = None
-        elif encoding in ("gzip", "x-gzip"):
-            self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self._inflater = zlib.decompressobj()
-        else:
-            raise FetchError("encoding", f"unsupported content-encoding {encoding!r}")
-
-    def feed(self, chunk: bytes) -> None:
-        self._raw += len(chunk)
-        if self._raw > self.cap:
-            raise ResponseTooLarge(f"body over the {self.cap}-byte cap")
-        if self._inflater is None:
-            self._out += chunk
-            return
-        room = self.cap - len(self._out)
-        try:
-            self._out += self._inflater.decompress(chunk, room + 1)
-        except zlib.error as exc:
-            raise FetchError("encoding", f"corrupt compressed body: {exc}") from None
-        if len(self._out) > self.cap or self._inflater.unconsumed_tail:
-            raise ResponseTooLarge(f"decompressed body over the {self.cap}-byte cap")
-
-    def finish(self) -> bytes:
-        if self._inflater is not None:
-            try:
-                self._out += self._inflater.flush()
-            except zlib.error as exc:
-                raise FetchError("encoding", f"corrupt compressed body: {exc}") from None
-        return bytes(self._out)
-
-
 def _retry_after(headers: Mapping[str, str], now: dt.datetime) -> float | None:
     """Seconds to wait from a `Retry-After` header: delay-seconds, or an HTTP date (RFC 9110 section 10.2.3)
     measured against `now`, a date in the past meaning no wait. None when absent or unreadable."""
@@ -736,22 +456,3 @@ def _retry_after(headers: Mapping[str, str], now: dt.datetime) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)  # HTTP dates are GMT; "-0000" parses as naive
     return max(0.0, (when - now).total_seconds())
-
-
-SECRET_PARAMS = ("api_key", "key", "token", "apikey", "access_token")
-
-
-_SECRET_PARAM_TEXT = re.compile(r"(?i)([?&;](?:" + "|".join(SECRET_PARAMS) + r")=)[^&;#]*")
-
-
-def redact(url: str) -> str:
-    """The URL with secret-bearing parameters blanked, for logs and error messages. Never raises: a URL
-    httpx cannot parse (a hostile Location) is redacted as text."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        return _SECRET_PARAM_TEXT.sub(r"\1REDACTED", url)
-    if not parsed.query:
-        return url
-    params = [(k, "REDACTED" if k.lower() in SECRET_PARAMS else v) for k, v in parsed.params.multi_items()]
-    return str(parsed.copy_with(params=params))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from auditor.bodies import decode_body
 from auditor.collect import Reuse, merge_pages
 from auditor.engines.base import Engine, EngineResponse
-from auditor.http import decode_body
 from auditor.identify.urls import normalize
 from auditor.models import EngineStatus, ParsedPage, Query, Serp
 from auditor.store.raw import RawRecord

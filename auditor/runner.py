@@ -16,7 +16,8 @@ from auditor.collect import RawResponse, Reuse
 from auditor.config import Config
 from auditor.engines.budget import check_budgets
 from auditor.errors import ReportError, UsageError
-from auditor.http import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy, origin_of
+from auditor.guard import origin_of
+from auditor.http import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy
 from auditor.logs import remember_secrets
 from auditor.models import Audit, AuditStatus
 from auditor.pipeline import Progress, plan_queries, run_audit

@@ -14,10 +14,12 @@ from typing import Any
 import httpx
 import pytest
 
-from auditor import USER_AGENT
+from auditor import USER_AGENT, bodies, guard
 from auditor import http as http_module
-from auditor.errors import FetchRefused, ResponseTooLarge
-from auditor.http import FetchError, FetchResult, HttpClient, HttpPolicy, SandboxTransport, decode_body, redact
+from auditor.bodies import decode_body
+from auditor.errors import FetchError, FetchRefused, ResponseTooLarge, attempts_of
+from auditor.http import FetchResult, HttpClient, HttpPolicy, SandboxTransport
+from auditor.redaction import redact
 
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 PUBLIC_ADDRESS = "93.184.215.14"
@@ -331,7 +333,7 @@ def test_a_gzip_bomb_is_refused_without_inflating_it(monkeypatch: pytest.MonkeyP
     assert len(bomb) < 200_000
     cap = 1_000_000
     held: list[int] = []
-    feed = http_module._BoundedDecoder.feed
+    feed = bodies._BoundedDecoder.feed
 
     def watched(self: Any, chunk: bytes) -> None:
         try:
@@ -339,7 +341,7 @@ def test_a_gzip_bomb_is_refused_without_inflating_it(monkeypatch: pytest.MonkeyP
         finally:
             held.append(len(self._out))
 
-    monkeypatch.setattr(http_module._BoundedDecoder, "feed", watched)
+    monkeypatch.setattr(bodies._BoundedDecoder, "feed", watched)
     script = Script(reply(200, headers={"Content-Encoding": "gzip"}, content=bomb))
     tracemalloc.start()
     try:
@@ -775,14 +777,14 @@ def test_attempts_count_retries_and_redirect_hops() -> None:
 def test_a_failed_fetch_says_how_many_requests_it_sent() -> None:
     with pytest.raises(FetchError) as caught:
         run(Script(httpx.ConnectError("refused")), get("https://api.example.com/", kind="api"))
-    assert caught.value.attempts == 3 and http_module.attempts_of(caught.value) == 3
+    assert caught.value.attempts == 3 and attempts_of(caught.value) == 3
     with pytest.raises(ResponseTooLarge) as too_large:
         run(Script(reply(200, content=b"x" * 2000)), get("https://x.example/"), http_policy=policy(max_body_bytes=10))
     assert too_large.value.attempts == 1
     with pytest.raises(FetchRefused) as refused:
         run(redirecting("http://10.0.0.1/"), get("https://x.example/"))
     assert refused.value.attempts == 1  # the hop that answered with the redirect
-    assert http_module.attempts_of(ValueError()) == 0
+    assert attempts_of(ValueError()) == 0
 
 
 def test_a_body_that_never_ends_is_cut_by_the_attempt_deadline() -> None:
@@ -862,7 +864,7 @@ def local_server() -> Iterator[LocalServer]:
 
 
 def real_fetch(
-    url: str, resolver: http_module.Resolver, transport: httpx.AsyncBaseTransport | None = None, **changes: Any
+    url: str, resolver: guard.Resolver, transport: httpx.AsyncBaseTransport | None = None, **changes: Any
 ) -> FetchResult:
     async def main() -> FetchResult:
         async with HttpClient(policy(**changes), resolver=resolver, transport=transport) as client:
@@ -890,7 +892,7 @@ def test_the_connection_goes_to_the_address_that_was_checked(local_server: Local
     async def resolver(host: str, port: int) -> list[str]:
         return ["127.0.0.1"]
 
-    transport = http_module.guarded_transport(resolver, allowed=lambda address: True)
+    transport = guard.guarded_transport(resolver, allowed=lambda address: True)
     result = real_fetch(f"http://rebind.example:{local_server.port}/", public_resolver, transport)
     assert result.body == b"pinned"
     assert local_server.hits == [f"rebind.example:{local_server.port}"]
@@ -902,7 +904,7 @@ def test_a_trusted_origin_is_connected_to_as_configured(local_server: LocalServe
     async def system_like(host: str, port: int) -> list[str]:
         return ["127.0.0.1"]
 
-    result = real_fetch(url + "search", system_like, trusted_origins=frozenset({http_module.origin_of(url)}))
+    result = real_fetch(url + "search", system_like, trusted_origins=frozenset({guard.origin_of(url)}))
     assert result.body == b"pinned"
     with pytest.raises(FetchRefused):
         real_fetch(url, system_like)  # the same server, not trusted: refused
@@ -915,7 +917,7 @@ def test_the_guarded_backend_refuses_unix_sockets_and_unresolvable_names() -> No
         raise OSError("Name or service not known")
 
     async def main() -> None:
-        backend = http_module.GuardedBackend(failing)
+        backend = guard.GuardedBackend(failing)
         with pytest.raises(httpcore.ConnectError, match="cannot resolve"):
             await backend.connect_tcp("nowhere.example", 443)
         with pytest.raises(FetchRefused):

@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 
 from auditor.browser import BrowserFetcher, BrowserUnavailable
 from auditor.collect import RawResponse, RawSink
-from auditor.errors import FetchRefused, ResponseTooLarge
-from auditor.http import FetchError, FetchResult, HttpClient, redact
+from auditor.errors import FetchError, FetchRefused, ResponseTooLarge
+from auditor.http import FetchResult, HttpClient
 from auditor.identify.networks import Network, Registry, default_registry
+from auditor.redaction import redact
 from auditor.verify.apis import API_LABELS, ApiCall, api_call, parse_api
 from auditor.verify.evidence import FoundLink, ProfileData, ProfileEvidence, Resolution
 from auditor.verify.htmlprofile import RENDERED_MARKERS, parse_profile_page, rendered_profile

@@ -17,7 +17,7 @@ from auditor.engines.budget import budget_uses, check_budgets, month_start
 from auditor.engines.catalog import CATALOG, engine_notes
 from auditor.engines.sniff import looks_like
 from auditor.errors import ConfigError, FetchRefused, UsageError
-from auditor.http import check_target
+from auditor.guard import check_target
 from auditor.models import EngineStatus
 from auditor.runner import http_policy
 from auditor.store import Store
