@@ -7,8 +7,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup
-
 
 @dataclass(frozen=True)
 class PageFetch:
@@ -25,23 +23,6 @@ class PageFetch:
     @property
     def ok(self) -> bool:
         return not self.error and self.status_code == 200
-
-
-def display_name(html: str) -> str | None:
-    """The name a profile page shows: schema.org or microformats markup first (GitHub's `itemprop=name`,
-    h-card's `p-name`), then og:title, the first h1, <title>."""
-    soup = BeautifulSoup(html, "lxml")
-    for selector in ('[itemprop="name"]', ".p-name"):
-        tag = soup.select_one(selector)
-        if tag is not None and tag.get_text(strip=True):
-            return " ".join(tag.get_text(" ", strip=True).split())
-    og = soup.select_one('meta[property="og:title"][content]')
-    if og is not None and str(og.get("content", "")).strip():
-        return str(og["content"]).strip()
-    for found in (soup.find("h1"), soup.find("title")):
-        if found is not None and found.get_text(strip=True):
-            return " ".join(found.get_text(" ", strip=True).split())
-    return None
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]+)""", re.IGNORECASE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from auditor.identify.networks import default_registry
 from auditor.models import Verdict
 from auditor.verify.links import SiteTarget
-from auditor.verify.pages import PageFetch, display_name
+from auditor.verify.pages import PageFetch
 from auditor.verify.profiles import profile_linkback
 
 REGISTRY = default_registry()
@@ -95,16 +95,6 @@ def test_needs_js_network_with_a_link_in_the_html_is_linked() -> None:
     url = "https://x.com/emilie_tremblay"
     html = '<html><body><a href="https://emilietremblay.ca/">emilietremblay.ca</a></body></html>'
     assert profile_linkback(X, fetched(url, text=html), TARGET).verdict is Verdict.LINKED
-
-
-def test_display_name_prefers_og_title_then_h1_then_title() -> None:
-    og = '<html><head><meta property="og:title" content=" Émilie Tremblay "><title>T</title></head><h1>H</h1></html>'
-    assert display_name(og) == "Émilie Tremblay"
-    assert display_name("<html><head><title>T</title></head><body><h1> Émilie\n Tremblay </h1></body></html>") == (
-        "Émilie Tremblay"
-    )
-    assert display_name("<html><head><title>Only title</title></head></html>") == "Only title"
-    assert display_name("<html><body><p>nothing</p></body></html>") is None
 
 
 def test_page_fetch_ok() -> None:
