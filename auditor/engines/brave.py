@@ -13,8 +13,8 @@ import math
 from typing import Any
 
 from auditor.engines.base import EngineRequest, EngineResponse, KeyedEngine, Locale, more, url_int
-from auditor.engines.jsonapi import http_url, json_object, not_json, plain, short, table
-from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+from auditor.engines.jsonapi import api_results, json_object, not_json, short, table
+from auditor.models import EngineStatus, ParsedPage, Query
 
 NAME = "brave"
 LABEL = "Brave Search"
@@ -86,23 +86,12 @@ def parse_response(response: EngineResponse) -> ParsedPage:
         return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`web.results` is not a list")
     query = table(data, "query")
     offset = _offset(response.url)
-    results = tuple(_results(items, offset))
+    results = tuple(api_results(items, offset, url="url", title="title", snippet="description"))
     if results:
         return ParsedPage(EngineStatus.OK, results, next_page=more(bool(query.get("more_results_available"))))
     if items:
         return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`web.results` holds no result with a URL")
     return ParsedPage(EngineStatus.EMPTY, detail="Brave found no results")
-
-
-def _results(items: list[Any], offset: int) -> list[SearchResult]:
-    found: list[SearchResult] = []
-    for item in items:
-        url = http_url(item.get("url")) if isinstance(item, dict) else None
-        if url is None:
-            continue
-        title, description = plain(item.get("title")), plain(item.get("description"))
-        found.append(SearchResult(offset + len(found) + 1, url, title, description))
-    return found
 
 
 def _error(response: EngineResponse, data: dict[str, Any] | None) -> ParsedPage:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from html import unescape
 from typing import Any
 
-from auditor.models import EngineStatus, ParsedPage
+from auditor.models import EngineStatus, ParsedPage, SearchResult
 
 _TAG = re.compile(r"<[^>]*>")
 MAX_DETAIL = 200
@@ -65,3 +65,15 @@ def table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
 def integer(value: object, default: int) -> int:
     """`value` when it is a whole number (not a bool), else `default`."""
     return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def api_results(items: list[Any], offset: int, *, url: str, title: str, snippet: str) -> list[SearchResult]:
+    """Results from an API's list of items, numbered after `offset`; items without an http(s) URL in `url`
+    are dropped (and do not take a position). `title` and `snippet` name the fields, which differ by API."""
+    found: list[SearchResult] = []
+    for item in items:
+        target = http_url(item.get(url)) if isinstance(item, dict) else None
+        if target is None:
+            continue
+        found.append(SearchResult(offset + len(found) + 1, target, plain(item.get(title)), plain(item.get(snippet))))
+    return found

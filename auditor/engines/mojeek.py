@@ -9,7 +9,6 @@ answer is wrapped in `response`: `status` is "OK" or "ERROR: <message>" (e.g. "E
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from auditor.engines.base import (
     EngineRequest,
@@ -20,8 +19,16 @@ from auditor.engines.base import (
     more,
     url_int,
 )
-from auditor.engines.jsonapi import http_url, integer, json_object, not_json, plain, retry_after, short, table
-from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+from auditor.engines.jsonapi import (
+    api_results,
+    integer,
+    json_object,
+    not_json,
+    retry_after,
+    short,
+    table,
+)
+from auditor.models import EngineStatus, ParsedPage, Query
 
 NAME = "mojeek"
 LABEL = "Mojeek"
@@ -81,22 +88,12 @@ def parse_response(response: EngineResponse) -> ParsedPage:
         return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`response.results` is not a list")
     start = integer(head.get("start"), url_int(response.url, "s", 1))
     offset = max(start - 1, 0)
-    results = tuple(_results(items, offset))
+    results = tuple(api_results(items, offset, url="url", title="title", snippet="desc"))
     if not results:
         return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`response.results` holds no result with a URL")
     total = head.get("results")
     has_next = isinstance(total, int) and offset + len(items) < total
     return ParsedPage(EngineStatus.OK, results, next_page=more(has_next))
-
-
-def _results(items: list[Any], offset: int) -> list[SearchResult]:
-    found: list[SearchResult] = []
-    for item in items:
-        url = http_url(item.get("url")) if isinstance(item, dict) else None
-        if url is None:
-            continue
-        found.append(SearchResult(offset + len(found) + 1, url, plain(item.get("title")), plain(item.get("desc"))))
-    return found
 
 
 def _error(code: int, status: str, headers: Mapping[str, str]) -> ParsedPage:

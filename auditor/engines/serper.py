@@ -7,8 +7,6 @@ refused key, 400 "Not enough credits" when the account is empty, 429 too many re
 
 from __future__ import annotations
 
-from typing import Any
-
 from auditor.engines.base import (
     EngineRequest,
     EngineResponse,
@@ -17,8 +15,8 @@ from auditor.engines.base import (
     OffsetPagedEngine,
     more,
 )
-from auditor.engines.jsonapi import http_url, integer, json_object, not_json, plain, retry_after, short
-from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+from auditor.engines.jsonapi import api_results, integer, json_object, not_json, retry_after, short
+from auditor.models import EngineStatus, ParsedPage, Query
 
 NAME = "serper"
 LABEL = "Serper"
@@ -71,7 +69,7 @@ def parse_response(response: EngineResponse) -> ParsedPage:
             return ParsedPage(EngineStatus.EMPTY, detail="Serper found no results")
         return ParsedPage(EngineStatus.PARSE_FAILURE, detail="JSON without Serper's `organic` results")
     size, offset = _page_of(params)
-    results = tuple(_results(items, offset))
+    results = tuple(api_results(items, offset, url="link", title="title", snippet="snippet"))
     if results:
         # Serper says nothing about a next page: a full page means there may be one.
         return ParsedPage(EngineStatus.OK, results, next_page=more(len(items) >= size))
@@ -86,13 +84,3 @@ def _page_of(params: object) -> tuple[int, int]:
         return PAGE, 0
     size, page = integer(params.get("num"), PAGE), integer(params.get("page"), 1)
     return size, max(page - 1, 0) * size
-
-
-def _results(items: list[Any], offset: int) -> list[SearchResult]:
-    found: list[SearchResult] = []
-    for item in items:
-        link = http_url(item.get("link")) if isinstance(item, dict) else None
-        if link is None:
-            continue
-        found.append(SearchResult(offset + len(found) + 1, link, plain(item.get("title")), plain(item.get("snippet"))))
-    return found

@@ -60,19 +60,10 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from auditor.config import KNOWN_ENGINES
 from auditor.sandbox.faults import Fault
 
-ENGINES = (
-    "duckduckgo_html",
-    "searxng",
-    "brave",
-    "serpapi",
-    "serper",
-    "mojeek",
-    "google_cse",
-    "browser_google",
-    "browser_bing",
-)
+ENGINES = KNOWN_ENGINES
 KINDS = ("html", "github", "mastodon", "linkedin", "x", "facebook", "stackoverflow", "bluesky", "instagram")
 LOGIN_WALLS = ("", "http_999", "authwall", "login")
 DDG_HOST = "html.duckduckgo.com"
