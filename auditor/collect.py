@@ -18,6 +18,7 @@ from auditor.errors import FetchError, FetchRefused, ResponseTooLarge, attempts_
 from auditor.http import FetchResult, HttpClient
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult, Serp
 from auditor.redaction import redact
+from auditor.verify.answers import StoredAnswers
 from auditor.verify.pages import PageFetch
 
 
@@ -45,6 +46,9 @@ class RawResponse:
     attempts: int | None = None
     """Requests sent on the wire for it, retries and redirect hops included (what counts against a budget);
     None when not known (rows stored before migration 003)."""
+    redirects: tuple[str, ...] | None = None
+    """Every URL visited before `url`, for the answers whose chain a replay reads (links followed from a
+    profile); None when not recorded."""
 
 
 RawSink = Callable[[RawResponse], None]
@@ -57,7 +61,11 @@ class Reuse:
     engine_responses: Mapping[tuple[str, str, int], EngineResponse] = field(default_factory=dict)
     """(engine, query text, page) -> stored response; reused only when it parses to a status that counts."""
     pages: Mapping[str, PageFetch] = field(default_factory=dict)
-    """Profile key or `site` -> the stored page."""
+    """`site` -> the stored page."""
+    profiles: StoredAnswers = field(default_factory=StoredAnswers)
+    """What profile gathering asked and got: API answers, profile pages, links followed."""
+    candidates: Mapping[str, PageFetch] = field(default_factory=dict)
+    """A namesake's page (`identify.candidates`), by the key it was filed under."""
 
     def engine_pages(self, engine: str, query: str) -> dict[int, EngineResponse]:
         return {page: r for (e, q, page), r in self.engine_responses.items() if (e, q) == (engine, query)}

@@ -213,14 +213,15 @@ async def run_audit(
         progress(ProgressEvent(kind, f"{key}: {fetched.error or f'HTTP {fetched.status_code}'}", 1, 1))
         return key, fetched
 
-    # Profiles are gathered afresh even when resuming: a few small requests, and the links they hold are
-    # followed again (`verify.gather`); the browser, if a profile needs one, is closed on the way out.
+    # Resuming, the profiles' stored answers (API, page, links followed) are used as they are and only the
+    # rest is asked (`verify.gather`); the browser, if a profile needs one, is closed on the way out.
     site_target = SiteTarget(config.person.site, config.person.old_sites)
     names = (config.person.name, *config.person.aliases)
-    async with (
-        ProfileGatherer(client, site=site_target, names=names, on_raw=on_raw, registry=registry) as gatherer,
-        engine_browser(client, engines) as browser,
-    ):
+    gatherer = ProfileGatherer(
+        client, site=site_target, names=names, on_raw=on_raw, registry=registry,
+        answers=reuse.profiles if reuse else None,
+    )  # fmt: skip
+    async with gatherer, engine_browser(client, engines) as browser:
 
         async def profile(key: str, url: str) -> tuple[str, ProfileEvidence]:
             found = await gatherer.gather(key, url)
@@ -228,7 +229,9 @@ async def run_audit(
             return key, found
 
         async def candidate(found: Candidate) -> tuple[str, PageFetch]:
-            fetched = await fetch_page(client, found.url, "candidate", on_raw, subject=found.key)
+            fetched = reuse.candidates.get(found.key) if reuse else None
+            if fetched is None:
+                fetched = await fetch_page(client, found.url, "candidate", on_raw, subject=found.key)
             progress(ProgressEvent("candidate", f"{found.url}: {fetched.error or f'HTTP {fetched.status_code}'}", 1, 1))
             return found.key, fetched
 

@@ -7,17 +7,25 @@ When a request was answered more than once (a failed page asked again by a resum
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 
 from auditor.bodies import decode_body
 from auditor.collect import Reuse, merge_pages
 from auditor.engines.base import Engine, EngineResponse
+from auditor.http import FetchResult
+from auditor.identify.networks import Registry
 from auditor.identify.urls import normalize
 from auditor.models import EngineStatus, ParsedPage, Query, Serp
 from auditor.store.raw import RawRecord
+from auditor.verify.answers import NOT_STORED, Failed, StoredAnswers
+from auditor.verify.evidence import ProfileEvidence
+from auditor.verify.gather import ProfileGatherer
+from auditor.verify.links import SiteTarget
 from auditor.verify.pages import PageFetch
 
-NOT_STORED = "no response was stored for this request"
+GATHERED = ("profile", "profile_link")
+"""The kinds of record profile gathering reads back (`verify.gather`)."""
 
 
 def engine_pages(records: Iterable[RawRecord]) -> dict[tuple[str, str], list[RawRecord]]:
@@ -100,12 +108,59 @@ def replay_serps(
     return serps
 
 
+def profile_answers(records: Iterable[RawRecord], *, complete: bool) -> StoredAnswers:
+    """What profile gathering asked and got (API answers, pages, links followed), for it to ask no more.
+
+    `complete` (a rescore): every stored answer and failure, and nothing else may be sent. Otherwise (a
+    resume): only the answers worth keeping, so that failures and "try later" answers are asked again.
+    """
+    latest: dict[tuple[str, str], RawRecord] = {}
+    for record in sorted(records, key=lambda r: r.id):
+        if record.kind in GATHERED:
+            latest[(record.kind, record.requested_url)] = record
+    answers: dict[tuple[str, str], FetchResult | Failed] = {}
+    for request, record in latest.items():
+        if record.answered and (complete or not _try_later(record.status_code)):
+            answers[request] = fetch_result(record)
+        elif complete:
+            reached = record.url if record.url != record.requested_url else ""
+            answers[request] = Failed(record.error or NOT_STORED, reached)
+    return StoredAnswers(answers, complete=complete)
+
+
+def replay_profiles(
+    profiles: Mapping[str, str],
+    site: SiteTarget,
+    names: Sequence[str],
+    records: Sequence[RawRecord],
+    registry: Registry,
+) -> dict[str, ProfileEvidence]:
+    """Each profile's evidence gathered again from the stored answers alone (API, page, links followed and
+    their redirect chains), through the same code as an audit; nothing is sent."""
+    answers = profile_answers(records, complete=True)
+
+    async def gather_all() -> dict[str, ProfileEvidence]:
+        async with ProfileGatherer(None, site=site, names=names, registry=registry, answers=answers) as gatherer:
+            return {key: await gatherer.gather(key, url) for key, url in profiles.items()}
+
+    return asyncio.run(gather_all())
+
+
+def fetch_result(record: RawRecord) -> FetchResult:
+    """The answer as the HTTP layer gave it. A row stored before its redirect chain was kept (migration 005)
+    shows one hop from the URL asked to the final one, which is where the chain led."""
+    redirects = record.redirects
+    if redirects is None:
+        redirects = (record.requested_url,) if record.url != record.requested_url else ()
+    return FetchResult(
+        record.url, record.status_code or 0, dict(record.headers), record.body, redirects, record.attempts or 1
+    )
+
+
 def reusable(records: Sequence[RawRecord], site: str) -> Reuse:
     """What a resumed audit need not ask again: every answered engine page (collection reuses those that parse
-    to a status that counts) and the site's page unless it answered "try later".
-
-    Profiles are not in it: the pipeline gathers them afresh on a resume (an API, a page, the links they hold
-    are followed), which a single stored page cannot stand for.
+    to a status that counts), the site's page, the profiles' answers and links followed, and the namesakes'
+    pages, each unless it failed or answered "try later".
     """
     responses = {
         (engine, query, record.page or 0): engine_response(record)
@@ -115,10 +170,20 @@ def reusable(records: Sequence[RawRecord], site: str) -> Reuse:
     }
     stored_site = page_records(records, {}).get("site")
     pages = {}
-    if stored_site is not None and stored_site.answered and not _try_later(stored_site.status_code):
+    if stored_site is not None and _worth_keeping(stored_site):
         pages["site"] = page_fetch(site, stored_site)
-    return Reuse(responses, pages)
+    candidates = {
+        r.subject: page_fetch(r.requested_url, r)
+        for r in sorted(records, key=lambda r: r.id)
+        if r.kind == "candidate" and r.subject and _worth_keeping(r)
+    }
+    return Reuse(responses, pages, profile_answers(records, complete=False), candidates)
+
+
+def _worth_keeping(record: RawRecord) -> bool:
+    return record.answered and not _try_later(record.status_code)
 
 
 def _try_later(status: int | None) -> bool:
-    return status is None or status == 429 or status >= 500
+    # A server error or a rate limit; not LinkedIn's 999, its answer to every logged-out visitor.
+    return status is None or status == 429 or 500 <= status < 600

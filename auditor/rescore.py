@@ -1,7 +1,8 @@
 """`auditor rescore`: stored audits re-parsed and re-scored from their raw responses (after a parser fix).
 
 `rebuild` is pure: an audit and its stored responses in, the audit as today's parsers, scoring and config
-make it out. `rescore` is the I/O around it: each audit rewritten in one transaction, raw responses kept.
+make it out (the profiles are gathered again from their stored answers, sending nothing). `rescore` is the
+I/O around it: each audit rewritten in one transaction, raw responses kept.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from auditor.identify.labels import Decision
 from auditor.identify.networks import Registry, default_registry
 from auditor.models import Audit
 from auditor.pipeline import assemble, plan_queries
-from auditor.replay import page_fetch, page_records, replay_serps
+from auditor.replay import NOT_STORED, page_fetch, page_records, replay_profiles, replay_serps
 from auditor.store import RawRecord, Store
 from auditor.store.labels import load_labels
+from auditor.verify.evidence import ProfileEvidence
+from auditor.verify.links import SiteTarget
+from auditor.verify.pages import PageFetch
 
 _QUERY_NOTE = re.compile(r" \[query: .*$")
 """`pipeline._engine_runs` appends the failing query (and how many more failed) to an engine's detail."""
@@ -60,15 +64,25 @@ def rebuild(
     # What the audit's engine table said of an engine that never sent anything, without the query it named.
     unsent = {run.name: (run.status, _QUERY_NOTE.sub("", run.detail)) for run in stored.engines if run.requests == 0}
     serps = replay_serps(engines, queries, stored.depth, records, unsent)
+    registry = registry or default_registry()
+    person = config.person
+    names = (person.name, *person.aliases)
+    gathered = replay_profiles(profiles, SiteTarget(person.site, person.old_sites), names, records, registry)
     pages = page_records(records, profiles)
+    found: dict[str, ProfileEvidence | PageFetch] = {
+        # A profile whose requests are not found as today's code would send them (an API address changed
+        # since) is judged from the page stored for it, as it was before gathering could be replayed.
+        key: page_fetch(profiles[key], pages[key]) if evidence.error == NOT_STORED and key in pages else evidence
+        for key, evidence in gathered.items()
+    }
     audit = assemble(
         measured,
         stored.as_of,
         serps,
         [e.name for e in engines],
-        {key: page_fetch(url, pages.get(key)) for key, url in profiles.items()},
+        found,
         page_fetch(config.person.site, pages.get("site")),
-        registry or default_registry(),
+        registry,
         labels=labels,
         # The namesakes' pages the audit fetched (`identify.candidates`), by the key they were filed under.
         candidate_pages={

@@ -119,7 +119,8 @@ def resume_audit(
         site = "the site's page" if "site" in reuse.pages else "not the site's page"
         announce(
             f"Resuming audit {row.id} of {config.person.name} ({row.as_of.isoformat()}): "
-            f"{len(reuse.engine_responses)} engine pages and {site} already stored; profiles are checked again"
+            f"{len(reuse.engine_responses)} engine pages, {site}, {len(reuse.profiles)} profile answers "
+            f"and {len(reuse.candidates)} namesake pages already stored; only the rest is asked"
         )
         return _run_and_finish(config, store, row.id, row.as_of, engines, reuse, sandbox_url, lang, progress)
 

@@ -16,13 +16,14 @@ from auditor.collect import RawResponse, collect_serp, merge_pages
 from auditor.config import Config, load_config
 from auditor.engines.base import EngineResponse
 from auditor.engines.duckduckgo_html import DuckDuckGoHtml
-from auditor.http import HttpClient, HttpPolicy
+from auditor.http import FetchResult, HttpClient, HttpPolicy
 from auditor.models import Audit, AuditStatus, EngineStatus, ParsedPage, SearchResult
-from auditor.replay import NOT_STORED, page_records, replay_serps, reusable
+from auditor.replay import NOT_STORED, fetch_result, page_records, profile_answers, replay_serps, reusable
 from auditor.rescore import rebuild, rescore, select
 from auditor.runner import audit_once
 from auditor.sandbox import MINIMAL_SCENARIO, Sandbox, load_scenario
 from auditor.store import RawRecord, Store
+from auditor.verify.answers import Failed
 from tests.test_collect import QUERY, Engineroom, FakeEngine, no_sleep, ok, public, urls
 
 
@@ -95,7 +96,8 @@ def test_a_stored_page_that_failed_is_asked_again() -> None:
 def record(id: int, kind: str, status: int | None = 200, **fields: object) -> RawRecord:
     body = fields.pop("body", b"<html></html>")
     url = str(fields.pop("url", "https://x.example/"))
-    return RawRecord(id=id, kind=kind, url=url, status_code=status, body=body, requested_url=url, **fields)  # type: ignore[arg-type]
+    requested = str(fields.pop("requested_url", url))
+    return RawRecord(id=id, kind=kind, url=url, status_code=status, body=body, requested_url=requested, **fields)  # type: ignore[arg-type]
 
 
 def test_reusable_keeps_what_succeeded_and_the_latest_answer_of_each_request() -> None:
@@ -105,14 +107,59 @@ def test_reusable_keeps_what_succeeded_and_the_latest_answer_of_each_request() -
         record(3, "engine", 429, engine="searxng", query="Q", page=1),
         record(4, "site", None, subject="site", error="timeout: timed out"),
         record(5, "site", 200, subject="site", body=b"<html>later</html>", url="https://emilietremblay.ca/"),
+        record(6, "candidate", 200, subject="namesake.example/et", url="https://namesake.example/et"),
+        record(7, "candidate", 503, subject="down.example/et", url="https://down.example/et"),
     ]
     reuse = reusable(records, "https://emilietremblay.ca")
+    assert set(reuse.candidates) == {"namesake.example/et"}  # the 503 is asked again
+    assert reuse.candidates["namesake.example/et"].status_code == 200
     # Answered pages are offered (collection re-asks the 429 after parsing it); the failed page 2 is not.
     assert set(reuse.engine_responses) == {("duckduckgo_html", "Q", 1), ("searxng", "Q", 1)}
     assert reuse.pages["site"].text == "<html>later</html>"
     assert reuse.pages["site"].requested_url == "https://emilietremblay.ca"
     unavailable = reusable([record(1, "site", 503, subject="site")], "https://emilietremblay.ca")
     assert unavailable.pages == {}
+
+
+def test_profile_answers_for_a_resume_keep_answers_and_leave_failures_and_try_later_to_be_asked() -> None:
+    api = "https://api.github.com/users/et"
+    records = [
+        record(1, "profile", 503, url=api, subject="github"),
+        record(2, "profile", 200, url=api, subject="github", body=b"{}"),  # the latest answer wins
+        record(3, "profile", 429, url="https://mastodon.social/api/v1/accounts/lookup?acct=et", subject="mastodon"),
+        record(4, "profile", 999, url="https://www.linkedin.com/in/et", subject="linkedin"),
+        record(5, "profile_link", None, url="https://bit.ly/et", subject="github", error="timeout: timed out"),
+        record(6, "site", 200, url="https://emilietremblay.ca/", subject="site"),
+    ]
+    answers = profile_answers(records, complete=False)
+    assert set(answers.answers) == {("profile", api), ("profile", "https://www.linkedin.com/in/et")}
+    assert answers.lookup("profile", api) == FetchResult(api, 200, {}, b"{}", (), 1)
+    assert answers.lookup("profile_link", "https://bit.ly/et") is None  # asked again
+    assert answers.lookup("profile", "https://emilietremblay.ca/") is None  # not gathering's
+
+
+def test_profile_answers_for_a_rescore_replay_failures_and_refuse_what_was_not_stored() -> None:
+    records = [
+        record(1, "profile_link", None, url="https://noemiegagnon.ca/", requested_url="https://bit.ly/n",
+               error="timeout: timed out after 2 s: https://noemiegagnon.ca/"),
+        record(2, "profile_link", 200, url="https://noemiegagnon.ca/", requested_url="https://noemie.page/",
+               redirects=("https://noemie.page/", "https://ow.ly/n")),
+    ]  # fmt: skip
+    answers = profile_answers(records, complete=True)
+    assert answers.lookup("profile_link", "https://bit.ly/n") == Failed(
+        "timeout: timed out after 2 s: https://noemiegagnon.ca/", reached="https://noemiegagnon.ca/"
+    )
+    chained = answers.lookup("profile_link", "https://noemie.page/")
+    assert isinstance(chained, FetchResult) and chained.redirects == ("https://noemie.page/", "https://ow.ly/n")
+    assert answers.lookup("profile", "https://github.com/n") == Failed(NOT_STORED)
+
+
+def test_a_link_stored_before_chains_were_kept_replays_as_one_hop_to_where_it_led() -> None:
+    legacy = record(1, "profile_link", 200, url="https://noemiegagnon.ca/", requested_url="https://bit.ly/n")
+    assert legacy.redirects is None
+    assert fetch_result(legacy).redirects == ("https://bit.ly/n",)
+    answered_itself = record(2, "profile_link", 200, url="https://noemiegagnon.ca/a-propos")
+    assert fetch_result(answered_itself).redirects == ()
 
 
 def test_replay_fails_a_query_with_nothing_stored_as_it_failed_then() -> None:

@@ -126,6 +126,21 @@ def test_raw_responses_are_stored_compressed(store: Store) -> None:
     assert record.answered
 
 
+def test_a_followed_link_keeps_its_redirect_chain_and_other_answers_keep_none(store: Store) -> None:
+    audit_id = store.begin_audit("Émilie Tremblay", dt.date(2026, 3, 1))
+    hops = ("https://bit.ly/et", f"https://old.example/?token={SECRET}")
+    store.save_raw(
+        audit_id,
+        RawResponse("profile_link", "https://emilietremblay.ca/", 200, b"", subject="github",
+                    requested_url="https://bit.ly/et", redirects=hops),
+        secrets=[SECRET],
+    )  # fmt: skip
+    store.save_raw(audit_id, RawResponse("site", "https://emilietremblay.ca/", 200, b"<html></html>", subject="site"))
+    link, site = store.raw_records(audit_id)
+    assert link.redirects == ("https://bit.ly/et", "https://old.example/?token=REDACTED")
+    assert site.redirects is None  # not recorded, which a replay must not read as "no redirect"
+
+
 SECRET = "sk-live-0123456789abcdef"
 
 

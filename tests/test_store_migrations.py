@@ -70,6 +70,7 @@ def test_a_database_of_the_first_version_is_upgraded_and_keeps_its_history(tmp_p
     site = next(r for r in records if r.kind == "site")
     assert (site.subject, site.request_key, site.requested_url) == ("site", "site", "https://emilietremblay.ca/")
     assert records[0].request_key == "engine|duckduckgo_html|Émilie Tremblay|1"
+    assert all(r.redirects is None for r in records)  # chains were not recorded then (migration 005)
 
 
 def test_a_failing_migration_leaves_no_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

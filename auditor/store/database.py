@@ -32,6 +32,8 @@ from auditor.store.raw import (
     headers_from_json,
     headers_to_json,
     kept_headers,
+    redirects_from_json,
+    redirects_to_json,
     request_key,
     safe_url,
     scrub_body,
@@ -240,6 +242,7 @@ class Store:
             "headers": headers_to_json(kept_headers(raw.headers, secrets)),
             "error": scrub_text(raw.error, secrets) or None,
             "attempts": raw.attempts,
+            "redirects": None if raw.redirects is None else redirects_to_json(raw.redirects, secrets),
         }
         columns = ", ".join(values)
         with self._transaction() as db:
@@ -264,6 +267,7 @@ class Store:
                 error=row["error"] or "",
                 request_key=row["request_key"] or "",
                 attempts=row["attempts"],
+                redirects=redirects_from_json(row["redirects"]),
             )
             for row in rows
         ]

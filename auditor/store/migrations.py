@@ -107,11 +107,19 @@ def _m004_labels(db: sqlite3.Connection) -> None:
     )
 
 
+def _m005_redirect_chains(db: sqlite3.Connection) -> None:
+    """The redirect chain of a followed link (JSON list of the URLs visited before the final one, secrets
+    redacted), so that a replay still sees a link reach the site through a shortener or a former domain.
+    NULL where it was not recorded (older rows, and responses whose chain no replay reads)."""
+    db.execute("ALTER TABLE raw_responses ADD COLUMN redirects TEXT")
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_audits_and_raw_responses", _m001_audits_and_raw_responses),
     ("002_replayable_raw_responses", _m002_replayable_raw_responses),
     ("003_request_attempts", _m003_request_attempts),
     ("004_labels", _m004_labels),
+    ("005_redirect_chains", _m005_redirect_chains),
 )
 
 

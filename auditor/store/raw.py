@@ -105,6 +105,8 @@ class RawRecord:
     request_key: str = ""
     attempts: int | None = None
     """Requests sent on the wire for it (retries included); None for rows stored before migration 003."""
+    redirects: tuple[str, ...] | None = None
+    """The URLs visited before `url` (links followed from a profile); None where not recorded."""
 
     @property
     def answered(self) -> bool:
@@ -121,3 +123,15 @@ def headers_from_json(text: str | None) -> dict[str, str]:
         return {}
     data = json.loads(text)
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def redirects_to_json(urls: Iterable[str], secrets: Iterable[str] = ()) -> str:
+    secrets = tuple(secrets)
+    return json.dumps([safe_url(url, secrets) for url in urls], ensure_ascii=False)
+
+
+def redirects_from_json(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    data = json.loads(text)
+    return tuple(str(url) for url in data) if isinstance(data, list) else None

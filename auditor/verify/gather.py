@@ -9,15 +9,19 @@ is some other domain; and pages of the person's site that a profile links to are
 page that answers 404 is a wrong target.
 
 The browser is created only when a profile needs it and closed by `aclose`; when Chromium cannot start,
-those profiles are `unverifiable` with that reason. Every answer is handed to `on_raw` (kind `profile` for
-what a verdict is read from, `profile_link` for links followed), so it is stored with the audit.
+those profiles are `unverifiable` with that reason. Every answer, and every failure, is handed to `on_raw`
+(kind `profile` for what a verdict is read from, `profile_link` for links followed, with its redirect chain),
+so it is stored with the audit.
+
+Given `answers` (`verify.answers`), a request answered before is not sent again: a resumed audit reuses what
+the interrupted run received, and a rescore, which sends nothing, rebuilds the same evidence from it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -28,6 +32,7 @@ from auditor.errors import FetchError, FetchRefused, ResponseTooLarge
 from auditor.http import FetchResult, HttpClient
 from auditor.identify.networks import Network, Registry, default_registry
 from auditor.redaction import redact
+from auditor.verify.answers import Failed, StoredAnswers, StoredFailure
 from auditor.verify.apis import API_LABELS, ApiCall, api_call, parse_api
 from auditor.verify.evidence import FoundLink, ProfileData, ProfileEvidence, Resolution
 from auditor.verify.htmlprofile import RENDERED_MARKERS, parse_profile_page, rendered_profile
@@ -52,6 +57,14 @@ class Browser(Protocol):
 BrowserFactory = Callable[[], Browser]
 
 
+class NoBrowser(Exception):
+    """A profile needs JavaScript and Chromium could not be started (the message says why, for the reason)."""
+
+
+FAILURES = (FetchError, FetchRefused, ResponseTooLarge, StoredFailure, NoBrowser)
+"""What asking for a profile's page, API answer or link may raise: each becomes evidence of a failure."""
+
+
 def _ignore(raw: RawResponse) -> None:
     pass
 
@@ -62,6 +75,8 @@ def fetch_error_text(exc: Exception) -> str:
         return f"page too large ({exc})"
     if isinstance(exc, FetchRefused):
         return f"refused: {exc}"
+    if isinstance(exc, StoredFailure | NoBrowser):
+        return str(exc)  # a stored failure was recorded in these words already
     if isinstance(exc, FetchError):
         kind = {"redirect_loop": "redirect loop", "too_many_redirects": "too many redirects"}.get(exc.kind, exc.kind)
         text = str(exc)
@@ -70,24 +85,31 @@ def fetch_error_text(exc: Exception) -> str:
 
 
 class ProfileGatherer:
-    """Use as `async with ProfileGatherer(client, site=..., names=...) as gatherer: await gatherer.gather(k, u)`."""
+    """Use as `async with ProfileGatherer(client, site=..., names=...) as gatherer: await gatherer.gather(k, u)`.
+
+    `client` is None only with `answers` that are complete (a rescore): nothing can be sent then.
+    """
 
     def __init__(
         self,
-        client: HttpClient,
+        client: HttpClient | None,
         *,
         site: SiteTarget,
         names: Sequence[str],
         on_raw: RawSink = _ignore,
         registry: Registry | None = None,
         browser_factory: BrowserFactory | None = None,
+        answers: StoredAnswers | None = None,
     ) -> None:
+        if client is None and not (answers and answers.complete):
+            raise ValueError("gathering without an HTTP client needs complete stored answers")
         self._client = client
         self._site = site
         self._names = tuple(names)
         self._on_raw = on_raw
         self._registry = registry or default_registry()
-        self._browser_factory = browser_factory or (lambda: BrowserFetcher(client.policy, client.pacer))
+        self._browser_factory = browser_factory or self._default_browser
+        self._answers = answers or StoredAnswers()
         self._browser: Browser | None = None
         self._browser_error = ""
         # One rendered page at a time: the browser starts on first use, and two first uses must not race.
@@ -104,6 +126,32 @@ class ProfileGatherer:
         if self._browser is not None:
             await self._browser.aclose()
             self._browser = None
+
+    @property
+    def client(self) -> HttpClient:
+        if self._client is None:  # excluded by __init__: complete answers never let a request through
+            raise RuntimeError("no HTTP client: this gathering replays stored answers only")
+        return self._client
+
+    def _default_browser(self) -> Browser:
+        return BrowserFetcher(self.client.policy, self.client.pacer)
+
+    async def _ask(
+        self, kind: str, key: str, url: str, send: Callable[[], Awaitable[FetchResult]], *, keep_body: bool = True
+    ) -> FetchResult:
+        """The stored answer to this request if there is one, else `send()`'s, recorded. Raises `FAILURES`."""
+        stored = self._answers.lookup(kind, url)
+        if isinstance(stored, Failed):
+            raise StoredFailure(stored)
+        if stored is not None:
+            return stored  # stored already, with the audit this run resumes or replays
+        try:
+            result = await send()
+        except FAILURES as exc:
+            self._record(kind, key, url, None, error=fetch_error_text(exc), reached=_failed_hop(exc))
+            raise
+        self._record(kind, key, url, result, keep_body=keep_body)
+        return result
 
     # -- one profile ---------------------------------------------------------------------------------------
 
@@ -135,13 +183,12 @@ class ProfileGatherer:
         label = API_LABELS[call.source]
         try:
             # No robots.txt here: a public API is published for programs, paced at the API's own rate.
-            result = await self._client.fetch(call.url, kind="api", headers=call.headers)
-        except (FetchError, FetchRefused, ResponseTooLarge) as exc:
-            error = fetch_error_text(exc)
-            self._record("profile", key, call.url, None, error=error)
-            notes.append(f"the {label} could not be reached ({error}); the page was read instead")
+            result = await self._ask(
+                "profile", key, call.url, lambda: self.client.fetch(call.url, kind="api", headers=call.headers)
+            )
+        except FAILURES as exc:
+            notes.append(f"the {label} could not be reached ({fetch_error_text(exc)}); the page was read instead")
             return None
-        self._record("profile", key, call.url, result)
         answer = parse_api(call, result.status_code, result.headers, result.text)
         final = answer.account_url or url
         if answer.fallback:
@@ -156,48 +203,42 @@ class ProfileGatherer:
 
     async def _from_page(self, key: str, network: Network, url: str) -> ProfileEvidence:
         try:
-            result = await self._client.fetch(url, respect_robots=True)
-        except (FetchError, FetchRefused, ResponseTooLarge) as exc:
-            error = fetch_error_text(exc)
-            self._record("profile", key, url, None, error=error)
-            return ProfileEvidence(network.key, url, "html", final_url=url, error=error)
-        self._record("profile", key, url, result)
+            result = await self._ask("profile", key, url, lambda: self.client.fetch(url, respect_robots=True))
+        except FAILURES as exc:
+            return ProfileEvidence(network.key, url, "html", final_url=url, error=fetch_error_text(exc))
         return self._judge_page(network, url, result, "html")
 
     async def _from_browser(self, key: str, network: Network, url: str) -> ProfileEvidence:
         try:
-            allowed = await self._client.allowed_by_robots(url)
-        except (FetchError, FetchRefused, ResponseTooLarge):
-            allowed = False
-        if not allowed:
-            error = f"refused: robots.txt of {url_host(url)} does not allow fetching {url}"
-            return ProfileEvidence(network.key, url, "browser", final_url=url, error=error)
-        async with self._browser_lock:
-            browser = self._get_browser()
-            if browser is None:
-                error = f"{network.label} needs JavaScript and no browser could be started ({self._browser_error})"
-                return ProfileEvidence(network.key, url, "browser", final_url=url, error=error)
-            try:
-                result = await browser.fetch(url, wait_for=RENDERED_MARKERS.get(network.key))
-            except (BrowserUnavailable, ImportError) as exc:
-                self._browser_error = str(exc) or type(exc).__name__
-                error = f"{network.label} needs JavaScript and no browser could be started ({exc})"
-                return ProfileEvidence(network.key, url, "browser", final_url=url, error=error)
-            except (FetchError, FetchRefused, ResponseTooLarge) as exc:
-                error = fetch_error_text(exc)
-                self._record("profile", key, url, None, error=error)
-                return ProfileEvidence(network.key, url, "browser", final_url=url, error=error)
-        self._record("profile", key, url, result)
+            result = await self._ask("profile", key, url, lambda: self._render(network, url))
+        except FAILURES as exc:
+            return ProfileEvidence(network.key, url, "browser", final_url=url, error=fetch_error_text(exc))
         evidence = self._judge_page(network, url, result, "browser")
         visible = rendered_profile(network.key, evidence_text(result), self._names)
         return replace(evidence, profile_visible=visible)
 
-    def _get_browser(self) -> Browser | None:
-        if self._browser_error:
-            return None
-        if self._browser is None:
-            self._browser = self._browser_factory()
-        return self._browser
+    async def _render(self, network: Network, url: str) -> FetchResult:
+        """The profile rendered by the browser, robots.txt permitting. Raises `FAILURES`."""
+        try:
+            allowed = await self.client.allowed_by_robots(url)
+        except (FetchError, FetchRefused, ResponseTooLarge):
+            allowed = False
+        if not allowed:
+            raise FetchRefused(f"robots.txt of {url_host(url)} does not allow fetching {url}")
+        async with self._browser_lock:
+            if self._browser_error:  # tried once already: Chromium is not started again for every profile
+                raise NoBrowser(self._no_browser(network, self._browser_error))
+            if self._browser is None:
+                self._browser = self._browser_factory()
+            try:
+                return await self._browser.fetch(url, wait_for=RENDERED_MARKERS.get(network.key))
+            except (BrowserUnavailable, ImportError) as exc:
+                self._browser_error = str(exc) or type(exc).__name__
+                raise NoBrowser(self._no_browser(network, exc)) from None
+
+    @staticmethod
+    def _no_browser(network: Network, why: object) -> str:
+        return f"{network.label} needs JavaScript and no browser could be started ({why})"
 
     def _judge_page(self, network: Network, url: str, result: FetchResult, source: str) -> ProfileEvidence:
         page = PageFetch(url, result.url, result.status_code, evidence_text(result), result.headers)
@@ -250,16 +291,17 @@ class ProfileGatherer:
 
     async def _resolve(self, key: str, href: str) -> Resolution:
         try:
-            result = await self._client.fetch(href, kind="html")
-        except (FetchError, FetchRefused, ResponseTooLarge) as exc:
+            # Where the link leads is all that is read of the answer: its body is not kept.
+            result = await self._ask(
+                "profile_link", key, href, lambda: self.client.fetch(href, kind="html"), keep_body=False
+            )
+        except FAILURES as exc:
             error = fetch_error_text(exc)
-            self._record("profile_link", key, href, None, error=error)
             reached = _failed_hop(exc)
             if reached and reached != href and self._on_site_or_former(reached):
                 # The chain got as far as the site, which did not answer: where the link leads is known.
                 return Resolution(href, (reached,), None, note=f"{reached} did not answer: {error}")
             return Resolution(href, error=error)
-        self._record("profile_link", key, href, result, keep_body=False)
         chain = (*result.redirects[1:], result.url) if result.redirects else ()
         if not chain and is_shortener(href):
             # A shortener that does not redirect (a dead or unknown code) says nothing of where it led.
@@ -274,14 +316,18 @@ class ProfileGatherer:
         result: FetchResult | None,
         *,
         error: str = "",
+        reached: str = "",
         keep_body: bool = True,
     ) -> None:
         if result is None:
-            raw = RawResponse(kind, redact(requested), None, b"", subject=key, requested_url=requested, error=error)
+            # A chain that timed out part-way is stored at the URL it reached: a replay tells the same story.
+            raw = RawResponse(kind, redact(reached or requested), None, b"", subject=key, requested_url=requested,
+                              error=error)  # fmt: skip
         else:
             body = result.body if keep_body else b""
             raw = RawResponse(kind, redact(result.url), result.status_code, body, subject=key,
-                              requested_url=requested, headers=result.headers)  # fmt: skip
+                              requested_url=requested, headers=result.headers, attempts=result.attempts,
+                              redirects=result.redirects)  # fmt: skip
         self._on_raw(raw)
 
 
@@ -295,6 +341,8 @@ _LAST_URL = re.compile(r"(https?://\S+)$")
 
 def _failed_hop(exc: Exception) -> str:
     """The URL a timeout or connection failure happened at: the HTTP layer ends those messages with it."""
+    if isinstance(exc, StoredFailure):
+        return exc.reached
     if not isinstance(exc, FetchError) or exc.kind not in ("timeout", "connection"):
         return ""
     found = _LAST_URL.search(str(exc).strip())

@@ -23,6 +23,7 @@ from tests.e2e.conftest import AS_OF, SLUG, auditor, read_json, scenario_with_fa
 SEARX_HOST = "searx.sandbox.example"
 DDG_HOST = "html.duckduckgo.com"
 SITE_HOST = "carlfredericdecelles.ca"
+PROFILE_API_HOSTS = {"api.github.com", "mastodon.social"}
 
 
 @pytest.fixture
@@ -66,10 +67,14 @@ def wait_until(condition: Callable[[], bool], process: subprocess.Popen[str], wh
 
 
 def half_way(database: Path) -> bool:
-    """DuckDuckGo's two pages and the site's page are stored (SearXNG's first answer hangs)."""
-    sql = "SELECT count(*) FROM raw_responses WHERE status_code = 200 AND (engine = 'duckduckgo_html' OR kind = 'site')"
+    """DuckDuckGo's two pages, the site's page and the two profiles' API answers are stored (SearXNG's first
+    answer hangs)."""
+    sql = (
+        "SELECT count(*) FROM raw_responses WHERE status_code = 200"
+        " AND (engine = 'duckduckgo_html' OR kind IN ('site', 'profile'))"
+    )
     rows = query(database, sql)
-    return bool(rows) and rows[0][0] == 3
+    return bool(rows) and rows[0][0] == 5
 
 
 def kill(process: subprocess.Popen[str]) -> None:
@@ -109,15 +114,18 @@ def test_an_audit_killed_half_way_is_kept_incomplete_and_resumed_without_asking_
     assert resumed.code == 0, resumed.stderr
     assert "Resuming audit 1" in resumed.stderr
 
-    # SearXNG, which never answered, was asked; DuckDuckGo's pages and the site's page were not asked again.
-    # (Profiles are gathered afresh on a resume, by the pipeline's design: see auditor.replay.reusable.)
+    # SearXNG, which never answered, was asked; DuckDuckGo's pages, the site's page and the profiles' API
+    # answers were not asked again.
     again = hanging.requests[len(first_run) :]
     hosts = {host for _, host, _ in again}
     assert SEARX_HOST in hosts, again
     assert DDG_HOST not in hosts, again
     assert not any(host == SITE_HOST and path == "/" for _, host, path in again), again
+    assert not hosts & PROFILE_API_HOSTS, again
     assert sum(host == DDG_HOST for _, host, _ in first_run) == 2
     assert any(host == SITE_HOST and path == "/" for _, host, path in first_run)
+    assert {host for _, host, _ in first_run} >= PROFILE_API_HOSTS
+    assert "2 profile answers" in resumed.stderr
 
     db = sqlite3.connect(database)
     assert db.execute("SELECT id, status, as_of FROM audits").fetchall() == [(1, "complete", AS_OF)]

@@ -14,8 +14,9 @@ from auditor.store.labels import list_labels, load_labels, remove_label, save_la
 MALT = "https://malt.fr/profile/emilietremblay"
 
 
-def test_the_labels_migration_is_the_last_one() -> None:
-    assert MIGRATIONS[-1][0] == "004_labels"
+def test_the_labels_migration_is_recorded_in_order() -> None:
+    names = [name for name, _ in MIGRATIONS]
+    assert names.index("004_labels") == 3
 
 
 def test_save_replace_list_and_remove(tmp_path: Path) -> None:

@@ -102,3 +102,25 @@ def test_a_site_that_is_down_is_partial_with_its_reason_never_a_false_not_linked
     verdicts = {p["network"]: p["linkback"]["verdict"] for p in data["profiles"]}
     assert "not_linked" not in verdicts.values()
     assert verdicts["x"] == "linked_via_redirect"  # t.co still leads to the site that did not answer
+
+
+def test_rescore_rebuilds_each_verdict_from_the_stored_answers_links_followed_included(
+    audited: tuple[Path, int, int], tmp_path: Path
+) -> None:
+    # On a copy: the other tests read the audited directory's reports.
+    directory = audited[0]
+    for name in ("auditor.toml", "auditor.db"):
+        shutil.copyfile(directory / name, tmp_path / name)
+    config = str(tmp_path / "auditor.toml")
+    rescored = auditor("rescore", "all", "-c", config)
+    assert rescored.code == 0, rescored.stderr
+    for date in ("2026-03-01", "2026-04-01"):
+        rendered = auditor("report", "1" if date == "2026-03-01" else "2", "-c", config)
+        assert rendered.code == 0, rendered.stderr
+        before = {p["network"]: p for p in report(directory, date)["profiles"]}
+        after = {p["network"]: p for p in report(tmp_path, date)["profiles"]}
+        # Verdict, reason, evidence (the t.co chain the browser's page led to), source, final URL, status.
+        assert after == before, date
+        assert after["x"]["linkback"]["verdict"] == "linked_via_redirect"
+    down = {p["network"]: p for p in report(tmp_path, "2026-04-01")["profiles"]}
+    assert "did not answer" in down["x"]["linkback"]["reason"]  # the chain reached the site, which was down
