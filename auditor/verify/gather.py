@@ -270,7 +270,12 @@ class ProfileGatherer:
     async def _follow_links(self, key: str, evidence: ProfileEvidence, data: ProfileData) -> ProfileEvidence:
         to_follow = _unique(link.href for link in data.links if self._worth_following(link))[:MAX_FOLLOWED]
         to_check = _unique(link.href for link in data.links if self._site_page(link.href))[:MAX_TARGETS]
-        followed = await asyncio.gather(*(self._follow(key, href) for href in [*to_follow, *to_check]))
+        # Pages of the site are pages like any other: robots.txt is respected (DESIGN.md section 8). A link
+        # that only redirects is not a page anyone reads, so its shortener's robots.txt is not asked.
+        followed = await asyncio.gather(
+            *(self._follow(key, href) for href in to_follow),
+            *(self._follow(key, href, respect_robots=True) for href in to_check),
+        )
         resolutions = dict(zip(to_follow, followed[: len(to_follow)], strict=True))
         targets = dict(zip(to_check, followed[len(to_follow) :], strict=True))
         if not resolutions and not targets:
@@ -283,18 +288,19 @@ class ProfileGatherer:
         parts = urlsplit(href)
         return on_host(href, self._site.host) and parts.scheme == self._site.scheme and parts.path.strip("/") != ""
 
-    def _follow(self, key: str, href: str) -> asyncio.Task[Resolution]:
+    def _follow(self, key: str, href: str, *, respect_robots: bool = False) -> asyncio.Task[Resolution]:
         # Shared across profiles: two profiles linking to one page cost one request.
         if href not in self._followed:
-            self._followed[href] = asyncio.ensure_future(self._resolve(key, href))
+            self._followed[href] = asyncio.ensure_future(self._resolve(key, href, respect_robots))
         return self._followed[href]
 
-    async def _resolve(self, key: str, href: str) -> Resolution:
+    async def _resolve(self, key: str, href: str, respect_robots: bool) -> Resolution:
+        def send() -> Awaitable[FetchResult]:
+            return self.client.fetch(href, kind="html", respect_robots=respect_robots)
+
         try:
             # Where the link leads is all that is read of the answer: its body is not kept.
-            result = await self._ask(
-                "profile_link", key, href, lambda: self.client.fetch(href, kind="html"), keep_body=False
-            )
+            result = await self._ask("profile_link", key, href, send, keep_body=False)
         except FAILURES as exc:
             error = fetch_error_text(exc)
             reached = _failed_hop(exc)

@@ -105,6 +105,7 @@ def test_a_resume_asks_again_only_what_failed_or_said_try_later(stored: Stored) 
         "https://dev.to/ngagnon_boucle",
         "https://bit.ly/boucle",
         "http://169.254.169.254/latest/meta-data/",
+        "https://noemiegagnon.ca/prive/cv",  # refused by robots.txt: a refusal is not an answer
         lent_api,
     }
     assert {"https://api.github.com/users/ngagnon", "https://bit.ly/ngagnon", "https://gitlab.com/ngagnon"} <= kept

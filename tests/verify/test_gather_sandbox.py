@@ -39,6 +39,8 @@ CASES: dict[str, tuple[Verdict, str, str]] = {
     "https://github.com/ngagnon-http": (W, "api:github", "over http while your site is https"),
     "https://github.com/ngagnon-old": (W, "api:github", "your former site https://ngagnon-web.ca"),
     "https://github.com/ngagnon-404": (W, "api:github", "a page of your site that answers 404"),
+    # A page of the site robots.txt disallows is not fetched (it would answer 404): the link stands, unchecked.
+    "https://github.com/ngagnon-prive": (L, "api:github", "could not be checked: refused: robots.txt of noemiegagnon"),
     "https://github.com/ngagnon-bitly": (R, "api:github", "https://bit.ly/ngagnon, which redirects to"),
     "https://github.com/ngagnon-chain": (R, "api:github", "https://noemie.page/, which redirects to"),
     "https://github.com/ngagnon-loop": (U, "api:github", "could not be followed (redirect loop"),
@@ -153,6 +155,13 @@ def test_evidence_is_kept_for_the_report(found: Found) -> None:
     assert renamed.final_url == "https://github.com/ngagnon"
 
 
+def test_a_page_of_the_site_that_robots_txt_disallows_is_never_requested(sandbox: Sandbox, found: Found) -> None:
+    asked = {(host, path) for _, host, path in sandbox.requests}
+    assert ("noemiegagnon.ca", "/robots.txt") in asked
+    assert ("noemiegagnon.ca", "/prive/cv") not in asked
+    assert ("noemiegagnon.ca", "/ancienne-page") in asked  # an allowed page is checked
+
+
 def test_nofollow_is_noted(found: Found) -> None:
     assert found["https://www.malt.fr/profile/noemiegagnon"][1].nofollow  # rel="nofollow"
     assert found["https://mastodon.social/@ngagnon"][1].nofollow  # Mastodon's fields are always nofollow
@@ -197,8 +206,9 @@ def test_site_down_keeps_the_verdicts_it_can(sandbox: Sandbox) -> None:
     assert result["https://github.com/ngagnon"][1].verdict is Verdict.LINKED
     bitly = result["https://github.com/ngagnon-bitly"][1]
     assert bitly.verdict is Verdict.LINKED_VIA_REDIRECT and "did not answer" in bitly.reason
-    # A connection reset is not a 404: the link is not called wrong.
-    assert result["https://github.com/ngagnon-404"][1].verdict is Verdict.LINKED
+    # A site that does not answer (its robots.txt neither) is not a 404: the link is not called wrong.
+    gone = result["https://github.com/ngagnon-404"][1]
+    assert gone.verdict is Verdict.LINKED and "could not be checked" in gone.reason
 
 
 class _NoChromium:
