@@ -28,6 +28,7 @@ COLUMNS = (
     "snippet",
     "network",
     "ownership",
+    "label",
     "profile",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -53,6 +54,7 @@ def export_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
                     "snippet": r.snippet,
                     "network": r.network,
                     "ownership": r.ownership.value,
+                    "label": r.label,  # `me` / `not-me` when the user's own label decided the ownership
                     "profile": r.profile,
                 }
             )

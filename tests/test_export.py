@@ -30,3 +30,12 @@ def test_a_title_a_spreadsheet_would_run_is_made_text_in_csv_only() -> None:
     assert table["title"][0] == '\'=HYPERLINK("https://evil.example","click")'
     assert table["snippet"][0] == "'@SUM(1)"
     assert json.loads(to_json(rows))[0]["title"] == hostile.title
+
+
+def test_the_label_column_says_when_the_users_own_label_decided() -> None:
+    audit = sample_audit()
+    labelled = replace(audit.results[0], label="not-me")
+    rows = export_rows([replace(audit, results=(labelled, *audit.results[1:]))])
+    table = pd.read_csv(io.StringIO(to_csv(rows)))
+    assert table["label"][0] == "not-me"
+    assert table["label"][1:].isna().all()  # no label: an empty cell, never a made-up value

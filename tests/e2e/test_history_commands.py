@@ -109,7 +109,7 @@ def test_export_csv_and_json_load_in_pandas_as_they_are(history_dir: Path, tmp_p
     records = pd.read_json(io.StringIO(as_json.stdout))
 
     columns = ["audit_id", "person", "as_of", "status", "engine", "query", "position", "url", "title", "snippet",
-               "network", "ownership", "profile"]  # fmt: skip
+               "network", "ownership", "label", "profile"]  # fmt: skip
     assert list(table.columns) == columns and list(records.columns) == columns
     assert len(table) == len(records) == 3 * 24  # 12 results a month from each of two engines
     assert table["as_of"].tolist() == sorted(table["as_of"].tolist())
