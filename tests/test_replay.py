@@ -17,7 +17,7 @@ from auditor.config import Config, load_config
 from auditor.engines.base import EngineResponse
 from auditor.engines.duckduckgo_html import DuckDuckGoHtml
 from auditor.http import FetchResult, HttpClient, HttpPolicy
-from auditor.models import Audit, AuditStatus, EngineStatus, ParsedPage, SearchResult
+from auditor.models import AuditStatus, EngineStatus, ParsedPage, SearchResult, Verdict
 from auditor.replay import NOT_STORED, fetch_result, page_records, profile_answers, replay_serps, reusable
 from auditor.rescore import rebuild, rescore, select
 from auditor.runner import audit_once
@@ -224,14 +224,27 @@ def test_rescoring_an_unchanged_audit_gives_the_same_audit(audited: tuple[Path, 
     with Store.open(config.database_path) as store:
         stored = store.load_audit(audit_id)
         rebuilt = rebuild(config, stored, store.raw_records(audit_id))
-    # verify.profiles.evidence_from_page (the replay of one stored profile response) reports an API's URL as
-    # the profile's final URL where gathering reports the account's URL: the one known difference.
-    assert _without_final_urls(rebuilt) == _without_final_urls(stored)
+    # Profiles included: gathering runs again on the stored answers, final URLs and all.
+    assert rebuilt == stored
 
 
-def _without_final_urls(audit: Audit) -> Audit:
-    profiles = tuple(replace(p, linkback=replace(p.linkback, final_url="")) for p in audit.profiles)
-    return replace(audit, profiles=profiles)
+def test_a_profile_answer_stored_under_another_address_is_judged_from_that_page(
+    audited: tuple[Path, int], tmp_path: Path
+) -> None:
+    config, audit_id = _copy(audited, tmp_path)
+    with Store.open(config.database_path) as store:
+        stored = store.load_audit(audit_id)
+        records = store.raw_records(audit_id)
+    # As if an older version had asked GitHub's API at another address: today's requests find nothing stored.
+    moved = [
+        replace(r, requested_url=r.requested_url.replace("/users/", "/v2/users/")) if r.subject == "github" else r
+        for r in records
+    ]
+    assert any(r.requested_url.startswith("https://api.github.com/v2/") for r in moved)
+    rebuilt = rebuild(config, stored, moved)
+    github = next(p for p in rebuilt.profiles if p.network == "github")
+    assert github.linkback.verdict is Verdict.LINKED and github.linkback.source == "api:github"
+    assert [p.linkback.verdict for p in rebuilt.profiles] == [p.linkback.verdict for p in stored.profiles]
 
 
 def test_rescore_rebuilds_results_from_raw_pages_and_scores_with_todays_weights(
