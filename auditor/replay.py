@@ -120,7 +120,7 @@ def profile_answers(records: Iterable[RawRecord], *, complete: bool) -> StoredAn
             latest[(record.kind, record.requested_url)] = record
     answers: dict[tuple[str, str], FetchResult | Failed] = {}
     for request, record in latest.items():
-        if record.answered and (complete or not _try_later(record.status_code)):
+        if _worth_keeping(record) or (complete and record.answered):
             answers[request] = fetch_result(record)
         elif complete:
             reached = record.url if record.url != record.requested_url else ""
