@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from auditor.browser import CHROMIUM_ARGS, BrowserUnavailable, chromium_executable
+from auditor.net.browser import CHROMIUM_ARGS, BrowserUnavailable, chromium_executable
 
 
 def _executable(playwright: Any) -> str | None:

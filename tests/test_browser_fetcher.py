@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from auditor.browser import BrowserFetcher
 from auditor.errors import FetchRefused
-from auditor.http import FetchResult, HostPacer, HttpPolicy, SandboxTransport
+from auditor.identify.links import page_links
+from auditor.net.browser import BrowserFetcher
+from auditor.net.client import FetchResult, HostPacer, HttpPolicy, SandboxTransport
 from auditor.sandbox import DEMO_SCENARIO, Sandbox, load_scenario
-from auditor.verify.links import page_links
 
 pytestmark = pytest.mark.browser
 

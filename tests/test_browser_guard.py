@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from auditor import browser as browser_module
-from auditor.browser import BrowserFetcher
-from auditor.http import HostPacer, HttpPolicy
+from auditor.net import browser as browser_module
+from auditor.net.browser import BrowserFetcher
+from auditor.net.client import HostPacer, HttpPolicy
 
 pytestmark = pytest.mark.browser
 

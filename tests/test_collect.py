@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 import httpx
 
-from auditor.collect import RawResponse, collect_serp, fetch_page, max_pages
+from auditor.audit.collect import RawResponse, collect_serp, fetch_page, max_pages
 from auditor.engines.base import Engine, EngineRequest, EngineResponse, http_status_page
-from auditor.http import HttpClient, HttpPolicy
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult, Serp
+from auditor.net.client import HttpClient, HttpPolicy
 from auditor.verify.pages import PageFetch
 
 QUERY = Query("Émilie Tremblay")

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from auditor.export import COLUMNS, export_rows, to_csv, to_json
+from auditor.report.export import COLUMNS, export_rows, to_csv, to_json
 from tests.test_serialize import sample_audit
 
 

@@ -14,12 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
-from auditor import USER_AGENT, bodies, guard
-from auditor import http as http_module
-from auditor.bodies import decode_body
+from auditor import USER_AGENT
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge, attempts_of
-from auditor.http import FetchResult, HttpClient, HttpPolicy, SandboxTransport
-from auditor.redaction import redact
+from auditor.net import bodies, guard
+from auditor.net import client as http_module
+from auditor.net.bodies import decode_body
+from auditor.net.client import FetchResult, HttpClient, HttpPolicy, SandboxTransport
+from auditor.net.redaction import redact
 
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 PUBLIC_ADDRESS = "93.184.215.14"
@@ -927,7 +928,7 @@ def test_the_guarded_backend_refuses_unix_sockets_and_unresolvable_names() -> No
 
 
 def test_the_browser_reads_sub_requests_within_the_cap_too() -> None:
-    from auditor.browser import BrowserFetcher
+    from auditor.net.browser import BrowserFetcher
 
     bomb = gzip_bomb(20)
 

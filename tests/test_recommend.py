@@ -7,8 +7,6 @@ from dataclasses import replace
 import pytest
 
 from auditor.config import DEFAULT_CTR
-from auditor.i18n import network_label
-from auditor.i18n_advice import recommendation_message
 from auditor.models import (
     ClassifiedResult,
     Inconsistency,
@@ -19,8 +17,10 @@ from auditor.models import (
     SiteCheck,
     Verdict,
 )
-from auditor.recommend import NAMESAKE_PRESSURE_THRESHOLD, recommend
-from auditor.score import ScoreInputs, compute_scores
+from auditor.report.advice import recommendation_message
+from auditor.report.i18n import network_label
+from auditor.scoring.recommend import NAMESAKE_PRESSURE_THRESHOLD, recommend
+from auditor.scoring.scores import ScoreInputs, compute_scores
 
 SITE = "https://emilietremblay.ca"
 Q = "Émilie Tremblay"

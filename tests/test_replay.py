@@ -12,15 +12,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from auditor.collect import RawResponse, collect_serp, merge_pages
+from auditor.audit.collect import RawResponse, collect_serp, merge_pages
+from auditor.audit.replay import NOT_STORED, fetch_result, page_records, profile_answers, replay_serps, reusable
+from auditor.audit.rescore import rebuild, rescore, select
+from auditor.audit.runner import audit_once
 from auditor.config import Config, load_config
 from auditor.engines.base import EngineResponse
 from auditor.engines.duckduckgo_html import DuckDuckGoHtml
-from auditor.http import FetchResult, HttpClient, HttpPolicy
 from auditor.models import AuditStatus, EngineStatus, ParsedPage, SearchResult, Verdict
-from auditor.replay import NOT_STORED, fetch_result, page_records, profile_answers, replay_serps, reusable
-from auditor.rescore import rebuild, rescore, select
-from auditor.runner import audit_once
+from auditor.net.client import FetchResult, HttpClient, HttpPolicy
 from auditor.sandbox import MINIMAL_SCENARIO, Sandbox, load_scenario
 from auditor.store import RawRecord, Store
 from auditor.verify.answers import Failed

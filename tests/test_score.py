@@ -8,7 +8,7 @@ import pytest
 
 from auditor.config import DEFAULT_CTR
 from auditor.models import ClassifiedResult, LinkBack, Ownership, ProfileCheck, SiteCheck, Verdict
-from auditor.score import (
+from auditor.scoring.scores import (
     ScoreInputs,
     attention,
     compute_scores,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.sensitive import TOPICS, build_lexicon, default_lexicon, find_sensitive, fold_with_positions
+from auditor.scoring.sensitive import TOPICS, build_lexicon, default_lexicon, find_sensitive, fold_with_positions
 
 
 @pytest.mark.parametrize(

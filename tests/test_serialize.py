@@ -21,7 +21,7 @@ from auditor.models import (
     SiteCheck,
     Verdict,
 )
-from auditor.serialize import from_data, to_data
+from auditor.store.serialize import from_data, to_data
 
 
 def sample_audit() -> Audit:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from auditor.collect import RawResponse
+from auditor.audit.collect import RawResponse
+from auditor.audit.runner import config_secrets
 from auditor.config import parse_config
 from auditor.errors import DatabaseBusy, StorageError
 from auditor.models import AuditStatus, Scores
-from auditor.runner import config_secrets
 from auditor.store import MIGRATIONS, Store, migrate
 from tests.test_serialize import sample_audit
 

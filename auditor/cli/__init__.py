@@ -11,10 +11,10 @@ from typing import Annotated
 
 import typer
 
-from auditor import logs
 from auditor.cli import audit, engines, history, identify, sandbox, store_commands
 from auditor.cli.common import app, err
 from auditor.errors import AuditorError, UsageError
+from auditor.net import logs
 
 __all__ = ["app", "audit", "engines", "history", "identify", "main", "sandbox", "store_commands"]
 

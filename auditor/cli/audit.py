@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from auditor.audit.runner import EXIT_CODES, audit_once, resume_audit
 from auditor.cli.common import (
     DEFAULT_CONFIG,
     ConfigOption,
@@ -24,7 +25,6 @@ from auditor.config import Config, load_config
 from auditor.engines.catalog import engine_notes
 from auditor.errors import UsageError
 from auditor.models import Audit
-from auditor.runner import EXIT_CODES, audit_once, resume_audit
 from auditor.store import DEFAULT_LOCK_WAIT
 
 

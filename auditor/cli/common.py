@@ -13,9 +13,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from auditor.audit.pipeline import ProgressEvent
 from auditor.config import DEFAULT_CONFIG_NAME
 from auditor.errors import UsageError
-from auditor.pipeline import ProgressEvent
 
 app = typer.Typer(
     help="Audit how visible a person is when someone searches their name, and whether their profiles link back.",

@@ -11,12 +11,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from auditor.audit.runner import scoring_info
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
 from auditor.cli.store_commands import resolve
 from auditor.config import load_config
 from auditor.errors import UsageError
 from auditor.models import AuditStatus
-from auditor.runner import scoring_info
 from auditor.store import Store
 
 
@@ -28,8 +28,8 @@ def report(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the HTML here instead.")] = None,
 ) -> None:
     """Re-render a stored audit's report."""
-    from auditor.changes import compute_changes
-    from auditor.report import previous_audit, render_html, write_report
+    from auditor.report.changes import compute_changes
+    from auditor.report.html import previous_audit, render_html, write_report
 
     cfg = load_config(config)
     language = lang or cfg.report.lang

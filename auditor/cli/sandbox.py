@@ -49,7 +49,7 @@ def demo(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
 ) -> None:
     """Start the sandbox and run six monthly audits of a fictional person, then print the report's path."""
-    from auditor.demo import run_demo
+    from auditor.audit.demo import run_demo
 
     outcome = run_demo(directory, progress=progress_printer(True), announce=None if quiet else err.print)
     out.print(f"\nLatest report: {outcome.paths.latest}", highlight=False)

@@ -12,11 +12,11 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from auditor.changes import Changes, ResultMove, compute_changes
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, LockWaitOption, app, out
 from auditor.config import load_config
 from auditor.errors import UsageError
 from auditor.models import Audit
+from auditor.report.changes import Changes, ResultMove, compute_changes
 from auditor.store import DEFAULT_LOCK_WAIT, Store
 
 AuditRef = Annotated[str, typer.Argument(metavar="ID|latest|previous", help="An audit id, latest or previous.")]
@@ -123,7 +123,7 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Every stored result, one row per result per audit (finished audits, oldest first)."""
-    from auditor.export import export_rows, to_csv, to_json
+    from auditor.report.export import export_rows, to_csv, to_json
 
     if fmt not in ("csv", "json"):
         raise UsageError(f"--format: expected csv or json, got {fmt!r}")
@@ -149,8 +149,8 @@ def rescore(
     lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
 ) -> None:
     """Re-parse and re-score stored audits from their raw responses (after a parser fix or a scoring change)."""
-    from auditor.rescore import rescore as rescore_audits
-    from auditor.rescore import select
+    from auditor.audit.rescore import rescore as rescore_audits
+    from auditor.audit.rescore import select
 
     cfg = load_config(config)
     with Store.open(cfg.database_path) as store, store.writing(lock_wait):

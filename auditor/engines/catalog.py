@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.engines import google_cse
-from auditor.i18n import ENGINE_LABELS
+from auditor.report.i18n import ENGINE_LABELS
 
 
 @dataclass(frozen=True)

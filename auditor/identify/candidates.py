@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.identify.classify import PageCheck
+from auditor.identify.links import on_host, page_links, url_host
 from auditor.identify.networks import Registry
 from auditor.models import ClassifiedResult, Ownership
-from auditor.verify.links import on_host, page_links, url_host
 from auditor.verify.pages import PageFetch
 
 MAX_CANDIDATES = 5

@@ -25,7 +25,6 @@ from filelock import FileLock, Timeout
 
 from auditor.errors import DatabaseBusy, StorageError
 from auditor.models import Audit, AuditStatus
-from auditor.serialize import from_data, to_data
 from auditor.store.migrations import NewerDatabase, check_not_newer, migrate, now
 from auditor.store.raw import (
     RawRecord,
@@ -39,9 +38,10 @@ from auditor.store.raw import (
     scrub_body,
     scrub_text,
 )
+from auditor.store.serialize import from_data, to_data
 
 if TYPE_CHECKING:
-    from auditor.collect import RawResponse
+    from auditor.audit.collect import RawResponse
 
 DEFAULT_LOCK_WAIT = 5.0
 """Seconds a second audit waits for the first to end before giving up (`--lock-wait`, AUDITOR_LOCK_WAIT)."""

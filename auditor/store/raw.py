@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
-from auditor.redaction import redact
+from auditor.net.redaction import redact
 
 KEPT_HEADERS = frozenset(
     {

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from auditor.http import FetchResult
-from auditor.redaction import redact
+from auditor.net.client import FetchResult
+from auditor.net.redaction import redact
 
 NOT_STORED = "no response was stored for this request"
 

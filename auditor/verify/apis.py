@@ -20,8 +20,8 @@ from urllib.parse import quote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from auditor.identify.links import EVIDENCE_MAX, tag_links, urls_in_text
 from auditor.verify.evidence import FoundLink, ProfileData
-from auditor.verify.links import EVIDENCE_MAX, tag_links, urls_in_text
 
 HEADLINE_MAX = 300
 

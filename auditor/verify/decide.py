@@ -24,10 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from auditor.identify.links import SiteTarget, on_host, url_host
 from auditor.identify.networks import Network
 from auditor.models import LinkBack, Verdict
 from auditor.verify.evidence import FoundLink, ProfileEvidence, Resolution
-from auditor.verify.links import SiteTarget, on_host, url_host
 
 EVIDENCE_MAX = 600
 GONE = (404, 410)

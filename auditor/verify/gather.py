@@ -26,17 +26,17 @@ from dataclasses import replace
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from auditor.browser import BrowserFetcher, BrowserUnavailable
-from auditor.collect import RawResponse, RawSink
+from auditor.audit.collect import RawResponse, RawSink
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge
-from auditor.http import FetchResult, HttpClient
+from auditor.identify.links import SiteTarget, is_shortener, on_host, url_host
 from auditor.identify.networks import Network, Registry, default_registry
-from auditor.redaction import redact
+from auditor.net.browser import BrowserFetcher, BrowserUnavailable
+from auditor.net.client import FetchResult, HttpClient
+from auditor.net.redaction import redact
 from auditor.verify.answers import Failed, StoredAnswers, StoredFailure
 from auditor.verify.apis import API_LABELS, ApiCall, api_call, parse_api
 from auditor.verify.evidence import FoundLink, ProfileData, ProfileEvidence, Resolution
 from auditor.verify.htmlprofile import RENDERED_MARKERS, parse_profile_page, rendered_profile
-from auditor.verify.links import SiteTarget, is_shortener, on_host, url_host
 from auditor.verify.pages import PageFetch, decode_html
 from auditor.verify.profiles import page_problem
 

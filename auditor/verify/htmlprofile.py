@@ -12,9 +12,9 @@ from collections.abc import Iterable
 
 from bs4 import BeautifulSoup
 
+from auditor.identify.links import EVIDENCE_MAX, jsonld_objects, tag_links
 from auditor.identify.names import mentions_name
 from auditor.verify.evidence import FoundLink, ProfileData
-from auditor.verify.links import EVIDENCE_MAX, jsonld_objects, tag_links
 from auditor.verify.pages import clean_name
 
 # The element holding a profile's own website, per network (the rest of the page is the network's chrome).

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 
 from bs4 import BeautifulSoup
 
+from auditor.identify.links import jsonld_objects, page_links
 from auditor.identify.names import mentions_name
 from auditor.identify.networks import Registry
 from auditor.models import SiteCheck
-from auditor.verify.links import jsonld_objects, page_links
 from auditor.verify.pages import PageFetch
 
 CHECK_IDS = ("https", "title_has_name", "description_has_name", "not_noindex", "canonical", "rel_me", "jsonld_sameas")

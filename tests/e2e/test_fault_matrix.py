@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from auditor.http import SANDBOX_TIME_SCALE
+from auditor.net.client import SANDBOX_TIME_SCALE
 from auditor.sandbox import Sandbox, load_scenario
 from auditor.sandbox.server import Exchange
 

@@ -67,10 +67,12 @@ def test_the_audit_ran_with_the_keys_and_logged_at_debug(audited: tuple[Path, Ru
     assert run.code == 3, run.stderr  # SerpApi and Mojeek failed on purpose
     log = (directory / "logs" / "debug.log").read_text(encoding="utf-8")
     # The log is real: every request is in it, the key-bearing parameters blanked.
-    assert "DEBUG auditor.http: GET https://serpapi.com/search.json?" in log
+    assert "DEBUG auditor.net.client: GET https://serpapi.com/search.json?" in log
     assert "api_key=REDACTED" in log and "key=REDACTED" in log
     assert "retry" in log  # Mojeek's reset was retried
-    assert "DEBUG auditor.http: GET https://api.search.brave.com/" in run.stderr  # the second run logged to stderr
+    assert (
+        "DEBUG auditor.net.client: GET https://api.search.brave.com/" in run.stderr
+    )  # the second run logged to stderr
     db = sqlite3.connect(directory / "auditor.db")
     statuses = dict(db.execute("SELECT engine, max(status_code) FROM raw_responses WHERE kind = 'engine' GROUP BY 1"))
     assert statuses["brave"] == statuses["serper"] == statuses["google_cse"] == 200  # keys were sent and accepted
@@ -103,7 +105,7 @@ def test_no_key_appears_anywhere(audited: tuple[Path, Run]) -> None:
 def test_the_log_filter_blanks_keys_whatever_logs_them() -> None:
     import logging
 
-    from auditor import logs
+    from auditor.net import logs
 
     logs.remember_secrets([KEYS["BRAVE_API_KEY"]])
     record = logging.LogRecord(

@@ -7,11 +7,11 @@ import asyncio
 import httpx
 import pytest
 
-from auditor.collect import collect_serp
+from auditor.audit.collect import collect_serp
 from auditor.engines.base import EngineResponse, Locale
 from auditor.engines.brave import ENDPOINT, Brave, count_for_depth, parse_response
-from auditor.http import HttpClient, HttpPolicy
 from auditor.models import EngineStatus, Query
+from auditor.net.client import HttpClient, HttpPolicy
 from tests.engines.fixtures import response
 
 QUERY = Query("Noémie Gagnon")

@@ -10,13 +10,13 @@ from typing import TypeVar
 
 import pytest
 
-from auditor.browser import BrowserFetcher
-from auditor.collect import RawResponse, collect_serp
+from auditor.audit.collect import RawResponse, collect_serp
 from auditor.config import load_config
 from auditor.engines import build_engine
 from auditor.errors import FetchRefused
-from auditor.http import HttpClient, HttpPolicy
 from auditor.models import EngineStatus, Query, Serp
+from auditor.net.browser import BrowserFetcher
+from auditor.net.client import HttpClient, HttpPolicy
 from auditor.sandbox import Sandbox, load_scenario
 from tests.engines.fixtures import CONFIG, SCENARIO
 

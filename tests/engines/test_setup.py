@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from auditor.audit.collect import RawResponse
+from auditor.audit.runner import http_policy
 from auditor.cli.engines import engine_rows, parse_saved
-from auditor.collect import RawResponse
 from auditor.config import KNOWN_ENGINES, Config, load_config, parse_config
 from auditor.engines import PARSERS, build_engine, build_engines
 from auditor.engines.budget import budget_uses, check_budgets, month_start
 from auditor.engines.catalog import CATALOG, engine_notes
 from auditor.engines.sniff import looks_like
 from auditor.errors import ConfigError, FetchRefused, UsageError
-from auditor.guard import check_target
 from auditor.models import EngineStatus
-from auditor.runner import http_policy
+from auditor.net.guard import check_target
 from auditor.store import Store
 from tests.engines.fixtures import CONFIG, KEYS, text
 

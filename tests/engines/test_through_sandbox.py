@@ -11,14 +11,14 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from auditor.collect import RawResponse, collect_serp
+from auditor.audit.collect import RawResponse, collect_serp
 from auditor.config import Config, load_config
 from auditor.engines import PARSERS, build_engine
 from auditor.engines.base import Engine, EngineResponse, Locale
 from auditor.engines.searxng import Searxng
 from auditor.engines.serpapi import SerpApi
-from auditor.http import HttpClient, HttpPolicy
 from auditor.models import EngineStatus, Query, Serp
+from auditor.net.client import HttpClient, HttpPolicy
 from auditor.sandbox import Sandbox, load_scenario
 from tests.engines.fixtures import CONFIG, KEYS, SCENARIO
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 from bs4 import BeautifulSoup
 
-from auditor.changes import compute_changes
 from auditor.models import Audit, ClassifiedResult, Ownership
-from auditor.report import render_html
+from auditor.report.changes import compute_changes
+from auditor.report.html import render_html
 from tests.report.factories import SCORING, make_audit
 
 HOSTILE_EVIDENCE = '<a href="https://emilietremblay.ca/" onclick="alert(1)">x</a><script>alert(2)</script>'

@@ -26,7 +26,7 @@ from auditor.models import (
     SiteCheck,
     Verdict,
 )
-from auditor.report import ScoringInfo
+from auditor.report.html import ScoringInfo
 
 PERSON = "Émilie Tremblay"
 SITE = "https://emilietremblay.ca/"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from auditor.changes import Changes, compute_changes
 from auditor.models import EngineStatus, Ownership, Verdict
+from auditor.report.changes import Changes, compute_changes
 from tests.report.factories import PROFILES, SITE, make_audit, make_failed, make_partial
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from auditor import charts
-from auditor.trends import positions_frame, scores_frame
+from auditor.report import charts
+from auditor.report.trends import positions_frame, scores_frame
 from tests.report.factories import make_failed, make_history
 
 

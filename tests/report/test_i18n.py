@@ -10,9 +10,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from auditor import i18n
+from auditor.report import i18n
 
-PACKAGE = Path(__file__).resolve().parents[2] / "auditor"
+PACKAGE = Path(__file__).resolve().parents[2] / "auditor" / "report"
 
 
 def _extracted() -> set[str]:
@@ -34,7 +34,7 @@ def test_every_message_has_a_french_translation() -> None:
     assert len(extracted) > 100
     fr = _catalog("fr")
     missing = sorted(m for m in extracted if not (fr.get(m) and fr.get(m).string))
-    assert missing == [], f"run the commands in auditor/i18n.py and translate: {missing[:5]}"
+    assert missing == [], f"run the commands in auditor/report/i18n.py and translate: {missing[:5]}"
     assert not [m.id for m in fr if m.id and m.fuzzy]
     stale = sorted(m.id for m in fr if m.id and m.id not in extracted)
     assert stale == [], f"messages no longer used: {stale[:5]}"

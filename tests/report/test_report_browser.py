@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from auditor.changes import compute_changes
-from auditor.report import ReportPaths, write_report
+from auditor.report.changes import compute_changes
+from auditor.report.html import ReportPaths, write_report
 from tests.browser import chromium
 from tests.report.factories import HOSTILE_TITLE, LONG_WORD, SCORING, make_failed, make_history
 

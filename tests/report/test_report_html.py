@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from auditor.changes import compute_changes
-from auditor.report import render_html
+from auditor.report.changes import compute_changes
+from auditor.report.html import render_html
 from tests.report.factories import (
     HOSTILE_SNIPPET,
     HOSTILE_TITLE,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from auditor.changes import compute_changes
-from auditor.report import build_json, safe_href, slugify
+from auditor.report.changes import compute_changes
+from auditor.report.html import build_json, safe_href, slugify
 from tests.report.factories import HOSTILE_URL, make_audit, make_failed
 
 
@@ -158,7 +158,7 @@ def test_recommendation_messages_follow_the_language() -> None:
     ],
 )
 def test_message_variants_never_leave_an_empty_slot(rule: str, params: dict[str, str], expected: str) -> None:
-    from auditor.i18n_advice import recommendation_message
+    from auditor.report.advice import recommendation_message
 
     assert recommendation_message("en", rule, params, "fallback").startswith(expected)
     assert recommendation_message("fr", rule, params, "fallback") != recommendation_message("en", rule, params, "x")
@@ -166,7 +166,7 @@ def test_message_variants_never_leave_an_empty_slot(rule: str, params: dict[str,
 
 def test_stored_audits_keep_their_codes_and_older_ones_load_without() -> None:
     from auditor.models import Audit, LinkBack, SiteCheck
-    from auditor.serialize import from_data, to_data
+    from auditor.store.serialize import from_data, to_data
 
     audit = make_audit(2, hostile=True)
     again = from_data(Audit, json.loads(json.dumps(to_data(audit))))

@@ -14,16 +14,16 @@ from dataclasses import replace
 import pytest
 from bs4 import BeautifulSoup
 
-from auditor.changes import compute_changes
-from auditor.i18n_reasons import LINKBACK, SITE, linkback_reason, site_detail
+from auditor.identify.links import SiteTarget
 from auditor.identify.networks import default_registry
 from auditor.models import Audit, EngineRun, EngineStatus, LinkBack, ProfileCheck, SiteCheck
-from auditor.recommend import recommend
-from auditor.report import render_html
-from auditor.score import ScoreInputs
+from auditor.report.changes import compute_changes
+from auditor.report.html import render_html
+from auditor.report.reasons import LINKBACK, SITE, linkback_reason, site_detail
+from auditor.scoring.recommend import recommend
+from auditor.scoring.scores import ScoreInputs
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import FoundLink, ProfileData, ProfileEvidence, Resolution
-from auditor.verify.links import SiteTarget
 from auditor.verify.pages import PageFetch
 from auditor.verify.site import site_checks, site_unreachable
 from tests.report.factories import SCORING, make_audit

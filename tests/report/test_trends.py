@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from auditor.trends import best_positions, positions_frame, scores_frame
+from auditor.report.trends import best_positions, positions_frame, scores_frame
 from tests.report.factories import DATES, make_audit, make_failed, make_history, make_partial
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor import report
 from auditor.errors import ReportError
-from auditor.report import write_report
+from auditor.report import html as report
+from auditor.report.html import write_report
 from tests.report.factories import SCORING, make_failed, make_history
 
 

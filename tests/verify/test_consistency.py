@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from auditor import i18n
 from auditor.config import DEFAULT_CTR
 from auditor.models import Inconsistency, LinkBack, ProfileCheck, Verdict
-from auditor.recommend import recommend
-from auditor.score import ScoreInputs, consistency_score
+from auditor.report import advice
+from auditor.scoring.recommend import recommend
+from auditor.scoring.scores import ScoreInputs, consistency_score
 from auditor.verify.consistency import find_inconsistencies
 
 NAMES = ("Noémie Gagnon", "Noemie Gagnon")
@@ -98,7 +98,7 @@ def test_inconsistent_names_recommendation_names_both_values_with_a_counterfactu
     assert dict(rec.params) == {"network": "x", "value": "Noémie G.", "expected": "Noémie Gagnon"}
     assert "'Noémie G.'" in rec.evidence
     assert rec.impact > 0  # counterfactual: consistency 50 -> 100 on its 10 % weight
-    en = i18n.recommendation_message("en", rec.rule, rec.params, rec.id)
-    fr = i18n.recommendation_message("fr", rec.rule, rec.params, rec.id)
+    en = advice.recommendation_message("en", rec.rule, rec.params, rec.id)
+    fr = advice.recommendation_message("fr", rec.rule, rec.params, rec.id)
     assert en.startswith("Your X profile shows the name “Noémie G.”: show “Noémie Gagnon” there")
     assert fr.startswith("Votre profil X affiche le nom « Noémie G. »")

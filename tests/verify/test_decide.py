@@ -6,11 +6,11 @@ from collections.abc import Mapping
 
 import pytest
 
+from auditor.identify.links import SiteTarget
 from auditor.identify.networks import default_registry
 from auditor.models import LinkBack, Verdict
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import FoundLink, ProfileData, ProfileEvidence, Resolution
-from auditor.verify.links import SiteTarget
 
 REGISTRY = default_registry()
 TARGET = SiteTarget("https://noemiegagnon.ca", ("https://ngagnon-web.ca",))

@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from auditor.collect import RawResponse
-from auditor.http import HttpClient, HttpPolicy
-from auditor.replay import profile_answers
+from auditor.audit.collect import RawResponse
+from auditor.audit.replay import profile_answers
+from auditor.net.client import HttpClient, HttpPolicy
 from auditor.sandbox import Sandbox, load_scenario
 from auditor.store import RawRecord, Store
 from auditor.verify.answers import StoredAnswers

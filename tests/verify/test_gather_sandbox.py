@@ -8,16 +8,16 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from auditor.browser import BrowserFetcher, BrowserUnavailable
-from auditor.collect import RawResponse
-from auditor.http import FetchResult, HttpClient, HttpPolicy
+from auditor.audit.collect import RawResponse
+from auditor.identify.links import SiteTarget
 from auditor.identify.networks import default_registry
 from auditor.models import LinkBack, Verdict
+from auditor.net.browser import BrowserFetcher, BrowserUnavailable
+from auditor.net.client import FetchResult, HttpClient, HttpPolicy
 from auditor.sandbox import DEMO_SCENARIO, Sandbox, load_scenario
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import ProfileEvidence
 from auditor.verify.gather import Browser, BrowserFactory, ProfileGatherer
-from auditor.verify.links import SiteTarget
 
 VERIFY_SCENARIO = DEMO_SCENARIO.with_name("verify.toml")
 REGISTRY = default_registry()

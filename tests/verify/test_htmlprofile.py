@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from auditor.identify.links import urls_in_text
 from auditor.identify.networks import default_registry
 from auditor.verify.htmlprofile import parse_profile_page, rendered_profile
-from auditor.verify.links import urls_in_text
 from auditor.verify.pages import PageFetch, clean_name, decode_html
 from auditor.verify.profiles import evidence_from_page, page_problem
 

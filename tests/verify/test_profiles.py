@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from auditor.identify.links import SiteTarget
 from auditor.identify.networks import default_registry
 from auditor.models import Verdict
-from auditor.verify.links import SiteTarget
 from auditor.verify.pages import PageFetch
 from auditor.verify.profiles import profile_linkback
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from auditor.http import SandboxTransport
+from auditor.net.client import SandboxTransport
 from auditor.sandbox import DEMO_SCENARIO, Sandbox, load_scenario
 
 VERIFY_SCENARIO = DEMO_SCENARIO.with_name("verify.toml")

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from auditor.changes import Changes
-from auditor.i18n_advice import recommendation_message
 from auditor.models import Audit, Recommendation
-from auditor.recommend import UNSCORED_RULES
+from auditor.report.advice import recommendation_message
+from auditor.report.changes import Changes
+from auditor.scoring.recommend import UNSCORED_RULES
 
 
 def by_priority(audit: Audit) -> list[Recommendation]:

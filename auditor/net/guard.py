@@ -17,7 +17,7 @@ import httpcore
 import httpx
 
 from auditor.errors import FetchError, FetchRefused
-from auditor.redaction import redact
+from auditor.net.redaction import redact
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 

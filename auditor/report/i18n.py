@@ -1,16 +1,17 @@
 """Translations (gettext catalogs, English msgids), locale formatting, and the labels of the report.
 
-The longer messages live beside it: `i18n_advice` (recommendations) and `i18n_reasons` (why a verdict or a
-site check came out as it did).
+The longer messages live beside it: `advice` (recommendations) and `reasons` (why a verdict or a site check
+came out as it did).
 
-The catalogs are the `.po` files under `auditor/locale/<lang>/LC_MESSAGES/`, read with Babel and compiled
+The catalogs are the `.po` files under `auditor/report/locale/<lang>/LC_MESSAGES/`, read with Babel and compiled
 in memory, so no compiled `.mo` file is ever committed or forgotten. To refresh them after changing a
 message in a template or here (from the repository root):
 
-    pybabel extract -F auditor/babel.cfg -o /tmp/messages.pot --no-location --sort-output -w 110 auditor
-    pybabel update -i /tmp/messages.pot -d auditor/locale -D messages -w 110 --no-fuzzy-matching --ignore-obsolete
+    pybabel extract -F auditor/report/babel.cfg -o /tmp/messages.pot --no-location --sort-output -w 110 auditor/report
+    pybabel update -i /tmp/messages.pot -d auditor/report/locale -D messages -w 110 \
+        --no-fuzzy-matching --ignore-obsolete
 
-then translate the new empty `msgstr` of `auditor/locale/fr/LC_MESSAGES/messages.po` (the English catalog
+then translate the new empty `msgstr` of `auditor/report/locale/fr/LC_MESSAGES/messages.po` (the English catalog
 stays empty: gettext falls back to the msgid). `tests/report/test_i18n.py` fails while a message used in a
 template or here has no French translation.
 """
@@ -45,7 +46,7 @@ def translations(lang: str) -> Translations:
     """The compiled catalog of `lang`, read once per process. Raises ValueError for an unknown language."""
     if lang not in LANGS:
         raise ValueError(f"unknown report language {lang!r}; use {' or '.join(LANGS)}")
-    po = resources.files("auditor").joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
+    po = resources.files("auditor.report").joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=LOCALES[lang], domain=DOMAIN)
     buffer = io.BytesIO()
@@ -212,10 +213,3 @@ def network_label(key: str) -> str:
 def engine_advice(lang: str, status: object) -> str:
     message = ENGINE_ADVICE.get(str(getattr(status, "value", status)))
     return gettext(lang, message) if message else ""
-
-
-def recommendation_message(lang: str, rule: str, params: Mapping[str, str], fallback: str) -> str:
-    """Kept for callers of the old place; the messages now live in `i18n_advice`."""
-    from auditor.i18n_advice import recommendation_message as message  # late: i18n_advice imports this module
-
-    return message(lang, rule, params, fallback)

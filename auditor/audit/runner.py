@@ -12,17 +12,17 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from auditor.collect import RawResponse, Reuse
+from auditor.audit.collect import RawResponse, Reuse
+from auditor.audit.pipeline import Progress, plan_queries, run_audit
+from auditor.audit.replay import reusable
 from auditor.config import Config
 from auditor.engines.budget import check_budgets
 from auditor.errors import ReportError, UsageError
-from auditor.guard import origin_of
-from auditor.http import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy
-from auditor.logs import remember_secrets
 from auditor.models import Audit, AuditStatus
-from auditor.pipeline import Progress, plan_queries, run_audit
-from auditor.replay import reusable
-from auditor.report import ReportPaths, ScoringInfo, write_report
+from auditor.net.client import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy
+from auditor.net.guard import origin_of
+from auditor.net.logs import remember_secrets
+from auditor.report.html import ReportPaths, ScoringInfo, write_report
 from auditor.store import DEFAULT_LOCK_WAIT, Store
 from auditor.store.labels import load_labels
 

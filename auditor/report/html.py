@@ -22,13 +22,14 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from auditor import i18n, i18n_reasons
-from auditor.changes import Changes, compute_changes
 from auditor.errors import ReportError
-from auditor.i18n_advice import recommendation_message
 from auditor.models import Audit, AuditStatus, ClassifiedResult, EngineRun
-from auditor.recommend import MISSING_ENTRY_POSITION, SITE_ENTRY_POSITION, UNMEASURED_RULES, UNSCORED_RULES
-from auditor.report_json import build_json, by_priority
+from auditor.report import i18n
+from auditor.report import reasons as i18n_reasons
+from auditor.report.advice import recommendation_message
+from auditor.report.changes import Changes, compute_changes
+from auditor.report.document import build_json, by_priority
+from auditor.scoring.recommend import MISSING_ENTRY_POSITION, SITE_ENTRY_POSITION, UNMEASURED_RULES, UNSCORED_RULES
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def environment(lang: str) -> Environment:
     its own instance of the same configuration rather than one shared instance re-bound per render.
     """
     env = Environment(
-        loader=PackageLoader("auditor", "templates"),
+        loader=PackageLoader("auditor.report", "templates"),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,  # a typo in a template fails the tests instead of rendering blank
@@ -283,6 +284,6 @@ def _results_by_query(audit: Audit, engine: EngineRun) -> list[tuple[str, list[C
 
 def _trends(timeline: Sequence[Audit], lang: str, depth: int) -> dict[str, Any]:
     # Imported here: matplotlib takes most of a second to load and only reports with history need it.
-    from auditor.charts import trend_section
+    from auditor.report.charts import trend_section
 
     return trend_section(timeline, lang=lang, depth=depth)

@@ -21,11 +21,11 @@ from urllib.parse import urljoin
 
 import httpx
 
-from auditor.bodies import read_capped
 from auditor.errors import AuditorError, FetchError, FetchRefused, ResponseTooLarge
-from auditor.guard import Resolver, check_target, system_resolver
-from auditor.http import MAX_REDIRECTS, FetchResult, HostPacer, HttpPolicy, client_transport
-from auditor.redaction import redact
+from auditor.net.bodies import read_capped
+from auditor.net.client import MAX_REDIRECTS, FetchResult, HostPacer, HttpPolicy, client_transport
+from auditor.net.guard import Resolver, check_target, system_resolver
+from auditor.net.redaction import redact
 
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = (

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from auditor import i18n
-from auditor.i18n import N_
-from auditor.i18n_reasons import linkback_reason, site_detail
+from auditor.report import i18n
+from auditor.report.i18n import N_
+from auditor.report.reasons import linkback_reason, site_detail
 
 MESSAGES = {
     "add_site_link": N_("Add a link to your site on your %(network)s profile: it ranks #%(position)s on %(engine)s."),

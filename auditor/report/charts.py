@@ -24,8 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator
 from matplotlib.typing import RcKeyType
 
-from auditor import i18n, trends
 from auditor.models import Audit
+from auditor.report import i18n, trends
 
 # Okabe & Ito's palette: distinguishable with the common colour-vision deficiencies. Lines also differ by
 # marker and dash, so the charts still read in grey print.

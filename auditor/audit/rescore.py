@@ -11,18 +11,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from auditor.audit.pipeline import assemble, plan_queries
+from auditor.audit.replay import NOT_STORED, page_fetch, page_records, replay_profiles, replay_serps
 from auditor.config import Config
 from auditor.engines import build_engine
 from auditor.errors import UsageError
 from auditor.identify.labels import Decision
+from auditor.identify.links import SiteTarget
 from auditor.identify.networks import Registry, default_registry
 from auditor.models import Audit
-from auditor.pipeline import assemble, plan_queries
-from auditor.replay import NOT_STORED, page_fetch, page_records, replay_profiles, replay_serps
 from auditor.store import RawRecord, Store
 from auditor.store.labels import load_labels
 from auditor.verify.evidence import ProfileEvidence
-from auditor.verify.links import SiteTarget
 from auditor.verify.pages import PageFetch
 
 _QUERY_NOTE = re.compile(r" \[query: .*$")

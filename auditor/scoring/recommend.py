@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from auditor.models import ClassifiedResult, LinkBack, Ownership, ProfileCheck, Recommendation, Verdict
-from auditor.score import ScoreInputs, compute_scores, is_owned
-from auditor.sensitive import find_sensitive
+from auditor.scoring.scores import ScoreInputs, compute_scores, is_owned
+from auditor.scoring.sensitive import find_sensitive
 
 NAMESAKE_PRESSURE_THRESHOLD = 20.0
 """Share of attention (percent) held by namesakes above which using one name variant everywhere is advised."""

@@ -38,15 +38,15 @@ from protego import Protego
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from auditor import USER_AGENT
-from auditor.bodies import decode_body, read_capped
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge
-from auditor.guard import (
+from auditor.net.bodies import decode_body, read_capped
+from auditor.net.guard import (
     Resolver,
     check_target,
     guarded_transport,
     system_resolver,
 )
-from auditor.redaction import redact
+from auditor.net.redaction import redact
 
 log = logging.getLogger(__name__)
 # httpx logs full URLs (API keys included) at INFO; keep it quiet whatever the root level is.

@@ -10,18 +10,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 
-from auditor.bodies import decode_body
-from auditor.collect import Reuse, merge_pages
+from auditor.audit.collect import Reuse, merge_pages
 from auditor.engines.base import Engine, EngineResponse
-from auditor.http import FetchResult
+from auditor.identify.links import SiteTarget
 from auditor.identify.networks import Registry
 from auditor.identify.urls import normalize
 from auditor.models import EngineStatus, ParsedPage, Query, Serp
+from auditor.net.bodies import decode_body
+from auditor.net.client import FetchResult
 from auditor.store.raw import RawRecord
 from auditor.verify.answers import NOT_STORED, Failed, StoredAnswers
 from auditor.verify.evidence import ProfileEvidence
 from auditor.verify.gather import ProfileGatherer
-from auditor.verify.links import SiteTarget
 from auditor.verify.pages import PageFetch
 
 GATHERED = ("profile", "profile_link")

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 
 import httpx
 
-from auditor.browser import BrowserFetcher, BrowserUnavailable
 from auditor.engines.base import Engine, EngineRequest, EngineResponse
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge, attempts_of
-from auditor.http import FetchResult, HttpClient
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult, Serp
-from auditor.redaction import redact
+from auditor.net.browser import BrowserFetcher, BrowserUnavailable
+from auditor.net.client import FetchResult, HttpClient
+from auditor.net.redaction import redact
 from auditor.verify.answers import StoredAnswers
 from auditor.verify.pages import PageFetch
 

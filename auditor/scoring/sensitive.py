@@ -99,7 +99,7 @@ def build_lexicon(data: dict[str, dict[str, list[str]]]) -> Lexicon:
 @cache
 def default_lexicon() -> Lexicon:
     """The lexicons shipped with the package, read once."""
-    with resources.files("auditor").joinpath("sensitive_topics.toml").open("rb") as handle:
+    with resources.files("auditor.scoring").joinpath("sensitive_topics.toml").open("rb") as handle:
         return build_lexicon(tomllib.load(handle))
 
 

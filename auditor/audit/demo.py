@@ -6,11 +6,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from auditor.audit.pipeline import Progress
+from auditor.audit.runner import AuditOutcome, audit_once
 from auditor.config import load_config
 from auditor.errors import UsageError
-from auditor.pipeline import Progress
-from auditor.report import slugify
-from auditor.runner import AuditOutcome, audit_once
+from auditor.report.html import slugify
 from auditor.sandbox import DEMO_SCENARIO, Sandbox, load_scenario
 
 CONFIG_NAME = "auditor.toml"

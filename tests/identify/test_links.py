@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from auditor.identify.links import PageLink, SiteTarget, jsonld_objects, page_links
 from auditor.identify.networks import default_registry
 from auditor.models import LinkBack, Verdict
-from auditor.verify.links import PageLink, SiteTarget, jsonld_objects, page_links
 from auditor.verify.pages import PageFetch
 from auditor.verify.profiles import profile_linkback
 

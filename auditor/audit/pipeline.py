@@ -11,15 +11,14 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from auditor.browser import BrowserFetcher
-from auditor.collect import RawSink, Reuse, collect_serp, fetch_page
+from auditor.audit.collect import RawSink, Reuse, collect_serp, fetch_page
 from auditor.config import Config
 from auditor.engines import build_engines
 from auditor.engines.base import Engine
-from auditor.http import HttpClient
 from auditor.identify.candidates import Candidate
 from auditor.identify.context import candidates_for, classify_serps, identity_for
 from auditor.identify.labels import Decision
+from auditor.identify.links import SiteTarget
 from auditor.identify.networks import Registry, default_registry
 from auditor.models import (
     Audit,
@@ -31,13 +30,14 @@ from auditor.models import (
     Query,
     Serp,
 )
-from auditor.recommend import recommend
-from auditor.score import ScoreInputs, compute_scores
+from auditor.net.browser import BrowserFetcher
+from auditor.net.client import HttpClient
+from auditor.scoring.recommend import recommend
+from auditor.scoring.scores import ScoreInputs, compute_scores
 from auditor.verify.consistency import find_inconsistencies
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import ProfileEvidence
 from auditor.verify.gather import ProfileGatherer
-from auditor.verify.links import SiteTarget
 from auditor.verify.pages import PageFetch
 from auditor.verify.profiles import evidence_from_page
 from auditor.verify.site import site_checks, site_links, site_unreachable

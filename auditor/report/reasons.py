@@ -15,8 +15,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from auditor import i18n
-from auditor.i18n import N_
+from auditor.report import i18n
+from auditor.report.i18n import N_
 
 
 @dataclass(frozen=True)
