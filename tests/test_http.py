@@ -697,7 +697,7 @@ def test_sandbox_transport_forwards_a_post_body() -> None:
 
 
 def test_an_already_read_response_from_a_mock_transport_is_still_served_and_capped() -> None:
-    # respx and httpx.Response(content=...) hand over bodies that are read already: no raw stream is left.
+    # httpx.Response(content=...) hands over bodies that are read already: no raw stream is left.
     small = run(lambda r: httpx.Response(200, content=b"hello"), lambda c: c.fetch("https://example.org/"))
     assert small.body == b"hello"
     with pytest.raises(ResponseTooLarge):

@@ -12,11 +12,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from auditor.audit.collect import RawSink, Reuse, collect_serp, fetch_page
+from auditor.audit.identity import candidates_for, classify_serps, identity_for
 from auditor.config import Config
 from auditor.engines import build_engines
 from auditor.engines.base import Engine
 from auditor.identify.candidates import Candidate
-from auditor.identify.context import candidates_for, classify_serps, identity_for
 from auditor.identify.labels import Decision
 from auditor.identify.links import SiteTarget
 from auditor.identify.networks import Registry, default_registry

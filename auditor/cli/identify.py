@@ -11,11 +11,11 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from auditor.audit.identity import identity_for
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, invocation, out
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError, UsageError
 from auditor.identify.classify import Identity, classify
-from auditor.identify.context import identity_for
 from auditor.identify.labels import Decision, parse_decision
 from auditor.identify.networks import Registry, default_registry
 from auditor.models import ClassifiedResult, Ownership, SearchResult

@@ -12,7 +12,6 @@ from auditor.engines.base import Engine, EngineRequest, EngineResponse, http_sta
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 
 NAME = "searxng"
-RESULTS_PER_PAGE = 10  # SearXNG's usual page; the collector stops on depth or an empty page anyway
 
 
 class Searxng(Engine):

@@ -44,8 +44,9 @@ def tag_links(tags: Iterable[Tag], base_url: str) -> list[PageLink]:
         absolute = unwrap(joined)
         if not is_http_url(absolute):
             continue
-        rel_value = tag.get("rel") or []
-        rel = frozenset(r.lower() for r in (rel_value if isinstance(rel_value, list) else str(rel_value).split()))
+        rel_value: object = tag.get("rel") or []
+        values = rel_value if isinstance(rel_value, list) else str(rel_value).split()
+        rel = frozenset(str(r).lower() for r in values)
         found.append(PageLink(absolute, rel, str(tag)[:EVIDENCE_MAX], joined if joined != absolute else ""))
     return found
 

@@ -235,8 +235,3 @@ def normalize(url: str, *, fold_country: frozenset[str] = frozenset(), aliases: 
     ]
     query.sort()
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
-
-
-def same_site(a: str, b: str) -> bool:
-    """True when `a` and `b` normalise to the same host (scheme and port ignored). Raises ValueError."""
-    return urlsplit(normalize(a)).hostname == urlsplit(normalize(b)).hostname

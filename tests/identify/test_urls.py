@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.identify.networks import default_registry
-from auditor.identify.urls import is_http_url, normalize, registrable_domain, same_site, unwrap
+from auditor.identify.urls import is_http_url, normalize, registrable_domain, unwrap
 
 REGISTRY = default_registry()
 
@@ -121,13 +121,6 @@ def test_registrable_domain_uses_the_public_suffix_list() -> None:
     assert registrable_domain("fr.linkedin.com") == "linkedin.com"
     assert registrable_domain("news.bbc.co.uk") == "bbc.co.uk"
     assert registrable_domain("localhost") == "localhost"
-
-
-def test_same_site_compares_normalised_hosts() -> None:
-    assert same_site("https://www.emilietremblay.ca/a", "http://emilietremblay.ca:80/b")
-    assert same_site("https://EmilieTremblay.ca", "https://m.emilietremblay.ca/")
-    assert not same_site("https://emilietremblay.ca", "https://blog.emilietremblay.ca")
-    assert not same_site("https://emilietremblay.ca", "https://emilietremblay.com")
 
 
 def test_is_http_url() -> None:
