@@ -18,9 +18,9 @@ from auditor import USER_AGENT
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge, attempts_of
 from auditor.net import bodies, guard
 from auditor.net import client as http_module
-from auditor.net.bodies import decode_body
 from auditor.net.client import FetchResult, HttpClient, HttpPolicy, SandboxTransport
 from auditor.net.redaction import redact
+from auditor.net.text import decode_text
 
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 PUBLIC_ADDRESS = "93.184.215.14"
@@ -616,11 +616,13 @@ def test_charset_from_the_content_type_is_honoured() -> None:
     assert result.headers["content-type"] == 'text/html; charset="ISO-8859-1"'
 
 
-def test_decode_body() -> None:
-    assert decode_body("é".encode(), "text/html") == "é"
-    assert decode_body("é".encode("latin-1"), "text/html; charset=latin-1") == "é"
-    assert decode_body("é".encode(), "text/html; charset=no-such-codec") == "é"
-    assert decode_body(b"\xe9", "text/html; charset=no-such-codec") == "\ufffd"
+def test_decode_text_of_any_body() -> None:
+    assert decode_text("é".encode(), "text/html") == "é"
+    assert decode_text("é".encode("latin-1"), "text/html; charset=latin-1") == "é"
+    assert decode_text("é".encode(), "text/html; charset=no-such-codec") == "é"
+    # An unknown charset is no declaration: undeclared bytes that are not UTF-8 are read as windows-1252.
+    assert decode_text(b"\xe9", "text/html; charset=no-such-codec") == "é"
+    assert decode_text('{"nom": "Émilie"}'.encode(), "application/json") == '{"nom": "Émilie"}'
 
 
 # -- headers, forms, redaction, sandbox ---------------------------------------------------------------

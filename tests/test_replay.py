@@ -11,19 +11,19 @@ from pathlib import Path
 
 import httpx
 import pytest
+from auditor.verify.answers import Failed
 
 from auditor.audit.collect import RawResponse, collect_serp, merge_pages
 from auditor.audit.replay import NOT_STORED, fetch_result, page_records, profile_answers, replay_serps, reusable
 from auditor.audit.rescore import rebuild, rescore, select
 from auditor.audit.runner import audit_once
 from auditor.config import Config, load_config
-from auditor.engines.base import EngineResponse
 from auditor.engines.duckduckgo_html import DuckDuckGoHtml
 from auditor.models import AuditStatus, EngineStatus, ParsedPage, SearchResult, Verdict
 from auditor.net.client import FetchResult, HttpClient, HttpPolicy
+from auditor.net.fetched import Fetched
 from auditor.sandbox import MINIMAL_SCENARIO, Sandbox, load_scenario
 from auditor.store import RawRecord, Store
-from auditor.verify.answers import Failed
 from tests.test_collect import QUERY, Engineroom, FakeEngine, no_sleep, ok, public, urls
 
 
@@ -62,11 +62,11 @@ def test_merge_pages_fails_the_whole_query_on_a_failed_page() -> None:
     )
 
 
-def _stored_page(page: int) -> EngineResponse:
-    return EngineResponse(200, json.dumps({"urls": urls(page), "more": True}), {"content-type": "application/json"})
+def _stored_page(page: int) -> Fetched:
+    return Fetched.of_text(json.dumps({"urls": urls(page), "more": True}), headers={"content-type": "application/json"})
 
 
-def _collect_with(stored: dict[int, EngineResponse], server: Engineroom) -> tuple[list[RawResponse], list[int]]:
+def _collect_with(stored: dict[int, Fetched], server: Engineroom) -> tuple[list[RawResponse], list[int]]:
     raws: list[RawResponse] = []
 
     async def main() -> None:
@@ -87,7 +87,7 @@ def test_a_resumed_query_asks_only_for_the_pages_it_did_not_get() -> None:
 
 
 def test_a_stored_page_that_failed_is_asked_again() -> None:
-    limited = EngineResponse(429, "{}", {"retry-after": "30"})
+    limited = Fetched.of_text("{}", status=429, headers={"retry-after": "30"})
     raws, asked = _collect_with({1: limited, 2: _stored_page(2)}, Engineroom({1: ok(1), 2: ok(2)}))
     assert asked == [1]  # page 2, stored and good, is still reused
     assert [r.page for r in raws] == [1]
@@ -273,7 +273,7 @@ def test_rescore_rebuilds_results_from_raw_pages_and_scores_with_todays_weights(
 def test_rescore_uses_todays_parser(audited: tuple[Path, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config, _ = _copy(audited, tmp_path)
 
-    def markup_changed(self: DuckDuckGoHtml, response: EngineResponse) -> ParsedPage:
+    def markup_changed(self: DuckDuckGoHtml, response: Fetched) -> ParsedPage:
         return ParsedPage(EngineStatus.PARSE_FAILURE, detail="markup changed")
 
     monkeypatch.setattr(DuckDuckGoHtml, "parse", markup_changed)

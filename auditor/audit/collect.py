@@ -52,13 +52,22 @@ def merge_pages(
 
 
 async def collect_serp(
-    fetcher: Fetcher, engine: Engine, query: Query, depth: int, refused: ParsedPage | None = None
+    fetcher: Fetcher,
+    engine: Engine,
+    query: Query,
+    depth: int,
+    refused: ParsedPage | None = None,
+    *,
+    check_key: bool = True,
 ) -> Serp:
     """Every page of `query` on `engine` until `depth` results, the engine's last page, or a failure.
 
-    `refused`: the status that stops the engine before it sends anything (its key is not set); the engine
-    then fails with that reason and costs nothing.
+    An engine whose key is not set (`Engine.unavailable`), or given `refused`, fails with that reason before
+    it sends anything, and costs nothing. A replay passes `check_key=False`: what was sent then is in the
+    history, whatever today's environment.
     """
+    if refused is None and check_key:
+        refused = engine.unavailable()
     if refused is not None:
         return Serp(engine.name, query, refused.status, (), refused.detail, 0)
     pages: list[ParsedPage] = []

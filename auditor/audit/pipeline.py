@@ -183,19 +183,21 @@ async def collect_all(
     queries: Sequence[Query],
     registry: Registry,
     *,
-    refused: Mapping[str, ParsedPage | None] | None = None,
+    refused: Mapping[str, ParsedPage] | None = None,
+    check_keys: bool = True,
     labels: Mapping[str, Decision | str] | None = None,
     progress: Progress = lambda event: None,
 ) -> Collected:
     """Every engine page, profile, the site's page and the namesakes' pages, through `fetcher`: the same code
-    for an audit, a resumed audit and a rescore. `refused` gives, by engine, the status that stops it before
-    it sends anything (a key that is not set)."""
+    for an audit, a resumed audit and a rescore. `refused` gives, by engine, a status that stops it before it
+    sends anything; `check_keys=False` (a replay) does not stop an engine whose key is not set today."""
     total = len(engines) * len(queries)
     done = 0
 
     async def search(engine: Engine, query: Query) -> Serp:
         nonlocal done
-        serp = await collect_serp(fetcher, engine, query, config.audit.depth, (refused or {}).get(engine.name))
+        stop = (refused or {}).get(engine.name)
+        serp = await collect_serp(fetcher, engine, query, config.audit.depth, stop, check_key=check_keys)
         done += 1
         progress(ProgressEvent("search", f"{serp.engine}: {query.text} -> {serp.status.value}", done, total))
         return serp
@@ -247,9 +249,8 @@ async def run_audit(
     label`), passed in as data."""
     registry = registry or default_registry()
     engines = build_engines(config, only_engines)
-    refused = {engine.name: engine.unavailable() for engine in engines}
     found = await collect_all(
-        config, fetcher, engines, plan_queries(config), registry, refused=refused, labels=labels, progress=progress
+        config, fetcher, engines, plan_queries(config), registry, labels=labels, progress=progress
     )
     return assemble(
         config, as_of, found.serps, [e.name for e in engines], found.profiles, found.site_page, registry,

@@ -72,7 +72,9 @@ def rebuild(
     }
     registry = registry or default_registry()
     found = asyncio.run(
-        collect_all(measured, replayed(records), engines, queries, registry, refused=refused, labels=labels)
+        collect_all(
+            measured, replayed(records), engines, queries, registry, refused=refused, check_keys=False, labels=labels
+        )
     )
     pages = page_records(records, profiles)
     gathered: dict[str, ProfileEvidence | Fetched] = {

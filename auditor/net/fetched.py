@@ -60,12 +60,20 @@ class Fetched:
 
     @classmethod
     def of_text(
-        cls, text: str, *, status: int = 200, url: str = "", headers: Mapping[str, str] | None = None
+        cls,
+        text: str,
+        *,
+        status: int = 200,
+        url: str = "",
+        headers: Mapping[str, str] | None = None,
+        requested_url: str = "",
     ) -> Fetched:
-        """An answer built from text (tests, `auditor parse`): UTF-8 bytes, declared as such."""
-        kept = {k.lower(): v for k, v in (headers or {}).items()}
-        kept.setdefault("content-type", "text/html; charset=utf-8")
-        return cls(url, url, status, kept, text.encode("utf-8"))
+        """An answer built from text (tests, `auditor parse`): UTF-8 bytes, declared as such unless `headers`
+        declare a type; `requested_url` is `url` unless it redirected."""
+        kept = dict(headers or {})
+        if not any(name.lower() == "content-type" for name in kept):
+            kept["content-type"] = "text/html; charset=utf-8"
+        return cls(requested_url or url, url, status, kept, text.encode("utf-8"))
 
     @classmethod
     def failure(cls, requested_url: str, error: str, *, reached: str = "", attempts: int | None = 0) -> Fetched:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from urllib.parse import quote, quote_plus
 
 from auditor.net.fetched import Fetched
+from auditor.net.fetcher import Request
 from auditor.net.redaction import redact
 
 KEPT_HEADERS = frozenset(
@@ -99,6 +100,18 @@ class RawRecord(Fetched):
     """The profile's key in the config, `site`, or a namesake page's key; None for profile rows stored
     before migration 002."""
     request_key: str = ""
+
+    @classmethod
+    def filed(cls, id: int, asked: Request, fetched: Fetched) -> RawRecord:
+        """`fetched` as the history files it under `asked` (before the store redacts and cuts it down)."""
+        return cls(
+            **{f.name: getattr(fetched, f.name) for f in fields(Fetched)},
+            id=id, kind=asked.kind, engine=asked.engine, query=asked.query, page=asked.page,
+            subject=asked.subject,
+            request_key=request_key(
+                asked.kind, engine=asked.engine, query=asked.query, page=asked.page, subject=asked.subject
+            ),
+        )  # fmt: skip
 
 
 def stored_redirects(chain: tuple[str, ...] | None, requested_url: str, url: str) -> tuple[str, ...]:

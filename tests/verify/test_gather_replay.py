@@ -9,13 +9,13 @@ from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
 
 import pytest
+from auditor.verify.answers import StoredAnswers
 
 from auditor.audit.collect import RawResponse
 from auditor.audit.replay import profile_answers
 from auditor.net.client import HttpClient, HttpPolicy
 from auditor.sandbox import Sandbox, load_scenario
 from auditor.store import RawRecord, Store
-from auditor.verify.answers import StoredAnswers
 from auditor.verify.decide import decide_linkback
 from auditor.verify.gather import ProfileGatherer
 from tests.verify.test_gather_sandbox import (
