@@ -22,3 +22,35 @@ def recording(
 
     web = RoutingFetcher(client, browser_factory)
     return web, RecordingFetcher(web, keep), raws
+
+
+def filed(
+    kind: str,
+    url: str,
+    status_code: int | None,
+    body: bytes,
+    engine: str | None = None,
+    query: str | None = None,
+    page: int | None = None,
+    *,
+    subject: str | None = None,
+    requested_url: str = "",
+    headers: dict[str, str] | None = None,
+    error: str = "",
+    attempts: int | None = None,
+    redirects: tuple[str, ...] = (),
+) -> tuple[Request, Fetched]:
+    """What `Store.save_raw` is given for one answer: what was asked, and what came back (`attempts` None:
+    not known, as in rows stored before migration 003)."""
+    asked = requested_url or url
+    request = Request(asked, kind, engine=engine, query=query, page=page, subject=subject)
+    return request, Fetched(asked, url, status_code, headers or {}, body, redirects, error, attempts)
+
+
+def refiled(record: RawRecord) -> tuple[Request, Fetched]:
+    """A recorded answer as `Store.save_raw` is given it."""
+    asked = Request(
+        record.requested_url, record.kind, engine=record.engine, query=record.query, page=record.page,
+        subject=record.subject,
+    )  # fmt: skip
+    return asked, record

@@ -18,7 +18,8 @@ from auditor import USER_AGENT
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge, attempts_of
 from auditor.net import bodies, guard
 from auditor.net import client as http_module
-from auditor.net.client import FetchResult, HttpClient, HttpPolicy, SandboxTransport
+from auditor.net.client import HttpClient, HttpPolicy, SandboxTransport
+from auditor.net.fetched import Fetched
 from auditor.net.redaction import redact
 from auditor.net.text import decode_text
 
@@ -111,7 +112,7 @@ class Script:
         return answer.build()
 
 
-def get(url: str, **kwargs: Any) -> Callable[[HttpClient], Awaitable[FetchResult]]:
+def get(url: str, **kwargs: Any) -> Callable[[HttpClient], Awaitable[Fetched]]:
     return lambda client: client.fetch(url, **kwargs)
 
 
@@ -868,8 +869,8 @@ def local_server() -> Iterator[LocalServer]:
 
 def real_fetch(
     url: str, resolver: guard.Resolver, transport: httpx.AsyncBaseTransport | None = None, **changes: Any
-) -> FetchResult:
-    async def main() -> FetchResult:
+) -> Fetched:
+    async def main() -> Fetched:
         async with HttpClient(policy(**changes), resolver=resolver, transport=transport) as client:
             return await client.fetch(url)
 
