@@ -104,8 +104,10 @@ class RawRecord(Fetched):
     @classmethod
     def filed(cls, id: int, asked: Request, fetched: Fetched) -> RawRecord:
         """`fetched` as the history files it under `asked` (before the store redacts and cuts it down)."""
+        answer = {f.name: getattr(fetched, f.name) for f in fields(Fetched)}
+        answer["requested_url"] = fetched.requested_url or asked.asked
         return cls(
-            **{f.name: getattr(fetched, f.name) for f in fields(Fetched)},
+            **answer,
             id=id, kind=asked.kind, engine=asked.engine, query=asked.query, page=asked.page,
             subject=asked.subject,
             request_key=request_key(
