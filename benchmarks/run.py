@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from auditor.engines.base import EngineResponse
 from auditor.engines.duckduckgo_html import parse_page
+from auditor.net.fetched import Fetched
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "duckduckgo_html"
 
@@ -38,7 +38,7 @@ def time_parser(rounds: int = 200) -> tuple[float, int]:
     samples = []
     for _ in range(rounds):
         started = time.perf_counter()
-        parse_page(EngineResponse(200, text))
+        parse_page(Fetched.of_text(text))
         samples.append(time.perf_counter() - started)
     return statistics.median(samples), len(text)
 

@@ -11,7 +11,8 @@ import pytest
 from auditor.errors import FetchRefused
 from auditor.identify.links import page_links
 from auditor.net.browser import BrowserFetcher
-from auditor.net.client import FetchResult, HostPacer, HttpPolicy, SandboxTransport
+from auditor.net.client import HostPacer, HttpPolicy, SandboxTransport
+from auditor.net.fetched import Fetched
 from auditor.sandbox import DEMO_SCENARIO, Sandbox, load_scenario
 
 pytestmark = pytest.mark.browser
@@ -24,8 +25,8 @@ def demo() -> Iterator[Sandbox]:
         yield running
 
 
-def fetch(sandbox: Sandbox, url: str) -> FetchResult:
-    async def run() -> FetchResult:
+def fetch(sandbox: Sandbox, url: str) -> Fetched:
+    async def run() -> Fetched:
         policy = HttpPolicy(sandbox_url=sandbox.url, time_scale=0.0)
         async with BrowserFetcher(policy, HostPacer(2)) as browser:
             return await browser.fetch(url)

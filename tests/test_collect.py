@@ -8,11 +8,13 @@ from collections.abc import Callable
 
 import httpx
 
-from auditor.audit.collect import RawResponse, collect_serp, fetch_page, max_pages
-from auditor.engines.base import Engine, EngineRequest, EngineResponse, http_status_page
+from auditor.audit.collect import collect_serp, fetch_page, max_pages
+from auditor.engines.base import Engine, EngineRequest, http_status_page
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult, Serp
 from auditor.net.client import HttpClient, HttpPolicy
-from auditor.verify.pages import PageFetch
+from auditor.net.fetched import Fetched
+from auditor.store.raw import RawRecord
+from tests.recording import recording
 
 QUERY = Query("Émilie Tremblay")
 Page = Callable[[int], httpx.Response]
@@ -36,7 +38,7 @@ class FakeEngine(Engine):
         params = {**previous.params, "page": str(int(previous.params["page"]) + 1)}
         return EngineRequest("GET", previous.url, params=params, offset=fetched)
 
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         early = http_status_page(response, self.name)
         if early is not None:
             return early
@@ -77,13 +79,15 @@ async def public(host: str, port: int) -> list[str]:
     return ["93.184.215.14"]
 
 
-def collect(server: Engineroom, depth: int) -> tuple[Serp, list[RawResponse]]:
-    raws: list[RawResponse] = []
+def collect(server: Engineroom, depth: int) -> tuple[Serp, list[RawRecord]]:
+    raws: list[RawRecord] = []
 
     async def main() -> Serp:
+        nonlocal raws
         policy = HttpPolicy(html_interval=0, api_interval=0, retries=1)
         async with HttpClient(policy, transport=httpx.MockTransport(server), resolver=public, sleep=no_sleep) as client:
-            return await collect_serp(client, FakeEngine(), QUERY, depth, raws.append)
+            _, fetcher, raws = recording(client)
+            return await collect_serp(fetcher, FakeEngine(), QUERY, depth)
 
     return asyncio.run(main()), raws
 
@@ -203,17 +207,19 @@ def test_raw_responses_are_handed_over_with_secrets_redacted() -> None:
     assert json.loads(raws[1].body)["urls"] == urls(2)
 
 
-def fetch_site(robots: str) -> tuple[PageFetch, list[RawResponse]]:
+def fetch_site(robots: str) -> tuple[Fetched, list[RawRecord]]:
     def handler(request: httpx.Request) -> httpx.Response:
         body = robots.encode() if request.url.path == "/robots.txt" else b"<html>ok</html>"
         return httpx.Response(200, headers={"Content-Length": str(len(body))}, stream=httpx.ByteStream(body))
 
-    raws: list[RawResponse] = []
+    raws: list[RawRecord] = []
 
-    async def main() -> PageFetch:
+    async def main() -> Fetched:
+        nonlocal raws
         policy = HttpPolicy(html_interval=0, retries=0)
         async with HttpClient(policy, transport=httpx.MockTransport(handler), resolver=public, sleep=no_sleep) as c:
-            return await fetch_page(c, "https://emilietremblay.ca/", "site", raws.append)
+            _, fetcher, raws = recording(c)
+            return await fetch_page(fetcher, "https://emilietremblay.ca/", "site")
 
     return asyncio.run(main()), raws
 
@@ -223,7 +229,7 @@ def test_fetch_page_reads_a_page() -> None:
     assert page.ok
     assert page.error == ""
     assert page.text == "<html>ok</html>"
-    assert page.final_url == "https://emilietremblay.ca/"
+    assert page.url == "https://emilietremblay.ca/"
     assert [(r.kind, r.status_code) for r in raws] == [("site", 200)]
 
 

@@ -18,9 +18,11 @@ from auditor import USER_AGENT
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge, attempts_of
 from auditor.net import bodies, guard
 from auditor.net import client as http_module
-from auditor.net.bodies import decode_body
-from auditor.net.client import FetchResult, HttpClient, HttpPolicy, SandboxTransport
+from auditor.net.client import HttpClient, HttpPolicy, SandboxTransport
+from auditor.net.fetched import Fetched
+from auditor.net.fetcher import Request, plain_words
 from auditor.net.redaction import redact
+from auditor.net.text import decode_text
 
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 PUBLIC_ADDRESS = "93.184.215.14"
@@ -111,7 +113,7 @@ class Script:
         return answer.build()
 
 
-def get(url: str, **kwargs: Any) -> Callable[[HttpClient], Awaitable[FetchResult]]:
+def get(url: str, **kwargs: Any) -> Callable[[HttpClient], Awaitable[Fetched]]:
     return lambda client: client.fetch(url, **kwargs)
 
 
@@ -616,11 +618,13 @@ def test_charset_from_the_content_type_is_honoured() -> None:
     assert result.headers["content-type"] == 'text/html; charset="ISO-8859-1"'
 
 
-def test_decode_body() -> None:
-    assert decode_body("é".encode(), "text/html") == "é"
-    assert decode_body("é".encode("latin-1"), "text/html; charset=latin-1") == "é"
-    assert decode_body("é".encode(), "text/html; charset=no-such-codec") == "é"
-    assert decode_body(b"\xe9", "text/html; charset=no-such-codec") == "\ufffd"
+def test_decode_text_of_any_body() -> None:
+    assert decode_text("é".encode(), "text/html") == "é"
+    assert decode_text("é".encode("latin-1"), "text/html; charset=latin-1") == "é"
+    assert decode_text("é".encode(), "text/html; charset=no-such-codec") == "é"
+    # An unknown charset is no declaration: undeclared bytes that are not UTF-8 are read as windows-1252.
+    assert decode_text(b"\xe9", "text/html; charset=no-such-codec") == "é"
+    assert decode_text('{"nom": "Émilie"}'.encode(), "application/json") == '{"nom": "Émilie"}'
 
 
 # -- headers, forms, redaction, sandbox ---------------------------------------------------------------
@@ -866,8 +870,8 @@ def local_server() -> Iterator[LocalServer]:
 
 def real_fetch(
     url: str, resolver: guard.Resolver, transport: httpx.AsyncBaseTransport | None = None, **changes: Any
-) -> FetchResult:
-    async def main() -> FetchResult:
+) -> Fetched:
+    async def main() -> Fetched:
         async with HttpClient(policy(**changes), resolver=resolver, transport=transport) as client:
             return await client.fetch(url)
 
@@ -957,3 +961,32 @@ def test_a_malformed_url_is_refused_before_anything_is_sent(url: str) -> None:
 
 def test_redact_never_raises() -> None:
     assert redact("http://[::1/?api_key=SECRET&q=1") == "http://[::1/?api_key=REDACTED&q=1"
+
+
+# -- the Fetcher protocol -----------------------------------------------------------------------------
+
+
+def test_send_gives_an_answer_with_its_secrets_redacted() -> None:
+    script = Script(
+        reply(302, headers={"Location": "https://api.example.com/v2?api_key=SECRET9"}), reply(200, text="fine")
+    )
+    asked = Request("https://api.example.com/v1", "engine", via="api", params={"q": "É", "api_key": "SECRET9"})
+    fetched = run(script, lambda client: client.send(asked))
+    assert (fetched.status_code, fetched.text, fetched.error, fetched.attempts) == (200, "fine", "", 2)
+    assert fetched.requested_url == "https://api.example.com/v1?q=%C3%89&api_key=REDACTED"
+    assert fetched.url == "https://api.example.com/v2?api_key=REDACTED"
+    assert fetched.redirects == (fetched.requested_url,)
+    assert str(script.requests[0].url) == "https://api.example.com/v1?q=%C3%89&api_key=SECRET9"  # sent as it is
+
+
+def test_send_returns_a_failure_as_data_in_the_words_of_its_request() -> None:
+    script = Script(httpx.ConnectError("connection refused"))
+    url = "https://site.example/page"
+    page = run(script, lambda client: client.send(Request(url, "site")), http_policy=policy(retries=1))
+    engine = run(script, lambda client: client.send(Request(url, "engine", describe=plain_words)))
+    assert page.status_code is None and not page.answered and page.attempts == 2
+    assert page.error == f"connection: connection failed (ConnectError): {url}"
+    assert engine.error == f"connection failed (ConnectError): {url}"
+    assert page.reached == "" and page.url == url  # it failed at the URL asked
+    refused = run(Script(reply(200)), lambda client: client.send(Request("http://127.0.0.1/", "candidate")))
+    assert refused.error.startswith("refused: ") and refused.attempts == 0

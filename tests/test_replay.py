@@ -12,18 +12,21 @@ from pathlib import Path
 import httpx
 import pytest
 
-from auditor.audit.collect import RawResponse, collect_serp, merge_pages
-from auditor.audit.replay import NOT_STORED, fetch_result, page_records, profile_answers, replay_serps, reusable
+from auditor.audit.collect import collect_serp, engine_request, merge_pages
+from auditor.audit.replay import NOT_STORED, page_records, replayed, resumed, reused_counts
 from auditor.audit.rescore import rebuild, rescore, select
 from auditor.audit.runner import audit_once
 from auditor.config import Config, load_config
-from auditor.engines.base import EngineResponse
+from auditor.engines.base import EngineRequest
 from auditor.engines.duckduckgo_html import DuckDuckGoHtml
-from auditor.models import AuditStatus, EngineStatus, ParsedPage, SearchResult, Verdict
-from auditor.net.client import FetchResult, HttpClient, HttpPolicy
+from auditor.models import AuditStatus, EngineStatus, ParsedPage, SearchResult, Serp, Verdict
+from auditor.net.client import HttpClient, HttpPolicy
+from auditor.net.fetched import Fetched
+from auditor.net.fetcher import Fetcher, Request
 from auditor.sandbox import MINIMAL_SCENARIO, Sandbox, load_scenario
 from auditor.store import RawRecord, Store
-from auditor.verify.answers import Failed
+from auditor.store.raw import stored_redirects
+from tests.recording import recording
 from tests.test_collect import QUERY, Engineroom, FakeEngine, no_sleep, ok, public, urls
 
 
@@ -62,17 +65,30 @@ def test_merge_pages_fails_the_whole_query_on_a_failed_page() -> None:
     )
 
 
-def _stored_page(page: int) -> EngineResponse:
-    return EngineResponse(200, json.dumps({"urls": urls(page), "more": True}), {"content-type": "application/json"})
+def page_request(page: int) -> Request:
+    """Page `page` of QUERY on FakeEngine, as collection asks for it."""
+    params = {"q": QUERY.text, "page": str(page), "api_key": "SECRET"}
+    return engine_request(FakeEngine(), QUERY, EngineRequest("GET", "https://engine.example/search", params), page)
 
 
-def _collect_with(stored: dict[int, EngineResponse], server: Engineroom) -> tuple[list[RawResponse], list[int]]:
-    raws: list[RawResponse] = []
+def stored_pages(pages: dict[int, Fetched]) -> list[RawRecord]:
+    return [RawRecord.filed(number, page_request(number), fetched) for number, fetched in pages.items()]
+
+
+def _stored_page(page: int) -> Fetched:
+    return Fetched.of_text(json.dumps({"urls": urls(page), "more": True}), headers={"content-type": "application/json"})
+
+
+def _collect_with(stored: dict[int, Fetched], server: Engineroom) -> tuple[list[RawRecord], list[int]]:
+    raws: list[RawRecord] = []
 
     async def main() -> None:
+        nonlocal raws
         policy = HttpPolicy(html_interval=0, api_interval=0, retries=0)
         async with HttpClient(policy, transport=httpx.MockTransport(server), resolver=public, sleep=no_sleep) as client:
-            serp = await collect_serp(client, FakeEngine(), QUERY, 20, raws.append, stored)
+            _, live, raws = recording(client)
+            fetcher = resumed(stored_pages(stored), live, [FakeEngine()])
+            serp = await collect_serp(fetcher, FakeEngine(), QUERY, 20)
         assert [r.url for r in serp.results] == urls(1) + urls(2)
         assert serp.requests == 2
 
@@ -87,7 +103,7 @@ def test_a_resumed_query_asks_only_for_the_pages_it_did_not_get() -> None:
 
 
 def test_a_stored_page_that_failed_is_asked_again() -> None:
-    limited = EngineResponse(429, "{}", {"retry-after": "30"})
+    limited = Fetched.of_text("{}", status=429, headers={"retry-after": "30"})
     raws, asked = _collect_with({1: limited, 2: _stored_page(2)}, Engineroom({1: ok(1), 2: ok(2)}))
     assert asked == [1]  # page 2, stored and good, is still reused
     assert [r.page for r in raws] == [1]
@@ -100,89 +116,125 @@ def record(id: int, kind: str, status: int | None = 200, **fields: object) -> Ra
     return RawRecord(id=id, kind=kind, url=url, status_code=status, body=body, requested_url=requested, **fields)  # type: ignore[arg-type]
 
 
-def test_reusable_keeps_what_succeeded_and_the_latest_answer_of_each_request() -> None:
-    records = [
-        record(1, "engine", engine="duckduckgo_html", query="Q", page=1),
-        record(2, "engine", None, engine="duckduckgo_html", query="Q", page=2, error="timeout: timed out"),
-        record(3, "engine", 429, engine="searxng", query="Q", page=1),
-        record(4, "site", None, subject="site", error="timeout: timed out"),
-        record(5, "site", 200, subject="site", body=b"<html>later</html>", url="https://emilietremblay.ca/"),
-        record(6, "candidate", 200, subject="namesake.example/et", url="https://namesake.example/et"),
-        record(7, "candidate", 503, subject="down.example/et", url="https://down.example/et"),
-    ]
-    reuse = reusable(records, "https://emilietremblay.ca")
-    assert set(reuse.candidates) == {"namesake.example/et"}  # the 503 is asked again
-    assert reuse.candidates["namesake.example/et"].status_code == 200
-    # Answered pages are offered (collection re-asks the 429 after parsing it); the failed page 2 is not.
-    assert set(reuse.engine_responses) == {("duckduckgo_html", "Q", 1), ("searxng", "Q", 1)}
-    assert reuse.pages["site"].text == "<html>later</html>"
-    assert reuse.pages["site"].requested_url == "https://emilietremblay.ca"
-    unavailable = reusable([record(1, "site", 503, subject="site")], "https://emilietremblay.ca")
-    assert unavailable.pages == {}
+class Live:
+    """The live fetcher behind a resume: remembers what reached it, answers nothing."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send(self, request: Request) -> Fetched:
+        self.sent.append(request.asked)
+        return Fetched.failure(request.asked, "sent")
 
 
-def test_profile_answers_for_a_resume_keep_answers_and_leave_failures_and_try_later_to_be_asked() -> None:
+def ask(fetcher: Fetcher, *requests: Request) -> list[Fetched]:
+    async def main() -> list[Fetched]:
+        return [await fetcher.send(request) for request in requests]
+
+    return asyncio.run(main())
+
+
+def test_a_resume_answers_what_is_worth_keeping_the_latest_answer_of_each_request() -> None:
     api = "https://api.github.com/users/et"
-    records = [
-        record(1, "profile", 503, url=api, subject="github"),
-        record(2, "profile", 200, url=api, subject="github", body=b"{}"),  # the latest answer wins
-        record(3, "profile", 429, url="https://mastodon.social/api/v1/accounts/lookup?acct=et", subject="mastodon"),
-        record(4, "profile", 999, url="https://www.linkedin.com/in/et", subject="linkedin"),
-        record(5, "profile_link", None, url="https://bit.ly/et", subject="github", error="timeout: timed out"),
-        record(6, "site", 200, url="https://emilietremblay.ca/", subject="site"),
+    site = "https://emilietremblay.ca/"
+    page = json.dumps({"urls": urls(1)}).encode()
+    engine = [
+        RawRecord.filed(1, page_request(1), Fetched("", "https://engine.example/search", 200, {}, page)),
+        RawRecord.filed(2, page_request(2), Fetched.failure("", "timeout: timed out")),
     ]
-    answers = profile_answers(records, complete=False)
-    assert set(answers.answers) == {("profile", api), ("profile", "https://www.linkedin.com/in/et")}
-    assert answers.lookup("profile", api) == FetchResult(api, 200, {}, b"{}", (), 1)
-    assert answers.lookup("profile_link", "https://bit.ly/et") is None  # asked again
-    assert answers.lookup("profile", "https://emilietremblay.ca/") is None  # not gathering's
+    records = [
+        *engine,
+        record(3, "site", None, url=site, subject="site", error="timeout: timed out"),
+        record(4, "site", 200, url=site, subject="site", body=b"<html>later</html>"),
+        record(5, "candidate", 200, subject="namesake.example/et", url="https://namesake.example/et"),
+        record(6, "candidate", 503, subject="down.example/et", url="https://down.example/et"),
+        record(7, "profile", 503, url=api, subject="github"),
+        record(8, "profile", 200, url=api, subject="github", body=b"{}"),  # the latest answer wins
+        record(9, "profile", 429, url="https://mastodon.social/api/v1/accounts/lookup?acct=et", subject="mastodon"),
+        record(10, "profile", 999, url="https://www.linkedin.com/in/et", subject="linkedin"),
+        record(11, "profile_link", None, url="https://bit.ly/et", subject="github", error="timeout: timed out"),
+    ]
+    live = Live()
+    fetcher = resumed(records, live, [FakeEngine()])
+    kept = [
+        page_request(1),
+        Request(site, "site", respect_robots=True, subject="site"),
+        Request("https://namesake.example/et", "candidate", subject="namesake.example/et"),
+        Request(api, "profile", via="api"),
+        Request("https://www.linkedin.com/in/et", "profile"),
+    ]
+    answers = ask(fetcher, *kept)
+    assert live.sent == []
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 999]
+    assert answers[1].text == "<html>later</html>" and answers[3].body == b"{}"
+    asked_again = [
+        page_request(2),  # failed
+        Request("https://down.example/et", "candidate", subject="down.example/et"),  # "try later"
+        Request("https://mastodon.social/api/v1/accounts/lookup?acct=et", "profile", via="api"),  # 429
+        Request("https://bit.ly/et", "profile_link"),  # failed
+        Request("https://github.com/et", "profile"),  # never asked
+    ]
+    assert all(a.error == "sent" for a in ask(fetcher, *asked_again))
+    assert live.sent == [r.asked for r in asked_again]
+    assert reused_counts(records) == (1, True, 2, 1)
 
 
-def test_profile_answers_for_a_rescore_replay_failures_and_refuse_what_was_not_stored() -> None:
+def test_a_resume_asks_again_an_engine_page_that_parses_to_a_status_that_does_not_count() -> None:
+    limited = Fetched("", "https://engine.example/search", 429, {"retry-after": "30"}, b"{}")
+    records = [RawRecord.filed(1, page_request(1), limited)]
+    live = Live()
+    (answer,) = ask(resumed(records, live, [FakeEngine()]), page_request(1))
+    assert answer.error == "sent" and live.sent == [page_request(1).asked]
+    assert "SECRET" not in live.sent[0]
+
+
+def test_a_rescore_replays_failures_and_refuses_what_was_not_stored() -> None:
     records = [
         record(1, "profile_link", None, url="https://noemiegagnon.ca/", requested_url="https://bit.ly/n",
                error="timeout: timed out after 2 s: https://noemiegagnon.ca/"),
         record(2, "profile_link", 200, url="https://noemiegagnon.ca/", requested_url="https://noemie.page/",
                redirects=("https://noemie.page/", "https://ow.ly/n")),
     ]  # fmt: skip
-    answers = profile_answers(records, complete=True)
-    assert answers.lookup("profile_link", "https://bit.ly/n") == Failed(
-        "timeout: timed out after 2 s: https://noemiegagnon.ca/", reached="https://noemiegagnon.ca/"
+    failed, chained, missing = ask(
+        replayed(records),
+        Request("https://bit.ly/n", "profile_link"),
+        Request("https://noemie.page/", "profile_link"),
+        Request("https://github.com/n", "profile"),
     )
-    chained = answers.lookup("profile_link", "https://noemie.page/")
-    assert isinstance(chained, FetchResult) and chained.redirects == ("https://noemie.page/", "https://ow.ly/n")
-    assert answers.lookup("profile", "https://github.com/n") == Failed(NOT_STORED)
+    assert failed.error == "timeout: timed out after 2 s: https://noemiegagnon.ca/"
+    assert failed.reached == "https://noemiegagnon.ca/"
+    assert chained.redirects == ("https://noemie.page/", "https://ow.ly/n") and chained.status_code == 200
+    assert (missing.error, missing.status_code, missing.requested_url) == (NOT_STORED, None, "https://github.com/n")
 
 
 def test_a_link_stored_before_chains_were_kept_replays_as_one_hop_to_where_it_led() -> None:
-    legacy = record(1, "profile_link", 200, url="https://noemiegagnon.ca/", requested_url="https://bit.ly/n")
-    assert legacy.redirects is None
-    assert fetch_result(legacy).redirects == ("https://bit.ly/n",)
-    answered_itself = record(2, "profile_link", 200, url="https://noemiegagnon.ca/a-propos")
-    assert fetch_result(answered_itself).redirects == ()
+    assert stored_redirects(None, "https://bit.ly/n", "https://noemiegagnon.ca/") == ("https://bit.ly/n",)
+    answered_itself = "https://noemiegagnon.ca/a-propos"
+    assert stored_redirects(None, answered_itself, answered_itself) == ()
+    assert stored_redirects(("https://a.example/",), "https://a.example/", "https://b.example/") == (
+        "https://a.example/",
+    )
+
+
+def replay_query(records: list[RawRecord], refused: ParsedPage | None = None) -> Serp:
+    return asyncio.run(collect_serp(replayed(records), FakeEngine(), QUERY, 20, refused, check_key=False))
 
 
 def test_replay_fails_a_query_with_nothing_stored_as_it_failed_then() -> None:
-    engine = FakeEngine()
-    unsent = {"fake": (EngineStatus.AUTH_ERROR, "FAKE_API_KEY is not set")}
-    (never,) = replay_serps([engine], [QUERY], 20, [], unsent)
+    never = replay_query([], ParsedPage(EngineStatus.AUTH_ERROR, detail="FAKE_API_KEY is not set"))
     assert (never.status, never.detail, never.requests) == (EngineStatus.AUTH_ERROR, "FAKE_API_KEY is not set", 0)
-    (lost,) = replay_serps([engine], [QUERY], 20, [])
+    lost = replay_query([])
     assert lost.status is EngineStatus.NETWORK_ERROR and lost.detail == NOT_STORED
-    stored = [record(1, "engine", engine="fake", query=QUERY.text, page=1, body=json.dumps({"urls": urls(1)}).encode())]
-    (replayed,) = replay_serps([engine], [QUERY], 20, stored, unsent)
-    assert replayed.status is EngineStatus.OK and len(replayed.results) == 10
+    stored = stored_pages({1: Fetched.of_text(json.dumps({"urls": urls(1), "more": False}))})
+    replayed_serp = replay_query(stored)
+    assert replayed_serp.status is EngineStatus.OK and len(replayed_serp.results) == 10
 
 
 def test_a_replayed_query_counts_the_attempts_stored_with_its_pages() -> None:
-    engine = FakeEngine()
-    body = json.dumps({"urls": urls(1), "more": True}).encode()
-    stored = [
-        record(1, "engine", engine="fake", query=QUERY.text, page=1, body=body, attempts=3),  # retried twice
-        record(2, "engine", engine="fake", query=QUERY.text, page=2, body=json.dumps({"urls": urls(2)}).encode()),
-    ]  # page 2 was stored before migration 003: it counts as one request
-    (replayed,) = replay_serps([engine], [QUERY], 20, stored)
-    assert replayed.requests == 4
+    first = replace(Fetched.of_text(json.dumps({"urls": urls(1), "more": True})), attempts=3)  # retried twice
+    # Page 2 was stored before migration 003: it counts as one request.
+    second = replace(Fetched.of_text(json.dumps({"urls": urls(2), "more": False})), attempts=None)
+    assert replay_query(stored_pages({1: first, 2: second})).requests == 4
 
 
 def test_page_records_finds_profiles_stored_before_they_carried_their_key() -> None:
@@ -273,7 +325,7 @@ def test_rescore_rebuilds_results_from_raw_pages_and_scores_with_todays_weights(
 def test_rescore_uses_todays_parser(audited: tuple[Path, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config, _ = _copy(audited, tmp_path)
 
-    def markup_changed(self: DuckDuckGoHtml, response: EngineResponse) -> ParsedPage:
+    def markup_changed(self: DuckDuckGoHtml, response: Fetched) -> ParsedPage:
         return ParsedPage(EngineStatus.PARSE_FAILURE, detail="markup changed")
 
     monkeypatch.setattr(DuckDuckGoHtml, "parse", markup_changed)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from auditor.audit.collect import RawResponse
 from auditor.audit.runner import config_secrets
 from auditor.config import parse_config
 from auditor.errors import DatabaseBusy, StorageError
 from auditor.models import AuditStatus, Scores
 from auditor.store import MIGRATIONS, Store, migrate
+from tests.recording import filed
 from tests.test_serialize import sample_audit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,11 +104,11 @@ def test_failed_audit_with_no_overall_is_stored(store: Store) -> None:
 def test_raw_responses_are_stored_compressed(store: Store) -> None:
     audit_id = store.begin_audit("Émilie Tremblay", dt.date(2026, 3, 1))
     body = ("<html>" + "Émilie Tremblay " * 2000 + "</html>").encode()
-    raw = RawResponse(
+    raw = filed(
         "engine", "https://html.duckduckgo.com/html/", 200, body, "duckduckgo_html", "Émilie Tremblay", 1,
         requested_url="https://html.duckduckgo.com/html/", headers={"Content-Type": "text/html; charset=utf-8"},
     )  # fmt: skip
-    store.save_raw(audit_id, raw)
+    store.save_raw(audit_id, *raw)
     row = store.db.execute("SELECT kind, engine, query, url, status_code, body, page FROM raw_responses").fetchone()
     assert (row["kind"], row["engine"], row["query"], row["status_code"], row["page"]) == (
         "engine",
@@ -126,19 +126,25 @@ def test_raw_responses_are_stored_compressed(store: Store) -> None:
     assert record.answered
 
 
-def test_a_followed_link_keeps_its_redirect_chain_and_other_answers_keep_none(store: Store) -> None:
+def test_a_followed_link_keeps_its_redirect_chain_and_a_row_without_one_reads_as_one_hop(store: Store) -> None:
     audit_id = store.begin_audit("Émilie Tremblay", dt.date(2026, 3, 1))
     hops = ("https://bit.ly/et", f"https://old.example/?token={SECRET}")
     store.save_raw(
         audit_id,
-        RawResponse("profile_link", "https://emilietremblay.ca/", 200, b"", subject="github",
+        *filed("profile_link", "https://emilietremblay.ca/", 200, b"", subject="github",
                     requested_url="https://bit.ly/et", redirects=hops),
         secrets=[SECRET],
     )  # fmt: skip
-    store.save_raw(audit_id, RawResponse("site", "https://emilietremblay.ca/", 200, b"<html></html>", subject="site"))
-    link, site = store.raw_records(audit_id)
+    store.save_raw(audit_id, *filed("site", "https://emilietremblay.ca/", 200, b"<html></html>", subject="site"))
+    # A row stored before chains were kept (migration 005) has none: it reads as one hop from the URL asked
+    # to the final one, which is where the chain led, and never as "no redirect".
+    store.save_raw(audit_id, *filed("profile_link", "https://emilietremblay.ca/", 200, b"", subject="github",
+                                    requested_url="https://lnkd.in/et"))  # fmt: skip
+    store.db.execute("UPDATE raw_responses SET redirects = NULL WHERE requested_url = 'https://lnkd.in/et'")
+    link, site, old = store.raw_records(audit_id)
     assert link.redirects == ("https://bit.ly/et", "https://old.example/?token=REDACTED")
-    assert site.redirects is None  # not recorded, which a replay must not read as "no redirect"
+    assert site.redirects == ()  # recorded: it answered where it was asked
+    assert old.redirects == ("https://lnkd.in/et",)
 
 
 SECRET = "sk-live-0123456789abcdef"
@@ -149,7 +155,7 @@ def test_secrets_never_reach_the_database(store: Store) -> None:
     echoed = json.dumps({"search_parameters": {"api_key": SECRET}, "next": f"https://x.example/?key={SECRET}"})
     store.save_raw(
         audit_id,
-        RawResponse(
+        *filed(
             "engine", f"https://serpapi.com/search.json?q=x&api_key={SECRET}", 200, echoed.encode(), "serpapi", "x", 1,
             requested_url=f"https://serpapi.com/search.json?q=x&api_key={SECRET}",
             headers={"Content-Type": "application/json", "Set-Cookie": "session=abc", "X-RateLimit-Remaining": "9",
@@ -159,7 +165,7 @@ def test_secrets_never_reach_the_database(store: Store) -> None:
     )  # fmt: skip
     store.save_raw(
         audit_id,
-        RawResponse("engine", "https://serpapi.com/", None, b"", "serpapi", "x", 2, error=f"timed out: key={SECRET}"),
+        *filed("engine", "https://serpapi.com/", None, b"", "serpapi", "x", 2, error=f"timed out: key={SECRET}"),
         secrets=[SECRET],
     )
     dump = "\n".join(store.db.iterdump())

@@ -70,7 +70,10 @@ def test_a_database_of_the_first_version_is_upgraded_and_keeps_its_history(tmp_p
     site = next(r for r in records if r.kind == "site")
     assert (site.subject, site.request_key, site.requested_url) == ("site", "site", "https://emilietremblay.ca/")
     assert records[0].request_key == "engine|duckduckgo_html|Émilie Tremblay|1"
-    assert all(r.redirects is None for r in records)  # chains were not recorded then (migration 005)
+    # Chains were not recorded then (migration 005): each reads as one hop from the URL asked to the final one.
+    with Store.open(path, write=False) as store:
+        assert all(row[0] is None for row in store.db.execute("SELECT redirects FROM raw_responses"))
+    assert all(r.redirects == ((r.requested_url,) if r.url != r.requested_url else ()) for r in records)
 
 
 def test_a_failing_migration_leaves_no_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ from auditor.identify.classify import Identity, build_identity, classify
 from auditor.identify.labels import Decision
 from auditor.identify.networks import Registry
 from auditor.models import ClassifiedResult, Serp
-from auditor.verify.pages import PageFetch
+from auditor.net.fetched import Fetched
 
 
 def identity_for(
@@ -20,7 +20,7 @@ def identity_for(
     *,
     site_links: Iterable[str] = (),
     labels: Mapping[str, Decision | str] | None = None,
-    candidate_pages: Mapping[str, PageFetch] | None = None,
+    candidate_pages: Mapping[str, Fetched] | None = None,
 ) -> Identity:
     """`candidate_pages`: same-page key -> the fetched page of a candidate (`pick_candidates`)."""
     person = config.person

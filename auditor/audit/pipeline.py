@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from auditor.audit.collect import RawSink, Reuse, collect_serp, fetch_page
+from auditor.audit.collect import collect_serp, fetch_page
 from auditor.audit.identity import candidates_for, classify_serps, identity_for
 from auditor.config import Config
 from auditor.engines import build_engines
@@ -26,19 +25,19 @@ from auditor.models import (
     ClassifiedResult,
     EngineRun,
     EngineStatus,
+    ParsedPage,
     ProfileCheck,
     Query,
     Serp,
 )
-from auditor.net.browser import BrowserFetcher
-from auditor.net.client import HttpClient
+from auditor.net.fetched import Fetched
+from auditor.net.fetcher import Fetcher
 from auditor.scoring.recommend import recommend
 from auditor.scoring.scores import ScoreInputs, compute_scores
 from auditor.verify.consistency import find_inconsistencies
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import ProfileEvidence
 from auditor.verify.gather import ProfileGatherer
-from auditor.verify.pages import PageFetch
 from auditor.verify.profiles import evidence_from_page
 from auditor.verify.site import site_checks, site_links, site_unreachable
 
@@ -87,12 +86,12 @@ def assemble(
     as_of: dt.date,
     serps: Sequence[Serp],
     engine_names: Sequence[str],
-    profile_pages: Mapping[str, ProfileEvidence | PageFetch],
-    site_page: PageFetch,
+    profile_pages: Mapping[str, ProfileEvidence | Fetched],
+    site_page: Fetched,
     registry: Registry,
     *,
     labels: Mapping[str, Decision | str] | None = None,
-    candidate_pages: Mapping[str, PageFetch] | None = None,
+    candidate_pages: Mapping[str, Fetched] | None = None,
 ) -> Audit:
     """Everything after collection: classify, verify, score, recommend. Pure.
 
@@ -113,7 +112,7 @@ def assemble(
     for key, url in config.profiles.items():
         network = registry.by_key[key]
         found = profile_pages[key]
-        if isinstance(found, PageFetch):
+        if isinstance(found, Fetched):
             found = evidence_from_page(network, url, found, registry=registry)
         evidence.append(found)
         positions = [r.position for r in results if r.profile == key]
@@ -158,7 +157,7 @@ def assemble(
     )
 
 
-def _status(engines: Sequence[EngineRun], site: PageFetch, profiles: Iterable[ProfileEvidence]) -> AuditStatus:
+def _status(engines: Sequence[EngineRun], site: Fetched, profiles: Iterable[ProfileEvidence]) -> AuditStatus:
     if not any(e.status.counts_in_score for e in engines):
         return AuditStatus.FAILED
     # A login wall is an expected answer; a profile that could not be fetched at all is a failed check.
@@ -167,87 +166,93 @@ def _status(engines: Sequence[EngineRun], site: PageFetch, profiles: Iterable[Pr
     return AuditStatus.COMPLETE
 
 
-@asynccontextmanager
-async def engine_browser(client: HttpClient, engines: Sequence[Engine]) -> AsyncIterator[BrowserFetcher | None]:
-    """The browser for the browser engines (browser_google, browser_bing), None when none is configured.
-    Chromium itself starts only at the first results page, and is closed on the way out."""
-    if not any(engine.kind == "browser" for engine in engines):
-        yield None
-        return
-    async with BrowserFetcher(client.policy, client.pacer) as browser:
-        yield browser
+@dataclass(frozen=True)
+class Collected:
+    """What the network gave for one audit, before anything is classified or scored."""
+
+    serps: list[Serp]
+    profiles: dict[str, ProfileEvidence]
+    site_page: Fetched
+    candidate_pages: dict[str, Fetched]
 
 
-async def run_audit(
+async def collect_all(
     config: Config,
-    client: HttpClient,
+    fetcher: Fetcher,
+    engines: Sequence[Engine],
+    queries: Sequence[Query],
+    registry: Registry,
     *,
-    as_of: dt.date,
-    on_raw: RawSink,
-    progress: Progress = lambda event: None,
-    only_engines: tuple[str, ...] | None = None,
-    registry: Registry | None = None,
-    reuse: Reuse | None = None,
+    refused: Mapping[str, ParsedPage] | None = None,
+    check_keys: bool = True,
     labels: Mapping[str, Decision | str] | None = None,
-) -> Audit:
-    """Collect, then `assemble`. With `reuse` (a resumed audit), what an interrupted run stored is not asked again.
-    `labels` are the user's decisions on results (`auditor label`), passed in as data."""
-    registry = registry or default_registry()
-    engines = build_engines(config, only_engines)
-    queries = plan_queries(config)
+    progress: Progress = lambda event: None,
+) -> Collected:
+    """Every engine page, profile, the site's page and the namesakes' pages, through `fetcher`: the same code
+    for an audit, a resumed audit and a rescore. `refused` gives, by engine, a status that stops it before it
+    sends anything; `check_keys=False` (a replay) does not stop an engine whose key is not set today."""
     total = len(engines) * len(queries)
     done = 0
 
-    async def search(engine_index: int, query: Query) -> Serp:
+    async def search(engine: Engine, query: Query) -> Serp:
         nonlocal done
-        engine = engines[engine_index]
-        stored = reuse.engine_pages(engine.name, query.text) if reuse else None
-        serp = await collect_serp(client, engine, query, config.audit.depth, on_raw, stored, browser)
+        stop = (refused or {}).get(engine.name)
+        serp = await collect_serp(fetcher, engine, query, config.audit.depth, stop, check_key=check_keys)
         done += 1
         progress(ProgressEvent("search", f"{serp.engine}: {query.text} -> {serp.status.value}", done, total))
         return serp
 
-    async def page(key: str, url: str, kind: str) -> tuple[str, PageFetch]:
-        stored = reuse.pages.get(key) if reuse else None
-        fetched = stored if stored is not None else await fetch_page(client, url, kind, on_raw, subject=key)
+    async def page(key: str, url: str, kind: str) -> Fetched:
+        fetched = await fetch_page(fetcher, url, kind, subject=key)
         progress(ProgressEvent(kind, f"{key}: {fetched.error or f'HTTP {fetched.status_code}'}", 1, 1))
-        return key, fetched
+        return fetched
 
-    # Resuming, the profiles' stored answers (API, page, links followed) are used as they are and only the
-    # rest is asked (`verify.gather`); the browser, if a profile needs one, is closed on the way out.
     site_target = SiteTarget(config.person.site, config.person.old_sites)
     names = (config.person.name, *config.person.aliases)
-    gatherer = ProfileGatherer(
-        client, site=site_target, names=names, on_raw=on_raw, registry=registry,
-        answers=reuse.profiles if reuse else None,
-    )  # fmt: skip
-    async with gatherer, engine_browser(client, engines) as browser:
+    gatherer = ProfileGatherer(fetcher, site=site_target, names=names, registry=registry)
 
-        async def profile(key: str, url: str) -> tuple[str, ProfileEvidence]:
-            found = await gatherer.gather(key, url)
-            progress(ProgressEvent("profile", f"{key}: {found.summary}", 1, 1))
-            return key, found
+    async def profile(key: str, url: str) -> tuple[str, ProfileEvidence]:
+        found = await gatherer.gather(key, url)
+        progress(ProgressEvent("profile", f"{key}: {found.summary}", 1, 1))
+        return key, found
 
-        async def candidate(found: Candidate) -> tuple[str, PageFetch]:
-            fetched = reuse.candidates.get(found.key) if reuse else None
-            if fetched is None:
-                fetched = await fetch_page(client, found.url, "candidate", on_raw, subject=found.key)
-            progress(ProgressEvent("candidate", f"{found.url}: {fetched.error or f'HTTP {fetched.status_code}'}", 1, 1))
-            return found.key, fetched
+    async def candidate(found: Candidate) -> tuple[str, Fetched]:
+        fetched = await fetch_page(fetcher, found.url, "candidate", subject=found.key)
+        progress(ProgressEvent("candidate", f"{found.url}: {fetched.error or f'HTTP {fetched.status_code}'}", 1, 1))
+        return found.key, fetched
 
-        async def search_then_candidates() -> tuple[list[Serp], list[tuple[str, PageFetch]]]:
-            # Namesakes' pages are fetched once the results are in, while profiles and the site still load:
-            # one linking to the site is a probable profile of the person (`identify.candidates`).
-            found = list(await asyncio.gather(*(search(i, q) for i in range(len(engines)) for q in queries)))
-            wanted = candidates_for(config, found, registry, labels)
-            return found, list(await asyncio.gather(*(candidate(c) for c in wanted)))
+    async def search_then_candidates() -> tuple[list[Serp], list[tuple[str, Fetched]]]:
+        # Namesakes' pages are fetched once the results are in, while profiles and the site still load:
+        # one linking to the site is a probable profile of the person (`identify.candidates`).
+        found = list(await asyncio.gather(*(search(e, q) for e in engines for q in queries)))
+        wanted = candidates_for(config, found, registry, labels)
+        return found, list(await asyncio.gather(*(candidate(c) for c in wanted)))
 
-        profiles = [profile(key, url) for key, url in config.profiles.items()]
-        outcome = await asyncio.gather(
-            search_then_candidates(), asyncio.gather(*profiles), page("site", config.person.site, "site")
-        )
-    (serps, candidate_pages), profile_evidence, (_, site_page) = outcome
+    profiles = [profile(key, url) for key, url in config.profiles.items()]
+    (serps, candidate_pages), profile_evidence, site_page = await asyncio.gather(
+        search_then_candidates(), asyncio.gather(*profiles), page("site", config.person.site, "site")
+    )
+    return Collected(serps, dict(profile_evidence), site_page, dict(candidate_pages))
+
+
+async def run_audit(
+    config: Config,
+    fetcher: Fetcher,
+    *,
+    as_of: dt.date,
+    progress: Progress = lambda event: None,
+    only_engines: tuple[str, ...] | None = None,
+    registry: Registry | None = None,
+    labels: Mapping[str, Decision | str] | None = None,
+) -> Audit:
+    """Collect through `fetcher`, then `assemble`. `labels` are the user's decisions on results (`auditor
+    label`), passed in as data."""
+    registry = registry or default_registry()
+    engines = build_engines(config, only_engines)
+    found = await collect_all(
+        config, fetcher, engines, plan_queries(config), registry, labels=labels, progress=progress
+    )
     return assemble(
-        config, as_of, serps, [e.name for e in engines], dict(profile_evidence), site_page, registry,
-        labels=labels, candidate_pages=dict(candidate_pages),
+        config, as_of, found.serps, [e.name for e in engines], found.profiles, found.site_page, registry,
+        labels=labels, candidate_pages=found.candidate_pages,
     )  # fmt: skip

@@ -1,29 +1,30 @@
 """`auditor rescore`: stored audits re-parsed and re-scored from their raw responses (after a parser fix).
 
 `rebuild` is pure: an audit and its stored responses in, the audit as today's parsers, scoring and config
-make it out (the profiles are gathered again from their stored answers, sending nothing). `rescore` is the
+make it out. Inside, the audit's collection runs again, the same code as an audit, against a fetcher that
+answers from the stored responses and sends nothing (`audit.replay`). `rescore` is the
 I/O around it: each audit rewritten in one transaction, raw responses kept.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from auditor.audit.pipeline import assemble, plan_queries
-from auditor.audit.replay import NOT_STORED, page_fetch, page_records, replay_profiles, replay_serps
+from auditor.audit.pipeline import assemble, collect_all, plan_queries
+from auditor.audit.replay import NOT_STORED, page_records, replayed
 from auditor.config import Config
 from auditor.engines import build_engine
 from auditor.errors import UsageError
 from auditor.identify.labels import Decision
-from auditor.identify.links import SiteTarget
 from auditor.identify.networks import Registry, default_registry
-from auditor.models import Audit
+from auditor.models import Audit, ParsedPage
+from auditor.net.fetched import Fetched
 from auditor.store import RawRecord, Store
 from auditor.store.labels import load_labels
 from auditor.verify.evidence import ProfileEvidence
-from auditor.verify.pages import PageFetch
 
 _QUERY_NOTE = re.compile(r" \[query: .*$")
 """`pipeline._engine_runs` appends the failing query (and how many more failed) to an engine's detail."""
@@ -61,35 +62,37 @@ def rebuild(
         update={"profiles": profiles, "audit": config.audit.model_copy(update={"depth": stored.depth})}
     )
     queries = stored.queries or plan_queries(config)
-    # What the audit's engine table said of an engine that never sent anything, without the query it named.
-    unsent = {run.name: (run.status, _QUERY_NOTE.sub("", run.detail)) for run in stored.engines if run.requests == 0}
-    serps = replay_serps(engines, queries, stored.depth, records, unsent)
+    # What the audit's engine table said of an engine that never sent anything (its key was not set, its
+    # budget was spent), without the query it named: it fails the same way again, whatever today's key.
+    asked = {r.engine for r in records if r.kind == "engine"}
+    refused = {
+        run.name: ParsedPage(run.status, detail=_QUERY_NOTE.sub("", run.detail))
+        for run in stored.engines
+        if run.requests == 0 and run.name not in asked
+    }
     registry = registry or default_registry()
-    person = config.person
-    names = (person.name, *person.aliases)
-    gathered = replay_profiles(profiles, SiteTarget(person.site, person.old_sites), names, records, registry)
+    found = asyncio.run(
+        collect_all(
+            measured, replayed(records), engines, queries, registry, refused=refused, check_keys=False, labels=labels
+        )
+    )
     pages = page_records(records, profiles)
-    found: dict[str, ProfileEvidence | PageFetch] = {
+    gathered: dict[str, ProfileEvidence | Fetched] = {
         # A profile whose requests are not found as today's code would send them (an API address changed
         # since) is judged from the page stored for it, as it was before gathering could be replayed.
-        key: page_fetch(profiles[key], pages[key]) if evidence.error == NOT_STORED and key in pages else evidence
-        for key, evidence in gathered.items()
+        key: _stored_page(profiles[key], pages[key]) if evidence.error == NOT_STORED and key in pages else evidence
+        for key, evidence in found.profiles.items()
     }
     audit = assemble(
-        measured,
-        stored.as_of,
-        serps,
-        [e.name for e in engines],
-        found,
-        page_fetch(config.person.site, pages.get("site")),
-        registry,
-        labels=labels,
-        # The namesakes' pages the audit fetched (`identify.candidates`), by the key they were filed under.
-        candidate_pages={
-            r.subject: page_fetch(r.requested_url, r) for r in records if r.kind == "candidate" and r.subject
-        },
-    )
+        measured, stored.as_of, found.serps, [e.name for e in engines], gathered, found.site_page, registry,
+        labels=labels, candidate_pages=found.candidate_pages,
+    )  # fmt: skip
     return replace(audit, id=stored.id, started_at=stored.started_at)
+
+
+def _stored_page(url: str, record: Fetched) -> Fetched:
+    """A stored failure read as it was then: at the profile's address, whatever the chain reached."""
+    return record if record.answered else Fetched.failure(url, record.error or NOT_STORED)
 
 
 def select(store: Store, config: Config, which: str) -> list[Audit]:

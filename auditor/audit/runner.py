@@ -12,18 +12,21 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from auditor.audit.collect import RawResponse, Reuse
 from auditor.audit.pipeline import Progress, plan_queries, run_audit
-from auditor.audit.replay import reusable
+from auditor.audit.replay import resumed, reused_counts
 from auditor.config import Config
+from auditor.engines import build_engines
 from auditor.engines.budget import check_budgets
 from auditor.errors import ReportError, UsageError
 from auditor.models import Audit, AuditStatus
 from auditor.net.client import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy
+from auditor.net.fetched import Fetched
+from auditor.net.fetcher import Fetcher, RecordingFetcher, Request
 from auditor.net.guard import origin_of
 from auditor.net.logs import remember_secrets
+from auditor.net.routing import RoutingFetcher
 from auditor.report.html import ReportPaths, ScoringInfo, write_report
-from auditor.store import DEFAULT_LOCK_WAIT, Store
+from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
 from auditor.store.labels import load_labels
 
 EXIT_CODES = {AuditStatus.COMPLETE: 0, AuditStatus.PARTIAL: 3, AuditStatus.FAILED: 4}
@@ -115,14 +118,15 @@ def resume_audit(
                 f"audit {row.id} asked {', '.join(row.engines)}, none of which is configured any more; "
                 "add it back to audit.engines to resume"
             )
-        reuse = reusable(store.raw_records(row.id), config.person.site)
-        site = "the site's page" if "site" in reuse.pages else "not the site's page"
+        records = store.raw_records(row.id)
+        engine_pages, has_site, profile_answers, namesakes = reused_counts(records)
+        site = "the site's page" if has_site else "not the site's page"
         announce(
             f"Resuming audit {row.id} of {config.person.name} ({row.as_of.isoformat()}): "
-            f"{len(reuse.engine_responses)} engine pages, {site}, {len(reuse.profiles)} profile answers "
-            f"and {len(reuse.candidates)} namesake pages already stored; only the rest is asked"
+            f"{engine_pages} engine pages, {site}, {profile_answers} profile answers "
+            f"and {namesakes} namesake pages already stored; only the rest is asked"
         )
-        return _run_and_finish(config, store, row.id, row.as_of, engines, reuse, sandbox_url, lang, progress)
+        return _run_and_finish(config, store, row.id, row.as_of, engines, records, sandbox_url, lang, progress)
 
 
 def _run_and_finish(
@@ -131,7 +135,7 @@ def _run_and_finish(
     audit_id: int,
     as_of: dt.date,
     engines: tuple[str, ...],
-    reuse: Reuse | None,
+    stored: list[RawRecord] | None,
     sandbox_url: str | None,
     lang: str | None,
     progress: Progress,
@@ -139,17 +143,18 @@ def _run_and_finish(
     secrets = config_secrets(config, os.environ)
     remember_secrets(secrets)  # blanked from every log record too (`--log-level debug`)
 
-    def keep(raw: RawResponse) -> None:
-        store.save_raw(audit_id, raw, secrets)
+    def keep(request: Request, fetched: Fetched) -> None:
+        store.save_raw(audit_id, request, fetched, secrets)
 
     labels = load_labels(store, config.person.name)  # the user's `auditor label` decisions, applied as data
 
     async def run() -> Audit:
-        async with HttpClient(http_policy(config, sandbox_url)) as client:
-            return await run_audit(
-                config, client, as_of=as_of, on_raw=keep, progress=progress, only_engines=engines, reuse=reuse,
-                labels=labels,
-            )  # fmt: skip
+        async with HttpClient(http_policy(config, sandbox_url)) as client, RoutingFetcher(client) as web:
+            # Every answer reaches the history here, in one place; a resume answers from it what it can.
+            fetcher: Fetcher = RecordingFetcher(web, keep)
+            if stored is not None:
+                fetcher = resumed(stored, fetcher, build_engines(config, engines))
+            return await run_audit(config, fetcher, as_of=as_of, progress=progress, only_engines=engines, labels=labels)
 
     audit = asyncio.run(run())
     store.finish_audit(audit_id, audit)

@@ -16,12 +16,12 @@ from rich.table import Table
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
 from auditor.config import Config, load_config
 from auditor.engines import PARSERS
-from auditor.engines.base import EngineResponse
 from auditor.engines.budget import month_start
 from auditor.engines.catalog import BY_NAME, CATALOG, notes
 from auditor.engines.sniff import looks_like
 from auditor.errors import UsageError
 from auditor.models import EngineStatus, ParsedPage
+from auditor.net.fetched import Fetched
 
 PARSE_FAILED_EXIT = 3
 
@@ -127,7 +127,7 @@ def parse_command(
 def parse_saved(engine: str, text: str) -> ParsedPage:
     """The engine's own parser on a saved body, as if it had just answered 200; when nothing parses, say
     whether the file looks like another engine's answer."""
-    page = PARSERS[engine](EngineResponse(200, text, {}, ""))
+    page = PARSERS[engine](Fetched.of_text(text))
     if page.status is not EngineStatus.PARSE_FAILURE:
         return page
     other = looks_like(text)

@@ -11,11 +11,12 @@ from collections.abc import Callable, Mapping
 
 from auditor.config import Config
 from auditor.engines import brave, browser_bing, browser_google, google_cse, mojeek, searxng, serpapi, serper
-from auditor.engines.base import Engine, EngineResponse, Locale
+from auditor.engines.base import Engine, Locale
 from auditor.engines.duckduckgo_html import DuckDuckGoHtml, parse_page, region_for_locale
 from auditor.models import ParsedPage
+from auditor.net.fetched import Fetched
 
-PARSERS: Mapping[str, Callable[[EngineResponse], ParsedPage]] = {
+PARSERS: Mapping[str, Callable[[Fetched], ParsedPage]] = {
     "duckduckgo_html": parse_page,
     "searxng": searxng.parse_response,
     "brave": brave.parse_response,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from auditor.models import EngineStatus, ParsedPage, Query
+from auditor.net.fetched import Fetched
 
 
 @dataclass(frozen=True)
@@ -32,18 +33,6 @@ class EngineRequest:
     """How many results earlier pages held: positions on this page start after it."""
     json_body: Mapping[str, object] | None = None
     """A JSON body for a POST (Serper)."""
-
-
-@dataclass(frozen=True)
-class EngineResponse:
-    """What came back, as plain data, so parsers stay pure and testable from saved files."""
-
-    status_code: int
-    text: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    """Lower-case names."""
-    url: str = ""
-    """The final URL after redirects (a consent wall or a /sorry/ page shows here)."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +80,7 @@ class Engine(ABC):
         """The request for the page after `previous`, or None when the engine has no more."""
 
     @abstractmethod
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         """Turn one response into a status and results. Pure: no I/O, no clock."""
 
     def unavailable(self) -> ParsedPage | None:
@@ -147,9 +136,9 @@ class KeyedEngine(Engine):
         return None if self._api_key else missing_key(self.name, self.key_env, self.key_label)
 
 
-def http_status_page(response: EngineResponse, engine: str) -> ParsedPage | None:
+def http_status_page(response: Fetched, engine: str) -> ParsedPage | None:
     """The status that the HTTP status code alone decides, shared by every engine; None means look further."""
-    code = response.status_code
+    code = response.code
     if code == 429:
         retry = response.headers.get("retry-after", "")
         detail = f"HTTP 429 from {engine}" + (f"; Retry-After {retry}" if retry else "")

@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from auditor.engines.base import EngineRequest, EngineResponse, KeyedEngine, Locale, more, url_int
+from auditor.engines.base import EngineRequest, KeyedEngine, Locale, more, url_int
 from auditor.engines.jsonapi import api_results, json_object, not_json, short, table
 from auditor.models import EngineStatus, ParsedPage, Query
+from auditor.net.fetched import Fetched
 
 NAME = "brave"
 LABEL = "Brave Search"
@@ -68,13 +69,13 @@ class Brave(KeyedEngine):
             return None
         return self._request(query, int(previous.params["count"]), offset)
 
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         return parse_response(response)
 
 
-def parse_response(response: EngineResponse) -> ParsedPage:
+def parse_response(response: Fetched) -> ParsedPage:
     data = json_object(response.text)
-    if response.status_code >= 400:
+    if response.code >= 400:
         return _error(response, data)
     if data is None:
         return not_json(LABEL, response.text)
@@ -94,8 +95,8 @@ def parse_response(response: EngineResponse) -> ParsedPage:
     return ParsedPage(EngineStatus.EMPTY, detail="Brave found no results")
 
 
-def _error(response: EngineResponse, data: dict[str, Any] | None) -> ParsedPage:
-    code = response.status_code
+def _error(response: Fetched, data: dict[str, Any] | None) -> ParsedPage:
+    code = response.code
     error = data.get("error") if data else None
     error = error if isinstance(error, dict) else {}
     error_code = str(error.get("code") or "")

@@ -16,7 +16,6 @@ from bs4 import BeautifulSoup, Tag
 
 from auditor.engines.base import (
     EngineRequest,
-    EngineResponse,
     Locale,
     OffsetPagedEngine,
     http_status_page,
@@ -24,6 +23,7 @@ from auditor.engines.base import (
     url_int,
 )
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+from auditor.net.fetched import Fetched
 
 NAME = "browser_bing"
 ORIGIN = "https://www.bing.com"
@@ -60,11 +60,11 @@ class BrowserBing(OffsetPagedEngine):
         }
         return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
 
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         return parse_page(response)
 
 
-def parse_page(response: EngineResponse) -> ParsedPage:
+def parse_page(response: Fetched) -> ParsedPage:
     soup = BeautifulSoup(response.text, "lxml")
     text = " ".join(soup.get_text(" ").split())
     lowered = text.lower()

@@ -14,7 +14,6 @@ from bs4 import BeautifulSoup, Tag
 
 from auditor.engines.base import (
     EngineRequest,
-    EngineResponse,
     Locale,
     OffsetPagedEngine,
     http_status_page,
@@ -23,6 +22,7 @@ from auditor.engines.base import (
 )
 from auditor.identify.urls import unwrap
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+from auditor.net.fetched import Fetched
 
 NAME = "browser_google"
 ORIGIN = "https://www.google.com"
@@ -59,11 +59,11 @@ class BrowserGoogle(OffsetPagedEngine):
             params["start"] = str(offset)
         return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
 
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         return parse_page(response)
 
 
-def parse_page(response: EngineResponse) -> ParsedPage:
+def parse_page(response: Fetched) -> ParsedPage:
     final = urlsplit(response.url)
     soup = BeautifulSoup(response.text, "lxml")
     if CONSENT_HOST in (final.hostname or "") or soup.select_one(SELECTORS["consent"]) is not None:

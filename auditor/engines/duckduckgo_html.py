@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
 
-from auditor.engines.base import Engine, EngineRequest, EngineResponse, http_status_page
+from auditor.engines.base import Engine, EngineRequest, http_status_page
 from auditor.identify.urls import unwrap
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+from auditor.net.fetched import Fetched
 
 ENDPOINT = "https://html.duckduckgo.com/html/"
 NAME = "duckduckgo_html"
@@ -41,12 +42,12 @@ class DuckDuckGoHtml(Engine):
             return None
         return EngineRequest("POST", ENDPOINT, form=dict(page.next_page), offset=fetched)
 
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         return parse_page(response)
 
 
-def parse_page(response: EngineResponse) -> ParsedPage:
-    if response.status_code == 202:
+def parse_page(response: Fetched) -> ParsedPage:
+    if response.code == 202:
         return ParsedPage(EngineStatus.BLOCKED, detail="HTTP 202: DuckDuckGo's rate limit (too many requests)")
     early = http_status_page(response, NAME)
     if early is not None:

@@ -16,7 +16,6 @@ from typing import Any
 
 from auditor.engines.base import (
     EngineRequest,
-    EngineResponse,
     KeyedEngine,
     Locale,
     OffsetPagedEngine,
@@ -24,6 +23,7 @@ from auditor.engines.base import (
 )
 from auditor.engines.jsonapi import http_url, json_object, not_json, plain, retry_after, short, table
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+from auditor.net.fetched import Fetched
 
 NAME = "google_cse"
 LABEL = "Google Custom Search"
@@ -72,16 +72,16 @@ class GoogleCse(KeyedEngine, OffsetPagedEngine):
         }
         return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
 
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         return parse_response(response)
 
 
-def parse_response(response: EngineResponse) -> ParsedPage:
+def parse_response(response: Fetched) -> ParsedPage:
     data = json_object(response.text)
     if data is not None and isinstance(data.get("error"), dict):
-        return _error(response.status_code, data["error"], response.headers)
-    if response.status_code >= 400:
-        return _error(response.status_code, {}, response.headers)
+        return _error(response.code, data["error"], response.headers)
+    if response.code >= 400:
+        return _error(response.code, {}, response.headers)
     if data is None:
         return not_json(LABEL, response.text)
     if data.get("kind") != "customsearch#search":

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 
 from auditor.engines.base import (
     EngineRequest,
-    EngineResponse,
     KeyedEngine,
     Locale,
     OffsetPagedEngine,
@@ -29,6 +28,7 @@ from auditor.engines.jsonapi import (
     table,
 )
 from auditor.models import EngineStatus, ParsedPage, Query
+from auditor.net.fetched import Fetched
 
 NAME = "mojeek"
 LABEL = "Mojeek"
@@ -62,18 +62,18 @@ class Mojeek(KeyedEngine, OffsetPagedEngine):
         }
         return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
 
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         return parse_response(response)
 
 
-def parse_response(response: EngineResponse) -> ParsedPage:
+def parse_response(response: Fetched) -> ParsedPage:
     data = json_object(response.text)
     body = data.get("response") if data else None
     status = str(body.get("status") or "") if isinstance(body, dict) else ""
     if status.upper().startswith("ERROR"):
-        return _error(response.status_code, status, response.headers)
-    if response.status_code >= 400:
-        return _error(response.status_code, "", response.headers)
+        return _error(response.code, status, response.headers)
+    if response.code >= 400:
+        return _error(response.code, "", response.headers)
     if data is None:
         return not_json(LABEL, response.text)
     if not isinstance(body, dict):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 
-from auditor.engines.base import Engine, EngineRequest, EngineResponse, http_status_page
+from auditor.engines.base import Engine, EngineRequest, http_status_page
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+from auditor.net.fetched import Fetched
 
 NAME = "searxng"
 
@@ -40,12 +41,12 @@ class Searxng(Engine):
         pageno = int(previous.params.get("pageno", "1")) + 1
         return self._request(query, pageno, fetched)
 
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         return parse_response(response)
 
 
-def parse_response(response: EngineResponse) -> ParsedPage:
-    if response.status_code == 403:
+def parse_response(response: Fetched) -> ParsedPage:
+    if response.code == 403:
         return ParsedPage(
             EngineStatus.AUTH_ERROR,
             detail="HTTP 403: the instance refuses JSON; enable it in settings.yml (search.formats: [html, json])",

@@ -14,7 +14,6 @@ from typing import Any
 
 from auditor.engines.base import (
     EngineRequest,
-    EngineResponse,
     KeyedEngine,
     Locale,
     OffsetPagedEngine,
@@ -23,6 +22,7 @@ from auditor.engines.base import (
 )
 from auditor.engines.jsonapi import http_url, json_object, not_json, plain, retry_after, short
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+from auditor.net.fetched import Fetched
 
 NAME = "serpapi"
 LABEL = "SerpApi"
@@ -61,19 +61,19 @@ class SerpApi(KeyedEngine, OffsetPagedEngine):
         params["api_key"] = self.api_key
         return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
 
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         return parse_response(response)
 
 
-def parse_response(response: EngineResponse) -> ParsedPage:
+def parse_response(response: Fetched) -> ParsedPage:
     data = json_object(response.text)
     if data is None:
-        if response.status_code >= 400:
-            return _error(response.status_code, "", response.headers)
+        if response.code >= 400:
+            return _error(response.code, "", response.headers)
         return not_json(LABEL, response.text)
     error = data.get("error")
-    if response.status_code >= 400:
-        return _error(response.status_code, str(error or ""), response.headers)
+    if response.code >= 400:
+        return _error(response.code, str(error or ""), response.headers)
     items = data.get("organic_results")
     if isinstance(items, list) and items:
         results = tuple(_results(items, _offset(data, response.url)))

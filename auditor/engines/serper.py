@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from auditor.engines.base import (
     EngineRequest,
-    EngineResponse,
     KeyedEngine,
     Locale,
     OffsetPagedEngine,
@@ -17,6 +16,7 @@ from auditor.engines.base import (
 )
 from auditor.engines.jsonapi import api_results, integer, json_object, not_json, retry_after, short
 from auditor.models import EngineStatus, ParsedPage, Query
+from auditor.net.fetched import Fetched
 
 NAME = "serper"
 LABEL = "Serper"
@@ -42,14 +42,14 @@ class Serper(KeyedEngine, OffsetPagedEngine):
         headers = {"X-API-KEY": self.api_key, "Content-Type": "application/json"}
         return EngineRequest("POST", ENDPOINT, headers=headers, json_body=body, offset=offset)
 
-    def parse(self, response: EngineResponse) -> ParsedPage:
+    def parse(self, response: Fetched) -> ParsedPage:
         return parse_response(response)
 
 
-def parse_response(response: EngineResponse) -> ParsedPage:
+def parse_response(response: Fetched) -> ParsedPage:
     data = json_object(response.text)
     message = short(data.get("message") or "") if data else ""
-    code = response.status_code
+    code = response.code
     said = f": {message}" if message else ""
     if "credits" in message.lower():
         return ParsedPage(EngineStatus.QUOTA_EXHAUSTED, detail=f"HTTP {code} from Serper: out of credits{said}")

@@ -15,7 +15,7 @@ from auditor.identify.classify import PageCheck
 from auditor.identify.links import on_host, page_links, url_host
 from auditor.identify.networks import Registry
 from auditor.models import ClassifiedResult, Ownership
-from auditor.verify.pages import PageFetch
+from auditor.net.fetched import Fetched
 
 MAX_CANDIDATES = 5
 """Pages fetched per audit at most: the best-ranked ones decide the first page of results, and each costs a
@@ -57,16 +57,16 @@ def pick_candidates(
     return tuple(Candidate(key, url) for key, (_, _, url) in ranked[:limit])
 
 
-def check_page(page: PageFetch, site: str, old_sites: Iterable[str] = ()) -> PageCheck:
+def check_page(page: Fetched, site: str, old_sites: Iterable[str] = ()) -> PageCheck:
     """Does the fetched page link to the person's site (or redirect there, or link to a former site)?"""
     if not page.ok:
         why = page.error or f"HTTP {page.status_code}"
         return PageCheck(False, f"the page could not be read ({why})"[:EVIDENCE_MAX], readable=False)
     site_host = url_host(site)
     old_hosts = [url_host(u) for u in old_sites]
-    if page.final_url and on_host(page.final_url, site_host):
-        return PageCheck(True, f"it redirects to your site ({page.final_url})"[:EVIDENCE_MAX])
-    links = page_links(page.text, page.final_url or page.requested_url)
+    if page.url and on_host(page.url, site_host):
+        return PageCheck(True, f"it redirects to your site ({page.url})"[:EVIDENCE_MAX])
+    links = page_links(page.text, page.url or page.requested_url)
     for link in links:
         if on_host(link.href, site_host):
             return PageCheck(True, link.html[:EVIDENCE_MAX])

@@ -1,5 +1,5 @@
 """Response bodies within limits: raw bytes read and inflated with a hard cap (httpx's decoders have none,
-so a gzip bomb would inflate without bound), and text decoded without ever raising."""
+so a gzip bomb would inflate without bound). Text is decoded by `net.text`."""
 
 from __future__ import annotations
 
@@ -9,31 +9,6 @@ from dataclasses import dataclass, field
 import httpx
 
 from auditor.errors import FetchError, ResponseTooLarge
-
-
-def decode_body(body: bytes, content_type: str) -> str:
-    charset = ""
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset":
-            charset = value.strip("\"' ").lower()
-    for candidate in (charset, "utf-8"):
-        if not candidate:
-            continue
-        try:
-            return body.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    # Undecodable bytes become U+FFFD: a page in an unexpected encoding is still read, never a crash.
-    return body.decode(charset if _known_codec(charset) else "utf-8", errors="replace")
-
-
-def _known_codec(name: str) -> bool:
-    try:
-        "".encode(name)
-    except (LookupError, ValueError):
-        return False
-    return bool(name)
 
 
 async def read_capped(response: httpx.Response, cap: int) -> bytes:

@@ -1,5 +1,5 @@
 """The browser fetcher: headless Chromium through Playwright, for pages that only exist after JavaScript runs
-(X profiles, Google's and Bing's results pages). It returns the same `FetchResult` as `HttpClient.fetch`.
+(X profiles, Google's and Bing's results pages). It returns the same `Fetched` as `HttpClient.fetch`.
 
 Playwright is imported only when a page first needs it, so audits that never need a browser never pay for one.
 Every request the page makes goes through one route handler, which applies the same rules as the HTTP layer:
@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ import httpx
 
 from auditor.errors import AuditorError, FetchError, FetchRefused, ResponseTooLarge
 from auditor.net.bodies import read_capped
-from auditor.net.client import MAX_REDIRECTS, FetchResult, HostPacer, HttpPolicy, client_transport
+from auditor.net.client import MAX_REDIRECTS, HostPacer, HttpPolicy, client_transport
+from auditor.net.fetched import Fetched
+from auditor.net.fetcher import Request
 from auditor.net.guard import Resolver, check_target, system_resolver
 from auditor.net.redaction import redact
 
@@ -73,6 +75,8 @@ class BrowserFetcher:
         self._playwright: Any = None
         self._browser: Any = None
         self._proxy: httpx.AsyncClient | None = None
+        self.start_error: Exception | None = None
+        """Why Chromium could not start, once it failed to (`net.routing` does not try again)."""
         self.refused: list[str] = []
         """Sub-requests the guard refused, for the evidence of a failed fetch."""
         # Several searches may ask for their first page at once: only one of them starts Chromium.
@@ -123,7 +127,23 @@ class BrowserFetcher:
             )
         return self._browser
 
-    async def fetch(self, url: str, *, wait_for: str | None = None) -> FetchResult:
+    async def send(self, request: Request) -> Fetched:
+        """`fetch` as a `Fetcher` (robots.txt is the caller's business: see `net.routing`)."""
+        try:
+            result = await self.fetch(request.full_url, wait_for=request.wait_for)
+        except (BrowserUnavailable, ImportError) as exc:
+            self.start_error = exc
+            return request.failed(exc, 0)
+        except (FetchError, FetchRefused, ResponseTooLarge) as exc:
+            return request.failed(exc, 0)
+        return replace(
+            result,
+            requested_url=request.asked,
+            url=redact(result.url),
+            redirects=tuple(redact(url) for url in result.redirects),
+        )
+
+    async def fetch(self, url: str, *, wait_for: str | None = None) -> Fetched:
         """Load `url`, let its scripts run, return the rendered HTML. Raises FetchRefused or FetchError.
 
         `wait_for`: a CSS selector that marks the content as rendered; the page's `load` event otherwise.
@@ -164,7 +184,7 @@ class BrowserFetcher:
         if len(body) > self.policy.max_body_bytes:
             raise FetchError("too_large", f"rendered page over the {self.policy.max_body_bytes}-byte cap")
         headers["content-type"] = "text/html; charset=utf-8"  # page.content() is the DOM serialised as UTF-8
-        return FetchResult(final_url, status, headers, body, tuple(visited))
+        return Fetched(url, final_url, status, headers, body, tuple(visited))
 
     async def _navigate(self, page: Any, url: str, state: _Navigation, visited: list[str], timeout_ms: float) -> Any:
         target = url

@@ -30,7 +30,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 import httpx
@@ -38,8 +38,10 @@ from protego import Protego
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from auditor import USER_AGENT
-from auditor.errors import FetchError, FetchRefused, ResponseTooLarge
-from auditor.net.bodies import decode_body, read_capped
+from auditor.errors import FetchError, FetchRefused, ResponseTooLarge, attempts_of
+from auditor.net.bodies import read_capped
+from auditor.net.fetched import Fetched
+from auditor.net.fetcher import FAILURES, Request
 from auditor.net.guard import (
     Resolver,
     check_target,
@@ -62,31 +64,11 @@ SANDBOX_TIME_SCALE = 0.02
 
 
 class _Retryable(Exception):
-    def __init__(
-        self, response: FetchResult | None, retry_after: float | None, message: str, kind: str = "http"
-    ) -> None:
+    def __init__(self, response: Fetched | None, retry_after: float | None, message: str, kind: str = "http") -> None:
         super().__init__(message)
         self.response = response
         self.retry_after = retry_after
         self.kind = kind
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    """A response read within the caps; `url` is the real final URL (never the sandbox's)."""
-
-    url: str
-    status_code: int
-    headers: Mapping[str, str]
-    body: bytes
-    redirects: tuple[str, ...] = ()
-    """Every URL visited before `url`, in order."""
-    attempts: int = 1
-    """Requests this fetch sent on the wire: retries and redirect hops included (what an API may bill)."""
-
-    @property
-    def text(self) -> str:
-        return decode_body(self.body, self.headers.get("content-type", ""))
 
 
 @dataclass
@@ -226,6 +208,30 @@ class HttpClient:
 
     # -- public -------------------------------------------------------------------------------------
 
+    async def send(self, request: Request) -> Fetched:
+        """`fetch` as a `Fetcher`: URLs redacted, a failure returned as a `Fetched` worded by the request."""
+        try:
+            result = await self.fetch(
+                request.url,
+                method=request.method,
+                kind=request.via,
+                params=request.params or None,
+                form=request.form,
+                json=request.json,
+                headers=request.headers or None,
+                respect_robots=request.respect_robots,
+                extra_retry_statuses=request.retry_statuses,
+                interval=request.interval,
+            )
+        except FAILURES as exc:
+            return request.failed(exc, attempts_of(exc))
+        return replace(
+            result,
+            requested_url=request.asked,
+            url=redact(result.url),
+            redirects=tuple(redact(url) for url in result.redirects),
+        )
+
     async def fetch(
         self,
         url: str,
@@ -239,8 +245,10 @@ class HttpClient:
         extra_retry_statuses: frozenset[int] = frozenset(),
         json: Mapping[str, object] | None = None,
         interval: float | None = None,
-    ) -> FetchResult:
+    ) -> Fetched:
         """Fetch `url` within every rule. Raises FetchRefused, ResponseTooLarge or FetchError.
+
+        The answer's `url` is the real final URL (never the sandbox's), secrets not yet redacted (`send` does).
 
         `json` is a body to POST as JSON; `interval` overrides the pacing of `kind` for this request's host (an
         API's documented rate, such as Brave's one request a second)."""
@@ -270,11 +278,11 @@ class HttpClient:
                     result = await self._fetch_once(
                         url, method, kind, params, form, headers, retry_statuses, json, interval, sent
                     )
-                    return _with_attempts(result, sent.count)
+                    return replace(result, requested_url=url, attempts=sent.count)
         except _Retryable as exc:
             if exc.response is not None:
                 # The last answer (429, 503 ...): the caller records it as such.
-                return _with_attempts(exc.response, sent.count)
+                return replace(exc.response, requested_url=url, attempts=sent.count)
             error = FetchError(exc.kind, str(exc))
             error.attempts = sent.count
             raise error from None
@@ -306,9 +314,10 @@ class HttpClient:
             return False
         except (FetchRefused, ResponseTooLarge):
             return True  # nothing usable to obey; the page itself is still checked hop by hop
-        if result.status_code >= 500 or result.status_code == 429:
+        status = result.status_code or 0
+        if status >= 500 or status == 429:
             return False
-        if result.status_code != 200:
+        if status != 200:
             return True
         return Protego.parse(result.text)
 
@@ -330,7 +339,7 @@ class HttpClient:
         json: Mapping[str, object] | None = None,
         interval: float | None = None,
         sent: _Tally | None = None,
-    ) -> FetchResult:
+    ) -> Fetched:
         visited: list[str] = []
         current = str(httpx.URL(url, params=params)) if params else url
         for _hop in range(MAX_REDIRECTS + 1):
@@ -348,7 +357,7 @@ class HttpClient:
                 if result.status_code in (301, 302, 303):
                     method, form, json = "GET", None, None
                 continue
-            result = FetchResult(result.url, result.status_code, result.headers, result.body, tuple(visited))
+            result = replace(result, redirects=tuple(visited))
             if result.status_code in retry_statuses:
                 retry_after = _retry_after(result.headers, self._wall_clock())
                 if retry_after is not None and retry_after > MAX_RETRY_AFTER:
@@ -377,7 +386,7 @@ class HttpClient:
         json: Mapping[str, object] | None = None,
         interval: float | None = None,
         sent: _Tally | None = None,
-    ) -> FetchResult:
+    ) -> Fetched:
         host = httpx.URL(url).host
         if interval is None:
             interval = self.policy.html_interval if kind == "html" else self.policy.api_interval
@@ -421,7 +430,7 @@ class HttpClient:
                 ) from None
         log.debug("HTTP %s from %s (%d bytes)", response.status_code, redact(url), len(body))
         response_headers = {k.lower(): v for k, v in response.headers.items()}
-        return FetchResult(url, response.status_code, response_headers, body)
+        return Fetched(url, url, response.status_code, response_headers, body)
 
 
 @dataclass
@@ -429,10 +438,6 @@ class _Tally:
     """Requests one `fetch` sent (its retries and redirect hops), whatever other fetches run beside it."""
 
     count: int = 0
-
-
-def _with_attempts(result: FetchResult, attempts: int) -> FetchResult:
-    return FetchResult(result.url, result.status_code, result.headers, result.body, result.redirects, attempts)
 
 
 def _log_retry(state: RetryCallState) -> None:

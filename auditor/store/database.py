@@ -18,13 +18,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from filelock import FileLock, Timeout
 
 from auditor.errors import DatabaseBusy, StorageError
 from auditor.models import Audit, AuditStatus
+from auditor.net.fetched import Fetched
+from auditor.net.fetcher import Request
 from auditor.store.migrations import NewerDatabase, check_not_newer, migrate, now
 from auditor.store.raw import (
     RawRecord,
@@ -37,11 +38,9 @@ from auditor.store.raw import (
     safe_url,
     scrub_body,
     scrub_text,
+    stored_redirects,
 )
 from auditor.store.serialize import from_data, to_data
-
-if TYPE_CHECKING:
-    from auditor.audit.collect import RawResponse
 
 DEFAULT_LOCK_WAIT = 5.0
 """Seconds a second audit waits for the first to end before giving up (`--lock-wait`, AUDITOR_LOCK_WAIT)."""
@@ -221,28 +220,29 @@ class Store:
 
     # -- raw responses -------------------------------------------------------------------------------------
 
-    def save_raw(self, audit_id: int, raw: RawResponse, secrets: Iterable[str] = ()) -> None:
-        """Keep one response (or failure) of an audit, compressed, with secrets redacted (see store.raw)."""
+    def save_raw(self, audit_id: int, asked: Request, fetched: Fetched, secrets: Iterable[str] = ()) -> None:
+        """Keep one answer (or failure) of an audit, filed under what was `asked`, compressed, with secrets
+        redacted (see store.raw)."""
         secrets = tuple(secrets)
         values = {
             "audit_id": audit_id,
-            "kind": raw.kind,
-            "engine": raw.engine,
-            "query": raw.query,
-            "url": safe_url(raw.url, secrets),
-            "status_code": raw.status_code,
+            "kind": asked.kind,
+            "engine": asked.engine,
+            "query": asked.query,
+            "url": safe_url(fetched.url or fetched.requested_url or asked.asked, secrets),
+            "status_code": fetched.status_code,
             "fetched_at": now(),
-            "body": zlib.compress(scrub_body(raw.body, secrets)),
-            "page": raw.page,
-            "subject": raw.subject,
+            "body": zlib.compress(scrub_body(fetched.body, secrets)),
+            "page": asked.page,
+            "subject": asked.subject,
             "request_key": request_key(
-                raw.kind, engine=raw.engine, query=raw.query, page=raw.page, subject=raw.subject
+                asked.kind, engine=asked.engine, query=asked.query, page=asked.page, subject=asked.subject
             ),
-            "requested_url": safe_url(raw.requested_url or raw.url, secrets),
-            "headers": headers_to_json(kept_headers(raw.headers, secrets)),
-            "error": scrub_text(raw.error, secrets) or None,
-            "attempts": raw.attempts,
-            "redirects": None if raw.redirects is None else redirects_to_json(raw.redirects, secrets),
+            "requested_url": safe_url(fetched.requested_url or asked.asked, secrets),
+            "headers": headers_to_json(kept_headers(fetched.headers, secrets)),
+            "error": scrub_text(fetched.error, secrets) or None,
+            "attempts": fetched.attempts,
+            "redirects": redirects_to_json(fetched.redirects, secrets),
         }
         columns = ", ".join(values)
         with self._transaction() as db:
@@ -267,7 +267,9 @@ class Store:
                 error=row["error"] or "",
                 request_key=row["request_key"] or "",
                 attempts=row["attempts"],
-                redirects=redirects_from_json(row["redirects"]),
+                redirects=stored_redirects(
+                    redirects_from_json(row["redirects"]), row["requested_url"] or row["url"], row["url"]
+                ),
             )
             for row in rows
         ]

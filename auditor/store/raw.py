@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from urllib.parse import quote, quote_plus
 
+from auditor.net.fetched import Fetched
+from auditor.net.fetcher import Request
 from auditor.net.redaction import redact
 
 KEPT_HEADERS = frozenset(
@@ -82,36 +84,44 @@ def request_key(kind: str, *, engine: str | None, query: str | None, page: int |
     return f"{kind}|{subject}" if kind != "site" else "site"
 
 
-@dataclass(frozen=True)
-class RawRecord:
-    """One stored response (or stored failure) of an audit, as read back for a replay."""
+@dataclass(frozen=True, kw_only=True)
+class RawRecord(Fetched):
+    """One stored answer (or stored failure) of an audit, as read back: what was fetched, and under what it
+    was filed. `body` is decompressed (empty for a failure or a link followed); `requested_url` and `url`
+    have their secrets redacted."""
 
     id: int
     kind: str
-    """`engine`, `profile` or `site`."""
-    url: str
-    """The final URL after redirects (secrets redacted)."""
-    status_code: int | None
-    body: bytes
-    """Decompressed; empty when `error` is set."""
+    """`engine`, `profile`, `profile_link`, `site` or `candidate`."""
     engine: str | None = None
     query: str | None = None
     page: int | None = None
     subject: str | None = None
-    """The profile's key in the config, or `site`; None for profile rows stored before migration 002."""
-    requested_url: str = ""
-    headers: Mapping[str, str] = field(default_factory=dict)
-    error: str = ""
+    """The profile's key in the config, `site`, or a namesake page's key; None for profile rows stored
+    before migration 002."""
     request_key: str = ""
-    attempts: int | None = None
-    """Requests sent on the wire for it (retries included); None for rows stored before migration 003."""
-    redirects: tuple[str, ...] | None = None
-    """The URLs visited before `url` (links followed from a profile); None where not recorded."""
 
-    @property
-    def answered(self) -> bool:
-        """A response came back (whatever its status code)."""
-        return not self.error and self.status_code is not None
+    @classmethod
+    def filed(cls, id: int, asked: Request, fetched: Fetched) -> RawRecord:
+        """`fetched` as the history files it under `asked` (before the store redacts and cuts it down)."""
+        answer = {f.name: getattr(fetched, f.name) for f in fields(Fetched)}
+        answer["requested_url"] = fetched.requested_url or asked.asked
+        return cls(
+            **answer,
+            id=id, kind=asked.kind, engine=asked.engine, query=asked.query, page=asked.page,
+            subject=asked.subject,
+            request_key=request_key(
+                asked.kind, engine=asked.engine, query=asked.query, page=asked.page, subject=asked.subject
+            ),
+        )  # fmt: skip
+
+
+def stored_redirects(chain: tuple[str, ...] | None, requested_url: str, url: str) -> tuple[str, ...]:
+    """The redirect chain of a stored answer. A row stored before its chain was kept (migration 005) shows
+    one hop from the URL asked to the final one, which is where the chain led."""
+    if chain is not None:
+        return chain
+    return (requested_url,) if url != requested_url else ()
 
 
 def headers_to_json(headers: Mapping[str, str]) -> str:

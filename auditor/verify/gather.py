@@ -8,36 +8,28 @@ one SSRF-checked there): shorteners (t.co, lnkd.in, bit.ly ...) and the profile'
 is some other domain; and pages of the person's site that a profile links to are fetched, since a link to a
 page that answers 404 is a wrong target.
 
-The browser is created only when a profile needs it and closed by `aclose`; when Chromium cannot start,
-those profiles are `unverifiable` with that reason. Every answer, and every failure, is handed to `on_raw`
-(kind `profile` for what a verdict is read from, `profile_link` for links followed, with its redirect chain),
-so it is stored with the audit.
-
-Given `answers` (`verify.answers`), a request answered before is not sent again: a resumed audit reuses what
-the interrupted run received, and a rescore, which sends nothing, rebuilds the same evidence from it.
+Everything is asked through one `Fetcher` (`net.fetcher`), filed as kind `profile` for what a verdict is
+read from and `profile_link` for links followed: the live one of an audit (which records every answer), a
+replay that answers what an interrupted run already received and sends the rest (a resume), or a complete
+replay that sends nothing (a rescore). The code below is the same for all three.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Protocol
 from urllib.parse import urlsplit
 
-from auditor.audit.collect import RawResponse, RawSink
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge
 from auditor.identify.links import SiteTarget, is_shortener, on_host, url_host
 from auditor.identify.networks import Network, Registry, default_registry
-from auditor.net.browser import BrowserFetcher, BrowserUnavailable
-from auditor.net.client import FetchResult, HttpClient
-from auditor.net.redaction import redact
-from auditor.verify.answers import Failed, StoredAnswers, StoredFailure
+from auditor.net.browser import BrowserUnavailable
+from auditor.net.fetched import Fetched
+from auditor.net.fetcher import Describe, Fetcher, Request
 from auditor.verify.apis import API_LABELS, ApiCall, api_call, parse_api
 from auditor.verify.evidence import FoundLink, ProfileData, ProfileEvidence, Resolution
 from auditor.verify.htmlprofile import RENDERED_MARKERS, parse_profile_page, rendered_profile
-from auditor.verify.pages import PageFetch, decode_html
 from auditor.verify.profiles import page_problem
 
 MAX_FOLLOWED = 5
@@ -46,37 +38,12 @@ MAX_TARGETS = 3
 """Pages of the person's site checked per profile."""
 
 
-class Browser(Protocol):
-    """What gathering needs of `BrowserFetcher` (tests pass a fake)."""
-
-    async def fetch(self, url: str, *, wait_for: str | None = None) -> FetchResult: ...
-
-    async def aclose(self) -> None: ...
-
-
-BrowserFactory = Callable[[], Browser]
-
-
-class NoBrowser(Exception):
-    """A profile needs JavaScript and Chromium could not be started (the message says why, for the reason)."""
-
-
-FAILURES = (FetchError, FetchRefused, ResponseTooLarge, StoredFailure, NoBrowser)
-"""What asking for a profile's page, API answer or link may raise: each becomes evidence of a failure."""
-
-
-def _ignore(raw: RawResponse) -> None:
-    pass
-
-
 def fetch_error_text(exc: Exception) -> str:
     """A failed request in the words a reason uses ("page too large", "redirect loop", "timeout" ...)."""
     if isinstance(exc, ResponseTooLarge):
         return f"page too large ({exc})"
     if isinstance(exc, FetchRefused):
         return f"refused: {exc}"
-    if isinstance(exc, StoredFailure | NoBrowser):
-        return str(exc)  # a stored failure was recorded in these words already
     if isinstance(exc, FetchError):
         kind = {"redirect_loop": "redirect loop", "too_many_redirects": "too many redirects"}.get(exc.kind, exc.kind)
         text = str(exc)
@@ -84,74 +51,30 @@ def fetch_error_text(exc: Exception) -> str:
     return str(exc)
 
 
-class ProfileGatherer:
-    """Use as `async with ProfileGatherer(client, site=..., names=...) as gatherer: await gatherer.gather(k, u)`.
+def profile_words(network: Network) -> Describe:
+    """How a failed request for `network`'s profile is worded: `fetch_error_text`, and for a browser that
+    could not start, which profile needed it."""
 
-    `client` is None only with `answers` that are complete (a rescore): nothing can be sent then.
-    """
+    def describe(exc: Exception) -> str:
+        if isinstance(exc, BrowserUnavailable | ImportError):
+            why = str(exc) or type(exc).__name__
+            return f"{network.label} needs JavaScript and no browser could be started ({why})"
+        return fetch_error_text(exc)
+
+    return describe
+
+
+class ProfileGatherer:
+    """`await ProfileGatherer(fetcher, site=..., names=...).gather(key, url)`: everything through `fetcher`."""
 
     def __init__(
-        self,
-        client: HttpClient | None,
-        *,
-        site: SiteTarget,
-        names: Sequence[str],
-        on_raw: RawSink = _ignore,
-        registry: Registry | None = None,
-        browser_factory: BrowserFactory | None = None,
-        answers: StoredAnswers | None = None,
+        self, fetcher: Fetcher, *, site: SiteTarget, names: Sequence[str], registry: Registry | None = None
     ) -> None:
-        if client is None and not (answers and answers.complete):
-            raise ValueError("gathering without an HTTP client needs complete stored answers")
-        self._client = client
+        self._fetcher = fetcher
         self._site = site
         self._names = tuple(names)
-        self._on_raw = on_raw
         self._registry = registry or default_registry()
-        self._browser_factory = browser_factory or self._default_browser
-        self._answers = answers or StoredAnswers()
-        self._browser: Browser | None = None
-        self._browser_error = ""
-        # One rendered page at a time: the browser starts on first use, and two first uses must not race.
-        self._browser_lock = asyncio.Lock()
         self._followed: dict[str, asyncio.Task[Resolution]] = {}
-
-    async def __aenter__(self) -> ProfileGatherer:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        if self._browser is not None:
-            await self._browser.aclose()
-            self._browser = None
-
-    @property
-    def client(self) -> HttpClient:
-        if self._client is None:  # excluded by __init__: complete answers never let a request through
-            raise RuntimeError("no HTTP client: this gathering replays stored answers only")
-        return self._client
-
-    def _default_browser(self) -> Browser:
-        return BrowserFetcher(self.client.policy, self.client.pacer)
-
-    async def _ask(
-        self, kind: str, key: str, url: str, send: Callable[[], Awaitable[FetchResult]], *, keep_body: bool = True
-    ) -> FetchResult:
-        """The stored answer to this request if there is one, else `send()`'s, recorded. Raises `FAILURES`."""
-        stored = self._answers.lookup(kind, url)
-        if isinstance(stored, Failed):
-            raise StoredFailure(stored)
-        if stored is not None:
-            return stored  # stored already, with the audit this run resumes or replays
-        try:
-            result = await send()
-        except FAILURES as exc:
-            self._record(kind, key, url, None, error=fetch_error_text(exc), reached=_failed_hop(exc))
-            raise
-        self._record(kind, key, url, result, keep_body=keep_body)
-        return result
 
     # -- one profile ---------------------------------------------------------------------------------------
 
@@ -181,15 +104,15 @@ class ProfileGatherer:
     ) -> ProfileEvidence | None:
         """The API's evidence, or None (with a note) when the page must be read instead."""
         label = API_LABELS[call.source]
-        try:
-            # No robots.txt here: a public API is published for programs, paced at the API's own rate.
-            result = await self._ask(
-                "profile", key, call.url, lambda: self.client.fetch(call.url, kind="api", headers=call.headers)
-            )
-        except FAILURES as exc:
-            notes.append(f"the {label} could not be reached ({fetch_error_text(exc)}); the page was read instead")
+        # No robots.txt here: a public API is published for programs, paced at the API's own rate.
+        asked = Request(
+            call.url, "profile", via="api", headers=call.headers, subject=key, describe=profile_words(network)
+        )
+        result = await self._fetcher.send(asked)
+        if result.error:
+            notes.append(f"the {label} could not be reached ({result.error}); the page was read instead")
             return None
-        answer = parse_api(call, result.status_code, result.headers, result.text)
+        answer = parse_api(call, result.code, result.headers, result.text)
         final = answer.account_url or url
         if answer.fallback:
             notes.append(f"{answer.fallback}; the page was read instead")
@@ -202,50 +125,29 @@ class ProfileGatherer:
         return ProfileEvidence(network.key, url, call.source, answer.data, final, result.status_code)
 
     async def _from_page(self, key: str, network: Network, url: str) -> ProfileEvidence:
-        try:
-            result = await self._ask("profile", key, url, lambda: self.client.fetch(url, respect_robots=True))
-        except FAILURES as exc:
-            return ProfileEvidence(network.key, url, "html", final_url=url, error=fetch_error_text(exc))
+        asked = Request(url, "profile", respect_robots=True, subject=key, describe=profile_words(network))
+        result = await self._fetcher.send(asked)
+        if result.error:
+            return ProfileEvidence(network.key, url, "html", final_url=url, error=result.error)
         return self._judge_page(network, url, result, "html")
 
     async def _from_browser(self, key: str, network: Network, url: str) -> ProfileEvidence:
-        try:
-            result = await self._ask("profile", key, url, lambda: self._render(network, url))
-        except FAILURES as exc:
-            return ProfileEvidence(network.key, url, "browser", final_url=url, error=fetch_error_text(exc))
+        asked = Request(
+            url, "profile", via="browser", respect_robots=True, wait_for=RENDERED_MARKERS.get(network.key),
+            subject=key, describe=profile_words(network),
+        )  # fmt: skip
+        result = await self._fetcher.send(asked)
+        if result.error:
+            return ProfileEvidence(network.key, url, "browser", final_url=url, error=result.error)
         evidence = self._judge_page(network, url, result, "browser")
-        visible = rendered_profile(network.key, evidence_text(result), self._names)
+        visible = rendered_profile(network.key, result.text, self._names)
         return replace(evidence, profile_visible=visible)
 
-    async def _render(self, network: Network, url: str) -> FetchResult:
-        """The profile rendered by the browser, robots.txt permitting. Raises `FAILURES`."""
-        try:
-            allowed = await self.client.allowed_by_robots(url)
-        except (FetchError, FetchRefused, ResponseTooLarge):
-            allowed = False
-        if not allowed:
-            raise FetchRefused(f"robots.txt of {url_host(url)} does not allow fetching {url}")
-        async with self._browser_lock:
-            if self._browser_error:  # tried once already: Chromium is not started again for every profile
-                raise NoBrowser(self._no_browser(network, self._browser_error))
-            if self._browser is None:
-                self._browser = self._browser_factory()
-            try:
-                return await self._browser.fetch(url, wait_for=RENDERED_MARKERS.get(network.key))
-            except (BrowserUnavailable, ImportError) as exc:
-                self._browser_error = str(exc) or type(exc).__name__
-                raise NoBrowser(self._no_browser(network, exc)) from None
-
-    @staticmethod
-    def _no_browser(network: Network, why: object) -> str:
-        return f"{network.label} needs JavaScript and no browser could be started ({why})"
-
-    def _judge_page(self, network: Network, url: str, result: FetchResult, source: str) -> ProfileEvidence:
-        page = PageFetch(url, result.url, result.status_code, evidence_text(result), result.headers)
-        problem = page_problem(network, page, url, self._registry)
+    def _judge_page(self, network: Network, url: str, result: Fetched, source: str) -> ProfileEvidence:
+        problem = page_problem(network, result, url, self._registry)
         if problem:
             return ProfileEvidence(network.key, url, source, None, result.url, result.status_code, problem=problem)
-        data = parse_profile_page(network.key, page.text, result.url, source=source)
+        data = parse_profile_page(network.key, result.text, result.url, source=source)
         return ProfileEvidence(network.key, url, source, data, result.url, result.status_code)
 
     # -- links ---------------------------------------------------------------------------------------------
@@ -295,64 +197,23 @@ class ProfileGatherer:
         return self._followed[href]
 
     async def _resolve(self, key: str, href: str, respect_robots: bool) -> Resolution:
-        def send() -> Awaitable[FetchResult]:
-            return self.client.fetch(href, kind="html", respect_robots=respect_robots)
-
-        try:
-            # Where the link leads is all that is read of the answer: its body is not kept.
-            result = await self._ask("profile_link", key, href, send, keep_body=False)
-        except FAILURES as exc:
-            error = fetch_error_text(exc)
-            reached = _failed_hop(exc)
+        # Where the link leads is all that is read of the answer: its body is not kept.
+        asked = Request(
+            href, "profile_link", respect_robots=respect_robots, subject=key, keep_body=False,
+            describe=fetch_error_text,
+        )  # fmt: skip
+        result = await self._fetcher.send(asked)
+        if result.error:
+            reached = result.reached
             if reached and reached != href and self._on_site_or_former(reached):
                 # The chain got as far as the site, which did not answer: where the link leads is known.
-                return Resolution(href, (reached,), None, note=f"{reached} did not answer: {error}")
-            return Resolution(href, error=error)
+                return Resolution(href, (reached,), None, note=f"{reached} did not answer: {result.error}")
+            return Resolution(href, error=result.error)
         chain = (*result.redirects[1:], result.url) if result.redirects else ()
         if not chain and is_shortener(href):
             # A shortener that does not redirect (a dead or unknown code) says nothing of where it led.
             return Resolution(href, (), result.status_code, f"{url_host(href)} answered HTTP {result.status_code}")
         return Resolution(href, chain, result.status_code)
-
-    def _record(
-        self,
-        kind: str,
-        key: str,
-        requested: str,
-        result: FetchResult | None,
-        *,
-        error: str = "",
-        reached: str = "",
-        keep_body: bool = True,
-    ) -> None:
-        if result is None:
-            # A chain that timed out part-way is stored at the URL it reached: a replay tells the same story.
-            raw = RawResponse(kind, redact(reached or requested), None, b"", subject=key, requested_url=requested,
-                              error=error)  # fmt: skip
-        else:
-            body = result.body if keep_body else b""
-            raw = RawResponse(kind, redact(result.url), result.status_code, body, subject=key,
-                              requested_url=requested, headers=result.headers, attempts=result.attempts,
-                              redirects=result.redirects)  # fmt: skip
-        self._on_raw(raw)
-
-
-def evidence_text(result: FetchResult) -> str:
-    """The body as text, whatever its declared or undeclared encoding."""
-    return decode_html(result.body, result.headers.get("content-type", ""))
-
-
-_LAST_URL = re.compile(r"(https?://\S+)$")
-
-
-def _failed_hop(exc: Exception) -> str:
-    """The URL a timeout or connection failure happened at: the HTTP layer ends those messages with it."""
-    if isinstance(exc, StoredFailure):
-        return exc.reached
-    if not isinstance(exc, FetchError) or exc.kind not in ("timeout", "connection"):
-        return ""
-    found = _LAST_URL.search(str(exc).strip())
-    return found.group(1) if found else ""
 
 
 def _unique(items: Iterable[str]) -> list[str]:

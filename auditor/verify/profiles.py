@@ -13,11 +13,11 @@ from dataclasses import replace
 from auditor.identify.links import SiteTarget
 from auditor.identify.networks import Network, Registry, default_registry
 from auditor.models import LinkBack
+from auditor.net.fetched import Fetched
 from auditor.verify.apis import api_call, is_api_url, parse_api
 from auditor.verify.decide import decide_linkback, is_login_page
 from auditor.verify.evidence import ProfileEvidence
 from auditor.verify.htmlprofile import parse_profile_page
-from auditor.verify.pages import PageFetch
 
 
 def _other_account(network: Network, configured: str, final_url: str, registry: Registry) -> bool:
@@ -37,30 +37,30 @@ def _other_account(network: Network, configured: str, final_url: str, registry: 
     )
 
 
-def page_problem(network: Network, page: PageFetch, configured: str, registry: Registry | None = None) -> str:
+def page_problem(network: Network, page: Fetched, configured: str, registry: Registry | None = None) -> str:
     """Why this answer does not show the profile, or "" when it does (call only for answered pages)."""
     code = page.status_code
     if code == 999:
         return f"HTTP 999: {network.label} refuses logged-out visitors (login wall)"
-    if is_login_page(page.final_url):  # shared with the verdict's reason code (decide.py)
-        return f"{network.label} redirected to a login page ({page.final_url})"
+    if is_login_page(page.url):  # shared with the verdict's reason code (decide.py)
+        return f"{network.label} redirected to a login page ({page.url})"
     if code in (404, 410):
         return f"the profile page answered {code}: check its URL in your config"
     if code != 200:
         return f"the profile page answered HTTP {code}"
-    if page.final_url and _other_account(network, configured, page.final_url, registry or default_registry()):
-        return f"the profile redirects to another account ({page.final_url})"
+    if page.url and _other_account(network, configured, page.url, registry or default_registry()):
+        return f"the profile redirects to another account ({page.url})"
     return ""
 
 
 def evidence_from_page(
-    network: Network, url: str, page: PageFetch, *, source: str = "html", registry: Registry | None = None
+    network: Network, url: str, page: Fetched, *, source: str = "html", registry: Registry | None = None
 ) -> ProfileEvidence:
     """Evidence from one page alone, without following links (a redirecting link then decides nothing)."""
-    final_url = page.final_url or page.requested_url or url
+    final_url = page.url or page.requested_url or url
     if page.error:
         return ProfileEvidence(network.key, url, source, final_url=final_url, error=page.error)
-    api_source = is_api_url(page.final_url)
+    api_source = is_api_url(page.url)
     if api_source is not None:
         match = (registry or default_registry()).match(url)
         call = api_call(network.key, match.handle if match else None, url)
@@ -80,6 +80,6 @@ def evidence_from_page(
     return ProfileEvidence(network.key, url, source, data, final_url, page.status_code)
 
 
-def profile_linkback(network: Network, page: PageFetch, target: SiteTarget) -> LinkBack:
+def profile_linkback(network: Network, page: Fetched, target: SiteTarget) -> LinkBack:
     """Decide from the page alone. Anything that hides the page is `unverifiable`, never `not_linked`."""
     return decide_linkback(network, evidence_from_page(network, page.requested_url, page), target)

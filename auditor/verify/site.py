@@ -14,7 +14,7 @@ from auditor.identify.links import jsonld_objects, page_links
 from auditor.identify.names import mentions_name
 from auditor.identify.networks import Registry
 from auditor.models import SiteCheck
-from auditor.verify.pages import PageFetch
+from auditor.net.fetched import Fetched
 
 CHECK_IDS = ("https", "title_has_name", "description_has_name", "not_noindex", "canonical", "rel_me", "jsonld_sameas")
 
@@ -32,18 +32,18 @@ def _normalized(registry: Registry, urls: object, *, key: bool = False) -> set[s
     return out
 
 
-def site_links(page: PageFetch, registry: Registry) -> frozenset[str]:
+def site_links(page: Fetched, registry: Registry) -> frozenset[str]:
     """Normalised URLs the site links to, anchors and JSON-LD `sameAs` alike."""
     if not page.ok:
         return frozenset()
-    links = _normalized(registry, [link.href for link in page_links(page.text, page.final_url)])
+    links = _normalized(registry, [link.href for link in page_links(page.text, page.url)])
     for item in jsonld_objects(page.text):
         links |= _normalized(registry, item.get("sameAs"))
     return frozenset(links)
 
 
 def site_checks(
-    page: PageFetch, names: tuple[str, ...], profiles: Mapping[str, str], registry: Registry
+    page: Fetched, names: tuple[str, ...], profiles: Mapping[str, str], registry: Registry
 ) -> tuple[SiteCheck, ...]:
     """Every check of DESIGN.md section 5. Raises nothing; call only when the page was fetched (`page.ok`)."""
     soup = BeautifulSoup(page.text, "lxml")
@@ -56,7 +56,7 @@ def site_checks(
     canonical = soup.select_one('link[rel~="canonical"][href]')
     # Compared as same-page keys: a profile linked as github.com/ETremblay is the configured github.com/etremblay.
     wanted = {key: registry.same_page_key(url) for key, url in profiles.items()}
-    me_links = [link.href for link in page_links(page.text, page.final_url) if "me" in link.rel]
+    me_links = [link.href for link in page_links(page.text, page.url) if "me" in link.rel]
     rel_me = _normalized(registry, me_links, key=True)
     same_as: set[str] = set()
     for item in jsonld_objects(page.text):
@@ -70,10 +70,10 @@ def site_checks(
     return (
         SiteCheck(
             "https",
-            page.final_url.startswith("https://"),
-            f"served from {page.final_url}",
+            page.url.startswith("https://"),
+            f"served from {page.url}",
             "served_from",
-            {"url": page.final_url},
+            {"url": page.url},
         ),
         SiteCheck(
             "title_has_name",
@@ -121,7 +121,7 @@ def site_checks(
     )
 
 
-def site_unreachable(page: PageFetch) -> tuple[SiteCheck, ...]:
+def site_unreachable(page: Fetched) -> tuple[SiteCheck, ...]:
     """The one thing known of a site that could not be fetched: it was not reachable over https, and why.
 
     The caller keeps the site score unmeasured (a site that did not answer once is not scored as failing
@@ -130,6 +130,6 @@ def site_unreachable(page: PageFetch) -> tuple[SiteCheck, ...]:
     if page.error:
         why = f"your site did not answer: {page.error}"
         return (SiteCheck("https", False, why, "site_error", {"detail": page.error}),)
-    where = page.final_url or page.requested_url
+    where = page.url or page.requested_url
     why = f"your site answered HTTP {page.status_code} at {where}"
     return (SiteCheck("https", False, why, "site_status", {"status": str(page.status_code), "url": where}),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from auditor.engines.base import EngineResponse
+from auditor.net.fetched import Fetched
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SCENARIO = FIXTURES / "sandbox" / "engines.toml"
@@ -26,5 +26,5 @@ def text(engine: str, name: str) -> str:
 
 def response(
     engine: str, name: str, status: int = 200, headers: Mapping[str, str] | None = None, url: str = ""
-) -> EngineResponse:
-    return EngineResponse(status, text(engine, name), dict(headers or {}), url)
+) -> Fetched:
+    return Fetched.of_text(text(engine, name), status=status, headers=dict(headers or {}), url=url)

@@ -8,10 +8,11 @@ import httpx
 import pytest
 
 from auditor.audit.collect import collect_serp
-from auditor.engines.base import EngineResponse, Locale
+from auditor.engines.base import Locale
 from auditor.engines.brave import ENDPOINT, Brave, count_for_depth, parse_response
 from auditor.models import EngineStatus, Query
 from auditor.net.client import HttpClient, HttpPolicy
+from auditor.net.fetched import Fetched
 from tests.engines.fixtures import response
 
 QUERY = Query("Noémie Gagnon")
@@ -116,7 +117,7 @@ def test_429_with_nothing_left_this_month_is_quota_exhausted() -> None:
 
 
 def test_retry_after_is_recorded_when_given() -> None:
-    parsed = parse_response(EngineResponse(429, "", {"retry-after": "7"}))
+    parsed = parse_response(Fetched.of_text("", status=429, headers={"retry-after": "7"}))
     assert parsed.status is EngineStatus.RATE_LIMITED and "retry after 7 s" in parsed.detail
 
 
@@ -125,7 +126,7 @@ def test_retry_after_is_recorded_when_given() -> None:
     [("", "empty body"), ("<html>maintenance</html>", "not a JSON object"), ('{"results": []}', "`web`")],
 )
 def test_bodies_that_are_not_brave_answers_are_parse_failures(body: str, expected: str) -> None:
-    parsed = parse_response(EngineResponse(200, body))
+    parsed = parse_response(Fetched.of_text(body))
     assert parsed.status is EngineStatus.PARSE_FAILURE
     assert expected in parsed.detail
 
@@ -155,7 +156,7 @@ def test_requests_are_paced_at_the_free_plans_one_a_second() -> None:
         async with HttpClient(
             policy, transport=transport, resolver=public, sleep=sleep, clock=lambda: now[0]
         ) as client:
-            serp = await collect_serp(client, Brave("k", FR_CA), QUERY, 30, lambda raw: None)
+            serp = await collect_serp(client, Brave("k", FR_CA), QUERY, 30)
             return len(serp.results)
 
     assert asyncio.run(run()) == 30

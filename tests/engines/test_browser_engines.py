@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import pytest
 
-from auditor.audit.collect import RawResponse, collect_serp
+from auditor.audit.collect import collect_serp
 from auditor.config import load_config
 from auditor.engines import build_engine
 from auditor.errors import FetchRefused
@@ -18,7 +18,9 @@ from auditor.models import EngineStatus, Query, Serp
 from auditor.net.browser import BrowserFetcher
 from auditor.net.client import HttpClient, HttpPolicy
 from auditor.sandbox import Sandbox, load_scenario
+from auditor.store.raw import RawRecord
 from tests.engines.fixtures import CONFIG, SCENARIO
+from tests.recording import recording
 
 pytestmark = pytest.mark.browser
 
@@ -43,11 +45,11 @@ class Harness:
 
         return self.loop.run_until_complete(call())
 
-    def search(self, engine_name: str, month: int, depth: int = 20) -> tuple[Serp, list[RawResponse]]:
+    def search(self, engine_name: str, month: int, depth: int = 20) -> tuple[Serp, list[RawRecord]]:
         self.sandbox.set_month(month)
-        raws: list[RawResponse] = []
+        _, fetcher, raws = recording(self.client, lambda: self.browser)
         engine = build_engine(engine_name, self.config, {})
-        serp = self.run(lambda: collect_serp(self.client, engine, QUERY, depth, raws.append, browser=self.browser))
+        serp = self.run(lambda: collect_serp(fetcher, engine, QUERY, depth))
         return serp, raws
 
     def close(self) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.engines.base import EngineResponse, Locale
+from auditor.engines.base import Locale
 from auditor.engines.browser_bing import BrowserBing, unwrap_bing
 from auditor.engines.browser_bing import parse_page as parse_bing
 from auditor.engines.browser_google import BrowserGoogle
 from auditor.engines.browser_google import parse_page as parse_google
 from auditor.models import EngineStatus, Query
+from auditor.net.fetched import Fetched
 from tests.engines.fixtures import response
 
 QUERY = Query("Noémie Gagnon")
@@ -85,12 +86,12 @@ def test_google_statuses(name: str, status: int, url: str, words: str) -> None:
 
 def test_google_unusual_traffic_text_alone_is_blocked() -> None:
     page = "<html><body><p>Our systems have detected unusual traffic from your computer network.</p></body></html>"
-    assert parse_google(EngineResponse(200, page, {}, GOOGLE)).status is EngineStatus.BLOCKED
+    assert parse_google(Fetched.of_text(page, url=GOOGLE)).status is EngineStatus.BLOCKED
 
 
 def test_google_empty_body_and_http_errors() -> None:
-    assert parse_google(EngineResponse(200, "", {}, GOOGLE)).status is EngineStatus.PARSE_FAILURE
-    assert parse_google(EngineResponse(503, "<p>x</p>", {}, GOOGLE)).status is EngineStatus.NETWORK_ERROR
+    assert parse_google(Fetched.of_text("", url=GOOGLE)).status is EngineStatus.PARSE_FAILURE
+    assert parse_google(Fetched.of_text("<p>x</p>", status=503, url=GOOGLE)).status is EngineStatus.NETWORK_ERROR
 
 
 def test_bing_organic_results_unwrapped_without_ads() -> None:
@@ -111,7 +112,7 @@ def test_bing_statuses() -> None:
     assert challenge.status is EngineStatus.BLOCKED and "challenge" in challenge.detail
     changed = parse_bing(response("browser_bing", "changed_markup.html"))
     assert changed.status is EngineStatus.PARSE_FAILURE and "li.b_algo" in changed.detail
-    turing = EngineResponse(200, "<p>…</p>", {}, "https://www.bing.com/turing/captcha/challenge")
+    turing = Fetched.of_text("<p>…</p>", url="https://www.bing.com/turing/captcha/challenge")
     assert parse_bing(turing).status is EngineStatus.BLOCKED
 
 

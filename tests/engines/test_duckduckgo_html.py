@@ -6,16 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from auditor.engines.base import EngineRequest, EngineResponse
+from auditor.engines.base import EngineRequest
 from auditor.engines.duckduckgo_html import ENDPOINT, DuckDuckGoHtml, parse_page, region_for_locale
 from auditor.models import EngineStatus, ParsedPage, Query
+from auditor.net.fetched import Fetched
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "duckduckgo_html"
 
 
 def page(name: str, status: int = 200, headers: dict[str, str] | None = None) -> ParsedPage:
     text = (FIXTURES / name).read_text(encoding="utf-8")
-    return parse_page(EngineResponse(status, text, headers or {}, ENDPOINT))
+    return parse_page(Fetched.of_text(text, status=status, headers=headers or {}, url=ENDPOINT))
 
 
 def test_results_page_status_and_count() -> None:
@@ -114,7 +115,7 @@ def test_page_with_content_but_no_result_markup_is_a_parse_failure() -> None:
 
 
 def test_empty_body_is_a_parse_failure() -> None:
-    parsed = parse_page(EngineResponse(200, "", {}, ENDPOINT))
+    parsed = parse_page(Fetched.of_text("", url=ENDPOINT))
     assert parsed.status is EngineStatus.PARSE_FAILURE
 
 
@@ -142,7 +143,7 @@ def test_sponsored_block_without_ad_class_is_dropped_by_its_target() -> None:
         href="//duckduckgo.com/l/?uddg=https%3A%2F%2Fexample.org%2Fa&amp;rut=ab">Organic</a>
         <a class="result__snippet" href="#">Text</a></div>
     </div></body></html>"""
-    parsed = parse_page(EngineResponse(200, html, {}, ENDPOINT))
+    parsed = parse_page(Fetched.of_text(html, url=ENDPOINT))
     assert [(r.position, r.url, r.title) for r in parsed.results] == [(1, "https://example.org/a", "Organic")]
 
 

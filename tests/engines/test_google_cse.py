@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
-from auditor.engines.base import EngineResponse, Locale
+from auditor.engines.base import Locale
 from auditor.engines.google_cse import ENDPOINT, GoogleCse, closing_notice, parse_response
 from auditor.models import EngineStatus, Query
+from auditor.net.fetched import Fetched
 from tests.engines.fixtures import response
 
 QUERY = Query("Noémie Gagnon")
@@ -59,8 +60,8 @@ def test_statuses(name: str, code: int, status: EngineStatus) -> None:
 
 
 def test_not_a_custom_search_answer() -> None:
-    assert parse_response(EngineResponse(200, '{"kind": "other"}')).status is EngineStatus.PARSE_FAILURE
-    assert parse_response(EngineResponse(500, "oops")).status is EngineStatus.NETWORK_ERROR
+    assert parse_response(Fetched.of_text('{"kind": "other"}')).status is EngineStatus.PARSE_FAILURE
+    assert parse_response(Fetched.of_text("oops", status=500)).status is EngineStatus.NETWORK_ERROR
 
 
 def test_closing_notice_before_and_after_the_date() -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.engines.base import EngineResponse, Locale
+from auditor.engines.base import Locale
 from auditor.engines.mojeek import ENDPOINT, Mojeek, parse_response
 from auditor.models import EngineStatus, Query
+from auditor.net.fetched import Fetched
 from tests.engines.fixtures import response
 
 QUERY = Query("Noémie Gagnon")
@@ -44,10 +45,10 @@ def test_statuses() -> None:
     assert key.status is EngineStatus.AUTH_ERROR and "Invalid API key" in key.detail
     limit = parse_response(response("mojeek", "error_limit.json"))
     assert limit.status is EngineStatus.QUOTA_EXHAUSTED and "Daily Limit Reached" in limit.detail
-    busy = parse_response(EngineResponse(429, '{"response": {"status": "ERROR: Too many requests"}}'))
+    busy = parse_response(Fetched.of_text('{"response": {"status": "ERROR: Too many requests"}}', status=429))
     assert busy.status is EngineStatus.RATE_LIMITED
-    assert parse_response(EngineResponse(200, '{"status": "OK"}')).status is EngineStatus.PARSE_FAILURE
-    assert parse_response(EngineResponse(502, "")).status is EngineStatus.NETWORK_ERROR
+    assert parse_response(Fetched.of_text('{"status": "OK"}')).status is EngineStatus.PARSE_FAILURE
+    assert parse_response(Fetched.of_text("", status=502)).status is EngineStatus.NETWORK_ERROR
 
 
 def test_missing_key() -> None:

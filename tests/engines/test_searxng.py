@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.engines.base import EngineResponse
 from auditor.engines.searxng import Searxng, parse_response
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
+from auditor.net.fetched import Fetched
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "searxng"
 URL = "https://searx.example.org/search"
@@ -14,7 +14,7 @@ URL = "https://searx.example.org/search"
 
 def page(name: str, status: int = 200, headers: dict[str, str] | None = None) -> ParsedPage:
     text = (FIXTURES / name).read_text(encoding="utf-8")
-    return parse_response(EngineResponse(status, text, headers or {}, URL))
+    return parse_response(Fetched.of_text(text, status=status, headers=headers or {}, url=URL))
 
 
 def test_results_with_engines_and_positions() -> None:
@@ -65,7 +65,7 @@ def test_malformed_json_is_a_parse_failure() -> None:
 
 
 def test_json_without_results_list_is_a_parse_failure() -> None:
-    parsed = parse_response(EngineResponse(200, '{"error": "No query"}', {}, URL))
+    parsed = parse_response(Fetched.of_text('{"error": "No query"}', url=URL))
     assert parsed.status is EngineStatus.PARSE_FAILURE
     assert "results" in parsed.detail
 
@@ -135,6 +135,6 @@ def test_no_next_request_after_an_empty_page() -> None:
 
 def test_positions_are_dropped_when_they_do_not_line_up_with_the_engines() -> None:
     body = '{"results": [{"url": "https://a.example/", "engines": ["google", "bing"], "positions": [3]}]}'
-    parsed = parse_response(EngineResponse(200, body, {}, URL))
+    parsed = parse_response(Fetched.of_text(body, url=URL))
     assert parsed.results[0].sources == ("google", "bing")
     assert parsed.results[0].source_positions == ()

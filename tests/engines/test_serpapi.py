@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.engines.base import EngineResponse, Locale
+from auditor.engines.base import Locale
 from auditor.engines.serpapi import ENDPOINT, SerpApi, parse_response
 from auditor.models import EngineStatus, Query
+from auditor.net.fetched import Fetched
 from tests.engines.fixtures import response
 
 QUERY = Query("Noémie Gagnon")
@@ -96,8 +97,8 @@ def test_429_out_of_searches_is_quota_exhausted_and_throughput_is_a_rate_limit()
 
 
 def test_other_answers() -> None:
-    assert parse_response(EngineResponse(503, "<h1>down</h1>")).status is EngineStatus.NETWORK_ERROR
-    assert parse_response(EngineResponse(200, "not json")).status is EngineStatus.PARSE_FAILURE
-    assert parse_response(EngineResponse(200, '{"organic": []}')).status is EngineStatus.PARSE_FAILURE
-    unsupported = parse_response(EngineResponse(400, '{"error": "Unsupported `xx` search engine."}'))
+    assert parse_response(Fetched.of_text("<h1>down</h1>", status=503)).status is EngineStatus.NETWORK_ERROR
+    assert parse_response(Fetched.of_text("not json")).status is EngineStatus.PARSE_FAILURE
+    assert parse_response(Fetched.of_text('{"organic": []}')).status is EngineStatus.PARSE_FAILURE
+    unsupported = parse_response(Fetched.of_text('{"error": "Unsupported `xx` search engine."}', status=400))
     assert unsupported.status is EngineStatus.NETWORK_ERROR and "Unsupported" in unsupported.detail

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.engines.base import EngineResponse, Locale
+from auditor.engines.base import Locale
 from auditor.engines.serper import ENDPOINT, Serper, parse_response
 from auditor.models import EngineStatus, Query
+from auditor.net.fetched import Fetched
 from tests.engines.fixtures import response
 
 QUERY = Query("Noémie Gagnon")
@@ -34,7 +35,7 @@ def test_next_page_while_pages_are_full() -> None:
     assert second is not None and second.json_body is not None and second.json_body["page"] == 2
     assert second.offset == 10
     body = '{"searchParameters": {"num": 10, "page": 3}, "organic": [{"title": "t", "link": "https://a.example/"}]}'
-    short = parse_response(EngineResponse(200, body))
+    short = parse_response(Fetched.of_text(body))
     assert engine.next_request(QUERY, short, second, 21) is None
 
 
@@ -51,10 +52,10 @@ def test_empty_and_errors() -> None:
     assert parse_response(response("serper", "error_403.json", 403)).status is EngineStatus.AUTH_ERROR
     credits = parse_response(response("serper", "error_credits.json", 400))
     assert credits.status is EngineStatus.QUOTA_EXHAUSTED and "credits" in credits.detail
-    limited = parse_response(EngineResponse(429, '{"message": "Too many requests", "statusCode": 429}'))
+    limited = parse_response(Fetched.of_text('{"message": "Too many requests", "statusCode": 429}', status=429))
     assert limited.status is EngineStatus.RATE_LIMITED
-    assert parse_response(EngineResponse(200, "[]")).status is EngineStatus.PARSE_FAILURE
-    assert parse_response(EngineResponse(200, '{"items": []}')).status is EngineStatus.PARSE_FAILURE
+    assert parse_response(Fetched.of_text("[]")).status is EngineStatus.PARSE_FAILURE
+    assert parse_response(Fetched.of_text('{"items": []}')).status is EngineStatus.PARSE_FAILURE
 
 
 def test_missing_key() -> None:

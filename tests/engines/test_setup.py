@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from auditor.audit.collect import RawResponse
 from auditor.audit.runner import http_policy
 from auditor.cli.engines import engine_rows, parse_saved
 from auditor.config import KNOWN_ENGINES, Config, load_config, parse_config
@@ -22,6 +21,7 @@ from auditor.models import EngineStatus
 from auditor.net.guard import check_target
 from auditor.store import Store
 from tests.engines.fixtures import CONFIG, KEYS, text
+from tests.recording import filed
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 
@@ -115,13 +115,11 @@ def test_store_counts_answers_of_audits_started_this_month(tmp_path: Path) -> No
     with Store.open(tmp_path / "h.db") as store, store.writing():
         first = store.begin_audit("Noémie Gagnon", dt.date(2026, 11, 1), ("brave",))
         for page in (1, 2):
-            store.save_raw(
-                first, RawResponse("engine", "https://api.search.brave.com/x", 200, b"{}", "brave", "q", page)
-            )
-        store.save_raw(first, RawResponse("engine", "https://api.search.brave.com/x", None, b"", "brave", "q", 3,
+            store.save_raw(first, *filed("engine", "https://api.search.brave.com/x", 200, b"{}", "brave", "q", page))
+        store.save_raw(first, *filed("engine", "https://api.search.brave.com/x", None, b"", "brave", "q", 3,
                                           error="timeout"))  # fmt: skip
-        store.save_raw(first, RawResponse("engine", "https://serpapi.com/x", 200, b"{}", "serpapi", "q", 1))
-        store.save_raw(first, RawResponse("site", "https://noemiegagnon.ca/", 200, b"", subject="site"))
+        store.save_raw(first, *filed("engine", "https://serpapi.com/x", 200, b"{}", "serpapi", "q", 1))
+        store.save_raw(first, *filed("site", "https://noemiegagnon.ca/", 200, b"", subject="site"))
         now = dt.datetime.now(dt.UTC)
         assert store.engine_requests_since("brave", month_start(now)) == 2
         assert store.engine_requests_since("serpapi", month_start(now)) == 1
@@ -132,9 +130,9 @@ def test_budgets_count_every_attempt_retries_included(tmp_path: Path) -> None:
     with Store.open(tmp_path / "h.db") as store, store.writing():
         audit = store.begin_audit("Noémie Gagnon", dt.date(2026, 11, 1), ("brave",))
         url = "https://api.search.brave.com/x"
-        store.save_raw(audit, RawResponse("engine", url, 200, b"{}", "brave", "q", 1, attempts=3))  # two 429s first
-        store.save_raw(audit, RawResponse("engine", url, None, b"", "brave", "q", 2, error="timeout", attempts=3))
-        store.save_raw(audit, RawResponse("engine", url, 200, b"{}", "brave", "q2", 1))  # attempts unknown: one
+        store.save_raw(audit, *filed("engine", url, 200, b"{}", "brave", "q", 1, attempts=3))  # two 429s first
+        store.save_raw(audit, *filed("engine", url, None, b"", "brave", "q", 2, error="timeout", attempts=3))
+        store.save_raw(audit, *filed("engine", url, 200, b"{}", "brave", "q2", 1))  # attempts unknown: one
         assert store.engine_requests_since("brave", month_start(dt.datetime.now(dt.UTC))) == 7
         assert [r.attempts for r in store.raw_records(audit)] == [3, 3, None]
 

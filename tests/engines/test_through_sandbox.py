@@ -11,16 +11,19 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from auditor.audit.collect import RawResponse, collect_serp
+from auditor.audit.collect import collect_serp
 from auditor.config import Config, load_config
 from auditor.engines import PARSERS, build_engine
-from auditor.engines.base import Engine, EngineResponse, Locale
+from auditor.engines.base import Engine, Locale
 from auditor.engines.searxng import Searxng
 from auditor.engines.serpapi import SerpApi
 from auditor.models import EngineStatus, Query, Serp
 from auditor.net.client import HttpClient, HttpPolicy
+from auditor.net.fetched import Fetched
 from auditor.sandbox import Sandbox, load_scenario
+from auditor.store.raw import RawRecord
 from tests.engines.fixtures import CONFIG, KEYS, SCENARIO
+from tests.recording import recording
 
 APIS = ("brave", "serpapi", "serper", "mojeek", "google_cse")
 HOSTS = {
@@ -45,12 +48,14 @@ def config() -> Config:
     return load_config(CONFIG)
 
 
-def collect(sandbox: Sandbox, engine: Engine, depth: int = 20, query: Query = QUERY) -> tuple[Serp, list[RawResponse]]:
-    raws: list[RawResponse] = []
+def collect(sandbox: Sandbox, engine: Engine, depth: int = 20, query: Query = QUERY) -> tuple[Serp, list[RawRecord]]:
+    raws: list[RawRecord] = []
 
     async def run() -> Serp:
+        nonlocal raws
         async with HttpClient(HttpPolicy(sandbox_url=sandbox.url, time_scale=0.0)) as client:
-            return await collect_serp(client, engine, query, depth, raws.append)
+            _, fetcher, raws = recording(client)
+            return await collect_serp(fetcher, engine, query, depth)
 
     return asyncio.run(run()), raws
 
@@ -137,7 +142,9 @@ def test_the_sandbox_refuses_a_request_without_key_as_the_engine_does(
         json={"q": "x"} if method == "POST" else None,
     )
     assert answer.status_code == code
-    parsed = PARSERS[engine_name](EngineResponse(answer.status_code, answer.text, dict(answer.headers), url))
+    parsed = PARSERS[engine_name](
+        Fetched.of_text(answer.text, status=answer.status_code, headers=dict(answer.headers), url=url)
+    )
     assert parsed.status is EngineStatus.AUTH_ERROR
 
 

@@ -11,7 +11,7 @@ from auditor.identify.classify import Identity, PageCheck, build_identity, class
 from auditor.identify.labels import Decision
 from auditor.identify.networks import default_registry
 from auditor.models import ClassifiedResult, Ownership, SearchResult
-from auditor.verify.pages import PageFetch
+from auditor.net.fetched import Fetched
 
 REGISTRY = default_registry()
 PROFILES = {
@@ -361,19 +361,23 @@ def test_pick_candidates_takes_the_best_ranked_namesakes_once_each_where_a_page_
 
 
 PAGE_CHECKS = [
-    (PageFetch(MALT, MALT, 200, f"<p>{ANCHOR}</p>"), True, "nofollow"),
-    (PageFetch(MALT, MALT, 200, '<a href="//www.emilietremblay.ca/contact">Contact</a>'), True, "contact"),
-    (PageFetch("https://emilie.dev/", "https://emilietremblay.ca/", 200, ""), True, "redirects to your site"),
-    (PageFetch(MALT, MALT, 200, '<a href="http://etremblay-conseil.com/">ancien</a>'), True, "former site"),
-    (PageFetch(MALT, MALT, 200, '<a href="https://emilietremblay.ca.evil.example/">x</a>'), False, ""),
-    (PageFetch(MALT, MALT, 200, "<p>Émilie Tremblay</p>"), False, ""),
-    (PageFetch(MALT, error="timeout: no answer in 20 s"), False, "timeout"),
-    (PageFetch(MALT, MALT, 403, "Forbidden"), False, "HTTP 403"),
+    (Fetched.of_text(f"<p>{ANCHOR}</p>", url=MALT), True, "nofollow"),
+    (Fetched.of_text('<a href="//www.emilietremblay.ca/contact">Contact</a>', url=MALT), True, "contact"),
+    (
+        Fetched.of_text("", url="https://emilietremblay.ca/", requested_url="https://emilie.dev/"),
+        True,
+        "redirects to your site",
+    ),
+    (Fetched.of_text('<a href="http://etremblay-conseil.com/">ancien</a>', url=MALT), True, "former site"),
+    (Fetched.of_text('<a href="https://emilietremblay.ca.evil.example/">x</a>', url=MALT), False, ""),
+    (Fetched.of_text("<p>Émilie Tremblay</p>", url=MALT), False, ""),
+    (Fetched.failure(MALT, "timeout: no answer in 20 s"), False, "timeout"),
+    (Fetched.of_text("Forbidden", status=403, url=MALT), False, "HTTP 403"),
 ]
 
 
 @pytest.mark.parametrize(("page", "links", "evidence"), PAGE_CHECKS)
-def test_check_page(page: PageFetch, links: bool, evidence: str) -> None:
+def test_check_page(page: Fetched, links: bool, evidence: str) -> None:
     found = check_page(page, "https://emilietremblay.ca", ["http://etremblay-conseil.com"])
     assert found.links_to_site is links
     assert evidence in found.evidence

@@ -5,7 +5,7 @@ from __future__ import annotations
 from auditor.identify.links import PageLink, SiteTarget, jsonld_objects, page_links
 from auditor.identify.networks import default_registry
 from auditor.models import LinkBack, Verdict
-from auditor.verify.pages import PageFetch
+from auditor.net.fetched import Fetched
 from auditor.verify.profiles import profile_linkback
 
 BASE = "https://github.com/etremblay"
@@ -18,7 +18,7 @@ def links_of(body: str, base: str = BASE) -> list[PageLink]:
 
 def verdict_of(body: str, target: SiteTarget = TARGET) -> LinkBack:
     """The verdict an ordinary profile page with `body` gets (GitHub's page, read as HTML)."""
-    page = PageFetch(BASE, BASE, 200, f"<html><head></head><body>{body}</body></html>", {})
+    page = Fetched.of_text(f"<html><head></head><body>{body}</body></html>", url=BASE)
     return profile_linkback(default_registry().by_key["github"], page, target)
 
 

@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 from auditor.identify.links import SiteTarget
 from auditor.identify.networks import default_registry
 from auditor.models import Audit, EngineRun, EngineStatus, LinkBack, ProfileCheck, SiteCheck
+from auditor.net.fetched import Fetched
 from auditor.report.changes import compute_changes
 from auditor.report.html import render_html
 from auditor.report.reasons import LINKBACK, SITE, linkback_reason, site_detail
@@ -24,7 +25,6 @@ from auditor.scoring.recommend import recommend
 from auditor.scoring.scores import ScoreInputs
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import FoundLink, ProfileData, ProfileEvidence, Resolution
-from auditor.verify.pages import PageFetch
 from auditor.verify.site import site_checks, site_unreachable
 from tests.report.factories import SCORING, make_audit
 
@@ -101,19 +101,19 @@ def _decided(case: str) -> LinkBack:
     return decide_linkback(REGISTRY.by_key[found.network], found, TARGET)
 
 
-def _site_page() -> PageFetch:
+def _site_page() -> Fetched:
     html = (
         "<html><head><title>Accueil</title><meta name='robots' content='noindex'></head>"
         "<body><a rel='me' href='https://github.com/etremblay'>GitHub</a></body></html>"
     )
-    return PageFetch(SITE_URL, "http://emilietremblay.ca/", 200, html)
+    return Fetched.of_text(html, url="http://emilietremblay.ca/", requested_url=SITE_URL)
 
 
 def _checks() -> list[SiteCheck]:
     profiles = {"github": "https://github.com/etremblay", "x": "https://x.com/emilie_tremblay"}
     good = site_checks(_site_page(), ("Émilie Tremblay",), profiles, REGISTRY)
-    unreachable = site_unreachable(PageFetch(SITE_URL, error="ConnectError: connection refused"))
-    answered = site_unreachable(PageFetch(SITE_URL, SITE_URL, 503))
+    unreachable = site_unreachable(Fetched.failure(SITE_URL, "ConnectError: connection refused"))
+    answered = site_unreachable(Fetched.of_text("", status=503, url=SITE_URL))
     return [*good, *unreachable, *answered]
 
 
@@ -136,9 +136,7 @@ def test_every_code_in_the_catalogs_is_produced() -> None:
     checks = {c.detail_code for c in _checks()}
     checks |= {
         c.detail_code
-        for c in site_checks(
-            PageFetch(SITE_URL, SITE_URL, 200, "<html><body>nothing</body></html>"), ("É T",), {}, REGISTRY
-        )
+        for c in site_checks(Fetched.of_text("<html><body>nothing</body></html>", url=SITE_URL), ("É T",), {}, REGISTRY)
     }
     missing = set(SITE) - checks
     # The passing variants need a page that passes; they are worded like the others.

@@ -8,16 +8,20 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from auditor.audit.collect import RawResponse
 from auditor.identify.links import SiteTarget
 from auditor.identify.networks import default_registry
 from auditor.models import LinkBack, Verdict
 from auditor.net.browser import BrowserFetcher, BrowserUnavailable
-from auditor.net.client import FetchResult, HttpClient, HttpPolicy
+from auditor.net.client import HttpClient, HttpPolicy
+from auditor.net.fetched import Fetched
+from auditor.net.fetcher import Fetcher, Request
+from auditor.net.routing import Browser, BrowserFactory
 from auditor.sandbox import DEMO_SCENARIO, Sandbox, load_scenario
+from auditor.store.raw import RawRecord
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import ProfileEvidence
-from auditor.verify.gather import Browser, BrowserFactory, ProfileGatherer
+from auditor.verify.gather import ProfileGatherer
+from tests.recording import recording
 
 VERIFY_SCENARIO = DEMO_SCENARIO.with_name("verify.toml")
 REGISTRY = default_registry()
@@ -95,7 +99,7 @@ def gather_all(
     urls: Sequence[str],
     *,
     browser_factory: BrowserFactory | None = None,
-    raws: list[RawResponse] | None = None,
+    raws: list[RawRecord] | None = None,
 ) -> Found:
     # A short timeout and no retries: the `timeout` page costs two seconds, not forty-five.
     policy = HttpPolicy(sandbox_url=sandbox.url, time_scale=0.0, retries=0, timeout=2.0)
@@ -103,20 +107,27 @@ def gather_all(
     async def run() -> Found:
         async with HttpClient(policy) as client:
             factory = browser_factory or (lambda: BrowserFetcher(policy, client.pacer))
-            sink = raws.append if raws is not None else (lambda raw: None)
-            async with ProfileGatherer(
-                client, site=TARGET, names=NAMES, on_raw=sink, browser_factory=factory
-            ) as gatherer:
-
-                async def one(url: str) -> tuple[str, tuple[ProfileEvidence, LinkBack]]:
-                    match = REGISTRY.match(url)
-                    assert match is not None
-                    evidence = await gatherer.gather(match.network.key, url)
-                    return url, (evidence, decide_linkback(match.network, evidence, TARGET))
-
-                return dict(await asyncio.gather(*(one(url) for url in urls)))
+            web, fetcher, recorded = recording(client, factory)
+            async with web:
+                found = await gather_through(fetcher, urls)
+            if raws is not None:
+                raws.extend(recorded)
+            return found
 
     return asyncio.run(run())
+
+
+async def gather_through(fetcher: Fetcher, urls: Sequence[str]) -> Found:
+    """Every URL gathered through `fetcher`, at once, as an audit gathers them."""
+    gatherer = ProfileGatherer(fetcher, site=TARGET, names=NAMES)
+
+    async def one(url: str) -> tuple[str, tuple[ProfileEvidence, LinkBack]]:
+        match = REGISTRY.match(url)
+        assert match is not None
+        evidence = await gatherer.gather(match.network.key, url)
+        return url, (evidence, decide_linkback(match.network, evidence, TARGET))
+
+    return dict(await asyncio.gather(*(one(url) for url in urls)))
 
 
 def no_browser() -> Browser:
@@ -185,7 +196,7 @@ def test_a_failed_fetch_is_a_failure_a_login_wall_is_not(found: Found) -> None:
 
 
 def test_raw_answers_are_handed_over_with_their_profile(sandbox: Sandbox) -> None:
-    raws: list[RawResponse] = []
+    raws: list[RawRecord] = []
     urls = ["https://github.com/ngagnon-bitly", "https://dev.to/ngagnon"]
     gather_all(sandbox, urls, browser_factory=no_browser, raws=raws)
     kinds = sorted((raw.kind, raw.subject, raw.requested_url) for raw in raws)
@@ -214,10 +225,12 @@ def test_site_down_keeps_the_verdicts_it_can(sandbox: Sandbox) -> None:
 class _NoChromium:
     def __init__(self, calls: list[str]) -> None:
         self.calls = calls
+        self.start_error: Exception | None = None
 
-    async def fetch(self, url: str, *, wait_for: str | None = None) -> FetchResult:
-        self.calls.append(url)
-        raise BrowserUnavailable("no Chromium found for pages that need JavaScript")
+    async def send(self, request: Request) -> Fetched:
+        self.calls.append(request.url)
+        self.start_error = BrowserUnavailable("no Chromium found for pages that need JavaScript")
+        return request.failed(self.start_error, 0)
 
     async def aclose(self) -> None:
         self.calls.append("closed")

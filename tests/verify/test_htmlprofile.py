@@ -9,8 +9,10 @@ import pytest
 
 from auditor.identify.links import urls_in_text
 from auditor.identify.networks import default_registry
+from auditor.net.fetched import Fetched
+from auditor.net.text import decode_text
 from auditor.verify.htmlprofile import parse_profile_page, rendered_profile
-from auditor.verify.pages import PageFetch, clean_name, decode_html
+from auditor.verify.pages import clean_name
 from auditor.verify.profiles import evidence_from_page, page_problem
 
 REGISTRY = default_registry()
@@ -92,14 +94,14 @@ def test_rendered_profile_by_marker_or_by_name() -> None:
     assert not rendered_profile("x", "<form><input name=password></form>Log in to X", ["Noémie Gagnon"])
 
 
-def test_decode_html_whatever_the_encoding() -> None:
+def test_decode_text_whatever_the_encoding() -> None:
     cp1252 = '<html><head><meta charset="windows-1252"></head><body>Noémie</body></html>'.encode("cp1252")
-    assert "Noémie" in decode_html(cp1252, "text/html")  # declared only in the page
-    assert "Noémie" in decode_html(cp1252, "text/html; charset=utf-8")  # declared wrongly in the header
-    assert "Noémie" in decode_html("Noémie".encode(), "text/html; charset=bogus")
-    assert "Noémie" in decode_html(b"\xef\xbb\xbf" + "Noémie".encode(), "")
-    assert decode_html(b"No\xe9mie \xff\xfe", "text/html") == "Noémie ÿþ"  # undeclared: windows-1252
-    broken = decode_html(b"<a href='https://noemiegagnon.ca/'>\xff\xfe</a>", "text/html; charset=utf-8")
+    assert "Noémie" in decode_text(cp1252, "text/html")  # declared only in the page
+    assert "Noémie" in decode_text(cp1252, "text/html; charset=utf-8")  # declared wrongly in the header
+    assert "Noémie" in decode_text("Noémie".encode(), "text/html; charset=bogus")
+    assert "Noémie" in decode_text(b"\xef\xbb\xbf" + "Noémie".encode(), "")
+    assert decode_text(b"No\xe9mie \xff\xfe", "text/html") == "Noémie ÿþ"  # undeclared: windows-1252
+    broken = decode_text(b"<a href='https://noemiegagnon.ca/'>\xff\xfe</a>", "text/html; charset=utf-8")
     assert "https://noemiegagnon.ca/" in broken  # invalid UTF-8: still read, never an exception
 
 
@@ -108,8 +110,8 @@ def test_urls_in_text() -> None:
     assert urls_in_text(text) == ["https://noemiegagnon.ca/blogue", "https://bit.ly/abc"]
 
 
-def page(url: str, status: int = 200, text: str = "<html></html>", final: str = "") -> PageFetch:
-    return PageFetch(url, final or url, status, text, {})
+def page(url: str, status: int = 200, text: str = "<html></html>", final: str = "") -> Fetched:
+    return Fetched.of_text(text, status=status, url=final or url, requested_url=url)
 
 
 def test_page_problem_login_walls_statuses_and_other_accounts() -> None:
@@ -126,7 +128,9 @@ def test_page_problem_login_walls_statuses_and_other_accounts() -> None:
 
 def test_evidence_from_a_stored_api_answer_is_parsed_as_that_api() -> None:
     body = json.dumps({"login": "ngagnon", "blog": "https://noemiegagnon.ca", "html_url": "https://github.com/ngagnon"})
-    stored = PageFetch("https://github.com/ngagnon", "https://api.github.com/users/ngagnon", 200, body, {})
+    stored = Fetched.of_text(
+        body, url="https://api.github.com/users/ngagnon", requested_url="https://github.com/ngagnon"
+    )
     evidence = evidence_from_page(GITHUB, "https://github.com/ngagnon", stored)
     assert evidence.source == "api:github"
     assert evidence.data is not None and evidence.data.links[0].href == "https://noemiegagnon.ca"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from auditor.identify.links import SiteTarget
 from auditor.identify.networks import default_registry
 from auditor.models import Verdict
-from auditor.verify.pages import PageFetch
+from auditor.net.fetched import Fetched
 from auditor.verify.profiles import profile_linkback
 
 REGISTRY = default_registry()
@@ -21,8 +21,8 @@ LINKING_PAGE = """<html><body><div class="vcard">
 SILENT_PAGE = "<html><body><h1>Émilie Tremblay</h1><p>Architecte infonuagique</p></body></html>"
 
 
-def fetched(url: str, status: int = 200, text: str = "", final_url: str = "", error: str = "") -> PageFetch:
-    return PageFetch(url, final_url or url, status if not error else None, text, {}, error)
+def fetched(url: str, status: int = 200, text: str = "", final_url: str = "", error: str = "") -> Fetched:
+    return Fetched(url, final_url or url, status if not error else None, {}, text.encode(), error=error)
 
 
 def test_linked_profile() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from auditor.identify.networks import default_registry
 from auditor.models import SiteCheck
-from auditor.verify.pages import PageFetch
+from auditor.net.fetched import Fetched
 from auditor.verify.site import CHECK_IDS, site_checks, site_links
 
 REGISTRY = default_registry()
@@ -63,7 +63,7 @@ def checks(
     headers: Mapping[str, str] | None = None,
     profiles: Mapping[str, str] = PROFILES,
 ) -> dict[str, SiteCheck]:
-    page = PageFetch(SITE, final_url, 200, html, headers or {})
+    page = Fetched.of_text(html, url=final_url, headers=headers or {}, requested_url=SITE)
     result = site_checks(page, NAMES, profiles, REGISTRY)
     assert tuple(c.id for c in result) == CHECK_IDS
     return {c.id: c for c in result}
@@ -185,13 +185,13 @@ def test_every_check_can_fail_at_once() -> None:
 
 @pytest.mark.parametrize("status", [404, 500])
 def test_site_links_of_an_unusable_page_are_empty(status: int) -> None:
-    page = PageFetch(SITE, SITE, status, good_page())
+    page = Fetched.of_text(good_page(), status=status, url=SITE)
     assert site_links(page, REGISTRY) == frozenset()
 
 
 def test_site_links_collects_anchors_and_sameas_normalised() -> None:
     html = good_page(rel_me=('<a href="https://speakerdeck.com/etremblay?utm_source=site">Talks</a>',), head_rel_me="")
-    links = site_links(PageFetch(SITE, SITE, 200, html), REGISTRY)
+    links = site_links(Fetched.of_text(html, url=SITE), REGISTRY)
     assert "https://speakerdeck.com/etremblay" in links
     assert "https://linkedin.com/in/emilietremblay" in links  # from sameAs, country subdomain folded
     assert "https://emilietremblay.ca/" in links  # the canonical link
