@@ -13,7 +13,7 @@ import pytest
 
 from auditor.audit.collect import RawResponse, collect_serp
 from auditor.config import Config, load_config
-from auditor.engines import PARSERS, build_engine
+from auditor.engines import build_engine, registry
 from auditor.engines.base import Engine, EngineResponse, Locale
 from auditor.engines.searxng import Searxng
 from auditor.engines.serpapi import SerpApi
@@ -137,7 +137,7 @@ def test_the_sandbox_refuses_a_request_without_key_as_the_engine_does(
         json={"q": "x"} if method == "POST" else None,
     )
     assert answer.status_code == code
-    parsed = PARSERS[engine_name](EngineResponse(answer.status_code, answer.text, dict(answer.headers), url))
+    parsed = registry.get(engine_name).parser(EngineResponse(answer.status_code, answer.text, dict(answer.headers), url))
     assert parsed.status is EngineStatus.AUTH_ERROR
 
 
