@@ -137,7 +137,8 @@ def test_the_sandbox_refuses_a_request_without_key_as_the_engine_does(
         json={"q": "x"} if method == "POST" else None,
     )
     assert answer.status_code == code
-    parsed = registry.get(engine_name).parser(EngineResponse(answer.status_code, answer.text, dict(answer.headers), url))
+    parser = registry.get(engine_name).parser
+    parsed = parser(EngineResponse(answer.status_code, answer.text, dict(answer.headers), url))
     assert parsed.status is EngineStatus.AUTH_ERROR
 
 
