@@ -11,10 +11,13 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from auditor.config import Config
 from auditor.engines import build_engines
 from auditor.errors import UsageError
+
+if TYPE_CHECKING:
+    from auditor.config import Config  # only the type: engines sit below the config
 
 UsedCounter = Callable[[str, dt.datetime], int]
 """`Store.engine_requests_since(engine, since)`."""
