@@ -320,8 +320,9 @@ def parse_config(text: str, *, source: str, base_dir: Path) -> Config:
     try:
         return Config.model_validate({**data, "base_dir": base_dir})
     except ValidationError as exc:
-        # An unknown key first: a typo such as `nmae` also makes `name` missing, and the typo is the cause.
-        errors = sorted(exc.errors(), key=lambda error: error["type"] != "extra_forbidden")
+        # An unknown key (or engine table) first: a typo such as `nmae` also makes `name` missing, and the typo
+        # is the cause.
+        errors = sorted(exc.errors(), key=lambda error: error["type"] not in ("extra_forbidden", "unknown_engine"))
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ConfigError(f"{source}: {_location(first)}: {_message(first)}{more}") from None
