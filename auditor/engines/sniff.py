@@ -12,6 +12,7 @@ from auditor.engines.jsonapi import json_object
 
 
 def looks_like(text: str) -> str | None:
-    """The engine whose responses look like `text`, or None when none is recognisable."""
+    """The engine whose responses look like `text`, or None when none is recognisable. The first in the
+    registry's order wins: Brave's error object is recognised before Google's looser `{"error": {...}}`."""
     data = json_object(text)
     return next((spec.name for spec in registry.specs() if spec.recognises(text, data)), None)
