@@ -6,14 +6,15 @@ Errors read `FILE: key: problem` and unknown keys are rejected, so a typo never 
 from __future__ import annotations
 
 import difflib
-import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
+from auditor.engines import registry
+from auditor.engines.spec import EngineSettings, KeyedSettings
 from auditor.errors import ConfigError
 from auditor.identify.networks import default_registry
 from auditor.identify.urls import is_http_url
@@ -44,17 +45,6 @@ DEFAULT_CTR = (
     0.35,
     0.3,
     0.25,
-)
-KNOWN_ENGINES = (
-    "duckduckgo_html",
-    "searxng",
-    "brave",
-    "serpapi",
-    "serper",
-    "mojeek",
-    "google_cse",
-    "browser_google",
-    "browser_bing",
 )
 
 
@@ -121,97 +111,70 @@ class AuditSettings(Strict):
         if not values:
             raise ValueError("list at least one engine")
         for value in values:
-            if value not in KNOWN_ENGINES:
-                raise ValueError(f"unknown engine {value!r}; known engines: {', '.join(KNOWN_ENGINES)}")
+            if registry.find(value) is None:
+                raise ValueError(registry.unknown_engine(value))
         return values
 
 
-class DuckDuckGoSettings(Strict):
-    region: str | None = None
-    """DuckDuckGo's `kl` (e.g. `ca-fr`); derived from person.locale when unset."""
-    monthly_budget: Annotated[int, Field(ge=0)] | None = None
+class EnginesSettings(BaseModel):
+    """The `[engines.NAME]` tables: one per registered engine, each validated by the engine's own settings model
+    (`EngineSpec.settings`), read as attributes (`config.engines.searxng.url`). A table left out is the engine's
+    defaults, so every registered engine has its settings."""
 
+    model_config = ConfigDict(extra="allow", frozen=True)
 
-class SearxngSettings(Strict):
-    url: str = ""
-    """Base URL of a SearXNG instance with the JSON format enabled."""
-    engines: tuple[str, ...] = ()
-    """Upstream engines to pin (`google`, `bing` ...); empty means the instance's defaults."""
-    monthly_budget: Annotated[int, Field(ge=0)] | None = None
+    if TYPE_CHECKING:
 
-    @field_validator("url")
+        def __getattr__(self, name: str) -> Any: ...
+
+    @model_validator(mode="before")
     @classmethod
-    def _url(cls, value: str) -> str:
-        if value and not is_http_url(value):
-            raise ValueError(f"not an http(s) URL: {value!r}")
-        return value.rstrip("/")
+    def _each_engine_by_its_own_model(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data  # already settings, or not a table: pydantic says so
+        problems: list[InitErrorDetails] = [
+            {"type": _unknown_engine(name), "loc": (name,), "input": table}
+            for name, table in data.items()
+            if registry.find(name) is None
+        ]
+        tables: dict[str, EngineSettings] = {}
+        for spec in registry.specs():
+            try:
+                tables[spec.name] = spec.settings.model_validate(data.get(spec.name, {}))
+            except ValidationError as exc:
+                problems.extend(_under(spec.name, error) for error in exc.errors())
+        if problems:
+            raise ValidationError.from_exception_data(cls.__name__, problems)
+        return tables
 
-
-class KeyedEngineSettings(Strict):
-    """An API engine: the key is read at audit time from the environment variable named here, never stored."""
-
-    api_key_env: str = ""
-    monthly_budget: Annotated[int, Field(ge=0)] | None = None
-    """Requests a month this engine may send; an audit that would go over refuses before sending anything."""
-
-    @field_validator("api_key_env")
-    @classmethod
-    def _env_name(cls, value: str) -> str:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-            raise ValueError(f"expected the name of an environment variable (such as BRAVE_API_KEY), got {value!r}")
-        return value
-
-
-class BraveSettings(KeyedEngineSettings):
-    api_key_env: str = "BRAVE_API_KEY"
-    monthly_budget: Annotated[int, Field(ge=0)] | None = 1000  # about what the included monthly credit buys
-
-
-class SerpapiSettings(KeyedEngineSettings):
-    api_key_env: str = "SERPAPI_API_KEY"
-    monthly_budget: Annotated[int, Field(ge=0)] | None = 100  # the free plan's searches a month
-    engine: Literal["google", "bing"] = "google"
-    """Which results page SerpApi reads for you."""
-
-
-class SerperSettings(KeyedEngineSettings):
-    api_key_env: str = "SERPER_API_KEY"
-
-
-class MojeekSettings(KeyedEngineSettings):
-    api_key_env: str = "MOJEEK_API_KEY"
-
-
-class GoogleCseSettings(KeyedEngineSettings):
-    api_key_env: str = "GOOGLE_CSE_KEY"
-    cx: str = ""
-    """The programmable search engine's id."""
-
-
-class BrowserEngineSettings(Strict):
-    monthly_budget: Annotated[int, Field(ge=0)] | None = None
-
-
-class EnginesSettings(Strict):
-    duckduckgo_html: DuckDuckGoSettings = DuckDuckGoSettings()
-    searxng: SearxngSettings = SearxngSettings()
-    brave: BraveSettings = BraveSettings()
-    serpapi: SerpapiSettings = SerpapiSettings()
-    serper: SerperSettings = SerperSettings()
-    mojeek: MojeekSettings = MojeekSettings()
-    google_cse: GoogleCseSettings = GoogleCseSettings()
-    browser_google: BrowserEngineSettings = BrowserEngineSettings()
-    browser_bing: BrowserEngineSettings = BrowserEngineSettings()
+    def settings(self, engine: str) -> EngineSettings:
+        """The settings of `engine` (a registered name)."""
+        found = (self.__pydantic_extra__ or {}).get(engine)
+        if not isinstance(found, EngineSettings):
+            raise ValueError(registry.unknown_engine(engine))
+        return found
 
     def budget(self, engine: str) -> int | None:
-        """The monthly budget of `engine` (a name of KNOWN_ENGINES); None means no limit."""
-        budget: int | None = getattr(self, engine).monthly_budget
-        return budget
+        """The monthly budget of `engine` (a registered name); None means no limit."""
+        return self.settings(engine).monthly_budget
 
     def key_env(self, engine: str) -> str | None:
         """The environment variable holding `engine`'s key; None for engines without one."""
-        settings = getattr(self, engine)
-        return settings.api_key_env if isinstance(settings, KeyedEngineSettings) else None
+        settings = self.settings(engine)
+        return settings.api_key_env if isinstance(settings, KeyedSettings) else None
+
+
+def _unknown_engine(name: str) -> PydanticCustomError:
+    # The message goes in through the context: a name with braces must not be read as a template.
+    return PydanticCustomError("unknown_engine", "{message}", {"message": registry.unknown_engine(name)})
+
+
+def _under(engine: str, error: ErrorDetails) -> InitErrorDetails:
+    """An error of one engine's table, placed under the engine's name so that it reads `engines.NAME.key`."""
+    found: InitErrorDetails = {"type": error["type"], "loc": (engine, *error["loc"]), "input": error["input"]}
+    if "ctx" in error:
+        found["ctx"] = error["ctx"]
+    return found
 
 
 class HttpSettings(Strict):
@@ -268,7 +231,7 @@ class Config(Strict):
     person: Person
     profiles: dict[str, str] = Field(default_factory=dict)
     audit: AuditSettings = AuditSettings()
-    engines: EnginesSettings = EnginesSettings()
+    engines: EnginesSettings = Field(default_factory=EnginesSettings)
     http: HttpSettings = HttpSettings()
     scoring: ScoringSettings = ScoringSettings()
     storage: StorageSettings = StorageSettings()
@@ -295,11 +258,12 @@ class Config(Strict):
         return values
 
     @model_validator(mode="after")
-    def _searxng_needs_url(self) -> Config:
-        if "searxng" in self.audit.engines and not self.engines.searxng.url:
-            raise ValueError("audit.engines lists searxng but engines.searxng.url is not set")
-        if "google_cse" in self.audit.engines and not self.engines.google_cse.cx.strip():
-            raise ValueError("audit.engines lists google_cse but engines.google_cse.cx (its engine id) is not set")
+    def _listed_engines_can_work(self) -> Config:
+        # Only for engines the audit uses: an unused engine's incomplete table (searxng without its url) is fine.
+        for name in self.audit.engines:
+            problem = registry.get(name).problem(self.engines.settings(name))
+            if problem:
+                raise ValueError(problem)
         return self
 
     @property
@@ -319,6 +283,12 @@ def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
     """The keys the model accepts beside the one at `loc` (for "did you mean"); [] where keys are free."""
     model: type[BaseModel] = Config
     for part in loc[:-1]:
+        if model is EnginesSettings:
+            spec = registry.find(str(part))
+            if spec is None:
+                return []
+            model = spec.settings
+            continue
         field = model.model_fields.get(str(part))
         annotation = field.annotation if field is not None else None
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
@@ -350,8 +320,9 @@ def parse_config(text: str, *, source: str, base_dir: Path) -> Config:
     try:
         return Config.model_validate({**data, "base_dir": base_dir})
     except ValidationError as exc:
-        # An unknown key first: a typo such as `nmae` also makes `name` missing, and the typo is the cause.
-        errors = sorted(exc.errors(), key=lambda error: error["type"] != "extra_forbidden")
+        # An unknown key (or engine table) first: a typo such as `nmae` also makes `name` missing, and the typo
+        # is the cause.
+        errors = sorted(exc.errors(), key=lambda error: error["type"] not in ("extra_forbidden", "unknown_engine"))
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ConfigError(f"{source}: {_location(first)}: {_message(first)}{more}") from None

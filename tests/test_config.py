@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from auditor.config import Config, load_config, parse_config
+from auditor.config import Config, EnginesSettings, load_config, parse_config
+from auditor.engines import registry
 from auditor.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +60,12 @@ def model_keys(model: type[BaseModel], table: str = "") -> list[tuple[str, str]]
         if field.exclude:
             continue
         annotation = field.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation is EnginesSettings:
+            # [engines] holds one table per registered engine, each its engine's own settings model.
+            for spec in registry.specs():
+                keys.append(("", f"{name}.{spec.name}"))
+                keys.extend(model_keys(spec.settings, f"{name}.{spec.name}"))
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
             sub = f"{table}.{name}" if table else name
             # A table made only of tables ([engines]) needs no header of its own.
             if any(
@@ -94,6 +100,7 @@ def test_every_model_key_appears_in_the_example() -> None:
     listed = example_keys()
     wanted = model_keys(Config)
     assert len(wanted) > 20  # the walk really went into the nested tables
+    assert ("engines.google_cse", "cx") in wanted and ("engines.browser_bing", "monthly_budget") in wanted
     missing = [f"{table}.{key}" if table else key for table, key in wanted if (table, key) not in listed]
     assert missing == []
 
@@ -219,6 +226,47 @@ def test_errors_read_file_key_problem(tmp_path: Path, edit: tuple[str, str], key
 def test_typo_suggests_the_known_key(tmp_path: Path) -> None:
     path = write(tmp_path, replace_once(example_text(), "depth = 20", "dept = 20"))
     with pytest.raises(ConfigError, match=r"audit\.dept: unknown key \(did you mean 'depth'\?\)"):
+        load_config(path)
+
+
+def test_typo_in_an_engine_table_suggests_the_engines_own_key(tmp_path: Path) -> None:
+    path = write(tmp_path, replace_once(example_text(), "[engines.mojeek]", '[engines.mojeek]\napi_key_evn = "K"'))
+    with pytest.raises(
+        ConfigError, match=r"engines\.mojeek\.api_key_evn: unknown key \(did you mean 'api_key_env'\?\)"
+    ):
+        load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            ("[engines.browser_bing]", "[engines.bing]"),
+            r"engines\.bing: unknown engine 'bing' \(did you mean 'browser_bing'\?\)",
+        ),
+        (
+            ('engines = ["duckduckgo_html"]', 'engines = ["brvae"]'),
+            r"audit\.engines: unknown engine 'brvae' \(did you mean 'brave'\?\)",
+        ),
+    ],
+)
+def test_a_misspelt_engine_is_unknown_with_a_guess(tmp_path: Path, edit: tuple[str, str], expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_config(write(tmp_path, replace_once(example_text(), *edit)))
+
+
+def test_a_misspelt_engine_table_is_named_before_what_it_leaves_missing(tmp_path: Path) -> None:
+    text = replace_once(example_text(), 'name = "Émilie Tremblay"\n', "")
+    path = write(tmp_path, replace_once(text, "[engines.brave]", "[engines.bravee]"))
+    with pytest.raises(
+        ConfigError, match=r"engines\.bravee: unknown engine 'bravee' \(did you mean 'brave'\?\).*\(and 1 more\)"
+    ):
+        load_config(path)
+
+
+def test_engine_numbers_are_not_read_from_strings(tmp_path: Path) -> None:
+    path = write(tmp_path, replace_once(example_text(), "[engines.serper]", '[engines.serper]\nmonthly_budget = "100"'))
+    with pytest.raises(ConfigError, match=r"engines\.serper\.monthly_budget: Input should be a valid integer"):
         load_config(path)
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from auditor.audit.collect import collect_serp, fetch_page
 from auditor.audit.identity import candidates_for, classify_serps, identity_for
+from auditor.audit.plan import build_engines, plan_queries
 from auditor.config import Config
-from auditor.engines import build_engines
 from auditor.engines.base import Engine
 from auditor.identify.candidates import Candidate
 from auditor.identify.labels import Decision
@@ -54,12 +54,6 @@ class ProgressEvent:
 
 
 Progress = Callable[[ProgressEvent], None]
-
-
-def plan_queries(config: Config) -> tuple[Query, ...]:
-    """The bare name, then one query per qualifier."""
-    name = config.person.name
-    return (Query(name), *(Query(f"{name} {q}", q) for q in config.person.qualifiers))
 
 
 def _engine_runs(serps: Sequence[Serp], engine_names: Sequence[str]) -> tuple[EngineRun, ...]:

@@ -13,10 +13,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from auditor.audit.pipeline import assemble, collect_all, plan_queries
+from auditor.audit.pipeline import assemble, collect_all
+from auditor.audit.plan import build_engine, plan_queries
 from auditor.audit.replay import NOT_STORED, page_records, replayed
 from auditor.config import Config
-from auditor.engines import build_engine
 from auditor.errors import UsageError
 from auditor.identify.labels import Decision
 from auditor.identify.networks import Registry, default_registry

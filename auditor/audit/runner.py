@@ -12,11 +12,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from auditor.audit.pipeline import Progress, plan_queries, run_audit
+from auditor.audit.budget import check_budgets
+from auditor.audit.pipeline import Progress, run_audit
+from auditor.audit.plan import build_engines, plan_queries
 from auditor.audit.replay import resumed, reused_counts
 from auditor.config import Config
-from auditor.engines import build_engines
-from auditor.engines.budget import check_budgets
 from auditor.errors import ReportError, UsageError
 from auditor.models import Audit, AuditStatus
 from auditor.net.client import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy

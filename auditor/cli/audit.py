@@ -22,6 +22,7 @@ from auditor.cli.common import (
     progress_printer,
 )
 from auditor.config import Config, load_config
+from auditor.engines import registry
 from auditor.engines.catalog import engine_notes
 from auditor.errors import UsageError
 from auditor.models import Audit
@@ -95,6 +96,9 @@ def _engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:
     if value is None:
         return None
     names = tuple(n.strip() for n in value.split(",") if n.strip())
+    for name in names:
+        if registry.find(name) is None:
+            raise UsageError(f"--engines: {registry.unknown_engine(name)}")
     unknown = [n for n in names if n not in cfg.audit.engines]
     if unknown or not names:
         configured = ", ".join(cfg.audit.engines)

@@ -13,11 +13,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from auditor.audit.budget import month_start
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
 from auditor.config import Config, load_config
-from auditor.engines import PARSERS
-from auditor.engines.budget import month_start
-from auditor.engines.catalog import BY_NAME, CATALOG, notes
+from auditor.engines import registry
+from auditor.engines.catalog import notes
 from auditor.engines.sniff import looks_like
 from auditor.errors import UsageError
 from auditor.models import EngineStatus, ParsedPage
@@ -56,28 +56,27 @@ def engine_rows(
 ) -> list[dict[str, Any]]:
     """One plain row per known engine, for `auditor engines` (the key's value never enters it)."""
     rows = []
-    for info in CATALOG:
-        key_env = cfg.engines.key_env(info.name)
+    for spec in registry.specs():
+        key_env = cfg.engines.key_env(spec.name)
         present = bool(environ.get(key_env, "").strip()) if key_env else None
-        configured = info.name in cfg.audit.engines
-        remarks = list(notes(info.name, today))
+        configured = spec.name in cfg.audit.engines
+        remarks = list(notes(spec.name, today))
         if configured and key_env and not present:
-            remarks.append(f"{key_env} is not set: the audit sends nothing to {info.name} and records auth_error")
-        if info.name == "serpapi":
-            remarks.append(f"reads {cfg.engines.serpapi.engine} results")
+            remarks.append(f"{key_env} is not set: the audit sends nothing to {spec.name} and records auth_error")
+        remarks.extend(spec.remarks(cfg.engines.settings(spec.name)))
         rows.append(
             {
-                "name": info.name,
-                "label": info.label,
-                "kind": info.kind,
+                "name": spec.name,
+                "label": spec.label,
+                "kind": spec.kind,
                 "configured": configured,
-                "needs_key": info.needs_key,
+                "needs_key": spec.needs_key,
                 "key_env": key_env,
                 "key_present": present,
-                "used_this_month": used.get(info.name, 0),
-                "monthly_budget": cfg.engines.budget(info.name),
-                "cost": info.cost,
-                "limits": info.limits,
+                "used_this_month": used.get(spec.name, 0),
+                "monthly_budget": cfg.engines.budget(spec.name),
+                "cost": spec.cost,
+                "limits": spec.limits,
                 "notes": remarks,
             }
         )
@@ -91,7 +90,7 @@ def _used_this_month(cfg: Config) -> dict[str, int]:
 
     since = month_start(dt.datetime.now(dt.UTC))
     with Store.open(cfg.database_path, write=False) as store:
-        return {info.name: store.engine_requests_since(info.name, since) for info in CATALOG}
+        return {name: store.engine_requests_since(name, since) for name in registry.names()}
 
 
 @app.command("parse")
@@ -101,8 +100,8 @@ def parse_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Parse a saved engine response (HTML or JSON) and print its results; exit 3 on a block or unreadable page."""
-    if engine not in PARSERS:
-        raise UsageError(f"--engine: unknown engine {engine!r}; known engines: {', '.join(PARSERS)}")
+    if registry.find(engine) is None:
+        raise UsageError(f"--engine: {registry.unknown_engine(engine)}")
     try:
         text = file.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
@@ -127,7 +126,7 @@ def parse_command(
 def parse_saved(engine: str, text: str) -> ParsedPage:
     """The engine's own parser on a saved body, as if it had just answered 200; when nothing parses, say
     whether the file looks like another engine's answer."""
-    page = PARSERS[engine](Fetched.of_text(text))
+    page = registry.get(engine).parser(Fetched.of_text(text))
     if page.status is not EngineStatus.PARSE_FAILURE:
         return page
     other = looks_like(text)
@@ -136,7 +135,7 @@ def parse_saved(engine: str, text: str) -> ParsedPage:
     return ParsedPage(
         EngineStatus.PARSE_FAILURE,
         detail=f"the file does not look like a {engine} response; it looks like a {other} response "
-        f"({BY_NAME[other].label}): try --engine {other}",
+        f"({registry.label(other)}): try --engine {other}",
     )
 
 

@@ -10,10 +10,12 @@ unless `text_decorations=false`. Every answer has `X-RateLimit-Limit/Remaining/R
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from auditor.engines.base import EngineRequest, KeyedEngine, Locale, more, url_int
 from auditor.engines.jsonapi import api_results, json_object, not_json, short, table
+from auditor.engines.spec import Budget, EngineSpec, KeyedSettings, api_key
 from auditor.models import EngineStatus, ParsedPage, Query
 from auditor.net.fetched import Fetched
 
@@ -125,3 +127,29 @@ def _monthly(header: str) -> int | None:
 def _offset(url: str) -> int:
     # Positions continue across pages; the request URL says which page this is (offset counts pages).
     return url_int(url, "offset") * url_int(url, "count", MAX_COUNT)
+
+
+class BraveSettings(KeyedSettings):
+    api_key_env: str = "BRAVE_API_KEY"
+    monthly_budget: Budget | None = 1000  # about what the included monthly credit buys
+
+
+def _build(settings: BraveSettings, locale: Locale, env: Mapping[str, str]) -> Brave:
+    return Brave(api_key(settings, env), locale, settings.api_key_env)
+
+
+def _looks_like_brave(data: dict[str, Any]) -> bool:
+    return data.get("type") in ("search", "ErrorResponse") or isinstance(data.get("web"), dict)
+
+
+ENGINE = EngineSpec(
+    name=NAME,
+    label=LABEL,
+    kind="api",
+    settings=BraveSettings,
+    build=_build,
+    parser=parse_response,
+    cost="about 1000 queries a month on the included credit",
+    limits="1 request a second (free)",
+    json_shape=_looks_like_brave,
+)

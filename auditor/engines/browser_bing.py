@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urljoin, urlsplit
-
-from bs4 import BeautifulSoup, Tag
 
 from auditor.engines.base import (
     EngineRequest,
@@ -22,8 +22,14 @@ from auditor.engines.base import (
     more,
     url_int,
 )
+from auditor.engines.spec import EngineSettings, EngineSpec
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 from auditor.net.fetched import Fetched
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+else:
+    from auditor.engines.soup import BeautifulSoup  # bs4 is imported on the first parse, not with the registry
 
 NAME = "browser_bing"
 ORIGIN = "https://www.bing.com"
@@ -127,3 +133,20 @@ def unwrap_bing(url: str) -> str:
 def _text(tag: Tag) -> str:
     # No separator: Bing puts the query's words in <strong>, and a separator would print `( Émilie )`.
     return " ".join(tag.get_text().split())
+
+
+def _build(settings: EngineSettings, locale: Locale, env: Mapping[str, str]) -> BrowserBing:
+    return BrowserBing(locale)
+
+
+ENGINE = EngineSpec(
+    name=NAME,
+    label="Bing (browser)",
+    kind="browser",
+    settings=EngineSettings,
+    build=_build,
+    parser=parse_page,
+    cost="free",
+    limits="bot challenges after a few pages",
+    page_markers=("b_algo", 'id="b_results"', "www.bing.com/ck/a", "turingCaptcha"),
+)

@@ -8,9 +8,9 @@ text means blocked, never zero. The markup changes often, so every selector is i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-from bs4 import BeautifulSoup, Tag
 
 from auditor.engines.base import (
     EngineRequest,
@@ -20,9 +20,15 @@ from auditor.engines.base import (
     more,
     url_int,
 )
+from auditor.engines.spec import EngineSettings, EngineSpec
 from auditor.identify.urls import unwrap
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 from auditor.net.fetched import Fetched
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+else:
+    from auditor.engines.soup import BeautifulSoup  # bs4 is imported on the first parse, not with the registry
 
 NAME = "browser_google"
 ORIGIN = "https://www.google.com"
@@ -138,3 +144,20 @@ def _target(href: str) -> str | None:
 def _text(tag: Tag) -> str:
     # No separator: Google puts the query's words in <em>, and a separator would print `( Émilie )`.
     return " ".join(tag.get_text().split())
+
+
+def _build(settings: EngineSettings, locale: Locale, env: Mapping[str, str]) -> BrowserGoogle:
+    return BrowserGoogle(locale)
+
+
+ENGINE = EngineSpec(
+    name=NAME,
+    label="Google (browser)",
+    kind="browser",
+    settings=EngineSettings,
+    build=_build,
+    parser=parse_page,
+    cost="free",
+    limits="consent walls and /sorry/ CAPTCHAs after a few pages",
+    page_markers=('id="rso"', "/url?q=", "consent.google.", "/sorry/index", "captcha-form"),
+)

@@ -7,12 +7,19 @@ CAPTCHA; the next page is a POST of the hidden fields of the `div.nav-link` form
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Tag
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from auditor.engines.base import Engine, EngineRequest, http_status_page
+from auditor.engines.base import Engine, EngineRequest, Locale, http_status_page
+from auditor.engines.spec import EngineSettings, EngineSpec
 from auditor.identify.urls import unwrap
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 from auditor.net.fetched import Fetched
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+else:
+    from auditor.engines.soup import BeautifulSoup  # bs4 is imported on the first parse, not with the registry
 
 ENDPOINT = "https://html.duckduckgo.com/html/"
 NAME = "duckduckgo_html"
@@ -116,3 +123,25 @@ def _text(tag: Tag) -> str:
     # No separator between text nodes: DuckDuckGo bolds the query words (`(<b>Émilie</b>)`), and a separator
     # would print `( Émilie )`; the markup's own whitespace is kept, then collapsed.
     return " ".join(tag.get_text().split())
+
+
+class DuckDuckGoSettings(EngineSettings):
+    region: str | None = None
+    """DuckDuckGo's `kl` (e.g. `ca-fr`); derived from person.locale when unset."""
+
+
+def _build(settings: DuckDuckGoSettings, locale: Locale, env: Mapping[str, str]) -> DuckDuckGoHtml:
+    return DuckDuckGoHtml(settings.region or region_for_locale(locale.tag))
+
+
+ENGINE = EngineSpec(
+    name=NAME,
+    label="DuckDuckGo",
+    kind="html",
+    settings=DuckDuckGoSettings,
+    build=_build,
+    parser=parse_page,
+    cost="free",
+    limits="blocks after about 5-7 quick requests (HTTP 202)",
+    page_markers=("result__a", "challenge-form", "html.duckduckgo.com", "duckduckgo.com/l/?uddg"),
+)

@@ -22,6 +22,7 @@ from auditor.engines.base import (
     more,
 )
 from auditor.engines.jsonapi import http_url, json_object, not_json, plain, retry_after, short, table
+from auditor.engines.spec import EngineSpec, KeyedSettings, api_key
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 from auditor.net.fetched import Fetched
 
@@ -131,3 +132,38 @@ def _error(code: int, error: Mapping[str, Any], headers: Mapping[str, str]) -> P
     if reasons & KEY_REASONS or "api key" in message.lower() or code in (401, 403):
         return ParsedPage(EngineStatus.AUTH_ERROR, detail=f"{where}: the key or cx was refused{said}")
     return ParsedPage(EngineStatus.NETWORK_ERROR, detail=f"{where}{said}")
+
+
+class GoogleCseSettings(KeyedSettings):
+    api_key_env: str = "GOOGLE_CSE_KEY"
+    cx: str = ""
+    """The programmable search engine's id."""
+
+
+def _build(settings: GoogleCseSettings, locale: Locale, env: Mapping[str, str]) -> GoogleCse:
+    return GoogleCse(api_key(settings, env), settings.cx, locale, settings.api_key_env)
+
+
+def _looks_like_google_cse(data: dict[str, Any]) -> bool:
+    return str(data.get("kind", "")).startswith("customsearch#") or isinstance(data.get("error"), dict)
+
+
+def _problem(settings: GoogleCseSettings) -> str | None:
+    if settings.cx.strip():
+        return None
+    return "audit.engines lists google_cse but engines.google_cse.cx (its engine id) is not set"
+
+
+ENGINE = EngineSpec(
+    name=NAME,
+    label=LABEL,
+    kind="api",
+    settings=GoogleCseSettings,
+    build=_build,
+    parser=parse_response,
+    cost="100 queries a day free, then $5 per 1000",
+    limits="existing customers only",
+    json_shape=_looks_like_google_cse,
+    notices=lambda today: (closing_notice(today),),
+    problem=_problem,
+)

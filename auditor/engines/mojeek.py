@@ -9,6 +9,7 @@ answer is wrapped in `response`: `status` is "OK" or "ERROR: <message>" (e.g. "E
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from auditor.engines.base import (
     EngineRequest,
@@ -27,6 +28,7 @@ from auditor.engines.jsonapi import (
     short,
     table,
 )
+from auditor.engines.spec import EngineSpec, KeyedSettings, api_key
 from auditor.models import EngineStatus, ParsedPage, Query
 from auditor.net.fetched import Fetched
 
@@ -107,3 +109,29 @@ def _error(code: int, status: str, headers: Mapping[str, str]) -> ParsedPage:
     if code in (401, 403) or any(word in lowered for word in KEY_WORDS):
         return ParsedPage(EngineStatus.AUTH_ERROR, detail=f"Mojeek refused the key{said}")
     return ParsedPage(EngineStatus.NETWORK_ERROR, detail=f"HTTP {code} from Mojeek{said}")
+
+
+class MojeekSettings(KeyedSettings):
+    api_key_env: str = "MOJEEK_API_KEY"
+
+
+def _build(settings: MojeekSettings, locale: Locale, env: Mapping[str, str]) -> Mojeek:
+    return Mojeek(api_key(settings, env), locale, settings.api_key_env)
+
+
+def _looks_like_mojeek(data: dict[str, Any]) -> bool:
+    response = data.get("response")
+    return isinstance(response, dict) and ("head" in response or "status" in response)
+
+
+ENGINE = EngineSpec(
+    name=NAME,
+    label=LABEL,
+    kind="api",
+    settings=MojeekSettings,
+    build=_build,
+    parser=parse_response,
+    cost="paid plans",
+    limits="a daily limit per key",
+    json_shape=_looks_like_mojeek,
+)

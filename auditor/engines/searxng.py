@@ -7,8 +7,14 @@ Facts (DESIGN.md section 4): JSON must be enabled in the instance's settings.yml
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
-from auditor.engines.base import Engine, EngineRequest, http_status_page
+from pydantic import field_validator
+
+from auditor.engines.base import Engine, EngineRequest, Locale, http_status_page
+from auditor.engines.spec import EngineSettings, EngineSpec
+from auditor.identify.urls import is_http_url
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 from auditor.net.fetched import Fetched
 
@@ -94,3 +100,43 @@ def parse_response(response: Fetched) -> ParsedPage:
         # Nothing came back because the upstream engines failed: that is not "no results".
         return ParsedPage(EngineStatus.BLOCKED, detail=f"every upstream engine failed: {', '.join(unresponsive)}")
     return ParsedPage(EngineStatus.EMPTY, detail="SearXNG found no results")
+
+
+class SearxngSettings(EngineSettings):
+    url: str = ""
+    """Base URL of a SearXNG instance with the JSON format enabled."""
+    engines: tuple[str, ...] = ()
+    """Upstream engines to pin (`google`, `bing` ...); empty means the instance's defaults."""
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value and not is_http_url(value):
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value.rstrip("/")
+
+
+def _build(settings: SearxngSettings, locale: Locale, env: Mapping[str, str]) -> Searxng:
+    return Searxng(settings.url, locale.tag, settings.engines)
+
+
+def _looks_like_searxng(data: dict[str, Any]) -> bool:
+    return isinstance(data.get("results"), list) and ("unresponsive_engines" in data or "query" in data)
+
+
+def _problem(settings: SearxngSettings) -> str | None:
+    return None if settings.url else "audit.engines lists searxng but engines.searxng.url is not set"
+
+
+ENGINE = EngineSpec(
+    name=NAME,
+    label="SearXNG",
+    kind="api",
+    settings=SearxngSettings,
+    build=_build,
+    parser=parse_response,
+    cost="free (self-hosted)",
+    limits="your instance's; public ones about 4 calls an hour",
+    json_shape=_looks_like_searxng,
+    problem=_problem,
+)

@@ -10,7 +10,7 @@ Google has no result for answers 200 with `error` "Google hasn't returned any re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from auditor.engines.base import (
     EngineRequest,
@@ -21,6 +21,7 @@ from auditor.engines.base import (
     url_int,
 )
 from auditor.engines.jsonapi import http_url, json_object, not_json, plain, retry_after, short
+from auditor.engines.spec import Budget, EngineSpec, KeyedSettings, api_key
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 from auditor.net.fetched import Fetched
 
@@ -126,3 +127,36 @@ def _error(code: int, error: str, headers: Mapping[str, str]) -> ParsedPage:
     if code in (401, 403) or any(word in lowered for word in KEY_WORDS):
         return ParsedPage(EngineStatus.AUTH_ERROR, detail=f"HTTP {code} from SerpApi: the key was refused{said}")
     return ParsedPage(EngineStatus.NETWORK_ERROR, detail=f"HTTP {code} from SerpApi{said}")
+
+
+class SerpapiSettings(KeyedSettings):
+    api_key_env: str = "SERPAPI_API_KEY"
+    monthly_budget: Budget | None = 100  # the free plan's searches a month
+    engine: Literal["google", "bing"] = "google"
+    """Which results page SerpApi reads for you."""
+
+
+def _build(settings: SerpapiSettings, locale: Locale, env: Mapping[str, str]) -> SerpApi:
+    return SerpApi(api_key(settings, env), locale, settings.engine, settings.api_key_env)
+
+
+def _looks_like_serpapi(data: dict[str, Any]) -> bool:
+    return "search_metadata" in data or "organic_results" in data
+
+
+def _remarks(settings: SerpapiSettings) -> tuple[str, ...]:
+    return (f"reads {settings.engine} results",)
+
+
+ENGINE = EngineSpec(
+    name=NAME,
+    label="SerpApi (Google)",
+    kind="api",
+    settings=SerpapiSettings,
+    build=_build,
+    parser=parse_response,
+    cost="100 searches a month free, then paid plans",
+    limits="hourly throughput per plan",
+    json_shape=_looks_like_serpapi,
+    remarks=_remarks,
+)

@@ -7,6 +7,9 @@ refused key, 400 "Not enough credits" when the account is empty, 429 too many re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from auditor.engines.base import (
     EngineRequest,
     KeyedEngine,
@@ -15,6 +18,7 @@ from auditor.engines.base import (
     more,
 )
 from auditor.engines.jsonapi import api_results, integer, json_object, not_json, retry_after, short
+from auditor.engines.spec import EngineSpec, KeyedSettings, api_key
 from auditor.models import EngineStatus, ParsedPage, Query
 from auditor.net.fetched import Fetched
 
@@ -84,3 +88,28 @@ def _page_of(params: object) -> tuple[int, int]:
         return PAGE, 0
     size, page = integer(params.get("num"), PAGE), integer(params.get("page"), 1)
     return size, max(page - 1, 0) * size
+
+
+class SerperSettings(KeyedSettings):
+    api_key_env: str = "SERPER_API_KEY"
+
+
+def _build(settings: SerperSettings, locale: Locale, env: Mapping[str, str]) -> Serper:
+    return Serper(api_key(settings, env), locale, settings.api_key_env)
+
+
+def _looks_like_serper(data: dict[str, Any]) -> bool:
+    return "searchParameters" in data or isinstance(data.get("organic"), list)
+
+
+ENGINE = EngineSpec(
+    name=NAME,
+    label="Serper (Google)",
+    kind="api",
+    settings=SerperSettings,
+    build=_build,
+    parser=parse_response,
+    cost="2500 free credits once, then prepaid credits",
+    limits="one credit per page of 10",
+    json_shape=_looks_like_serper,
+)

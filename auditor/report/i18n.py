@@ -30,6 +30,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from auditor.engines.registry import label as engine_label
+
 LANGS = ("en", "fr")
 LOCALES = {"en": "en_US", "fr": "fr_CA"}
 """Babel locale used for dates and numbers in each report language."""
@@ -74,18 +76,6 @@ def format_number(
     pattern = f"+{body};-{body}" if signed else body
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
 
-
-ENGINE_LABELS = {
-    "duckduckgo_html": "DuckDuckGo",
-    "searxng": "SearXNG",
-    "brave": "Brave Search",
-    "serpapi": "SerpApi (Google)",
-    "serper": "Serper (Google)",
-    "mojeek": "Mojeek",
-    "google_cse": "Google Custom Search",
-    "browser_google": "Google (browser)",
-    "browser_bing": "Bing (browser)",
-}
 
 LABELS: Mapping[str, Mapping[str, str]] = {
     "audit_status": {
@@ -193,7 +183,7 @@ def label(lang: str, kind: str, value: object) -> str:
     """The translated label of an enum value or id; the raw value when the catalog has none."""
     raw = str(getattr(value, "value", value))
     if kind == "engine":
-        return ENGINE_LABELS.get(raw, raw)
+        return engine_label(raw)
     if kind == "network":
         return network_label(raw)
     message = LABELS.get(kind, {}).get(raw)

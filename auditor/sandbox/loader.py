@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from auditor.engines import registry
 from auditor.errors import SandboxError
 from auditor.sandbox import profile_apis, results_pages, search_apis
 from auditor.sandbox.faults import Fault, parse_fault
 from auditor.sandbox.scenario import (
     DDG_HOST,
     DDG_MAIN_HOST,
-    ENGINES,
     KINDS,
     LOGIN_WALLS,
     Link,
@@ -86,8 +86,8 @@ def _build(data: dict[str, Any], path: Path) -> Scenario:
         pages = {key: _page(fields, f"{where}.pages.{fields['url']!r}") for key, fields in page_fields.items()}
         faults = {}
         for engine, spec in _table(month.get("faults", {}), f"{where}.faults").items():
-            if engine not in ENGINES:
-                raise _Invalid(f"{where}.faults.{engine}: unknown engine; known: {', '.join(ENGINES)}")
+            if registry.find(engine) is None:
+                raise _Invalid(f"{where}.faults.{engine}: unknown engine; known: {', '.join(registry.names())}")
             faults[engine] = _fault(spec, f"{where}.faults.{engine}")
         months.append(Month(as_of, rankings, pages, faults))
     searxng_host = _str(head, "searxng_host", "scenario", "searx.sandbox.example").lower()
@@ -139,8 +139,8 @@ def _merge_rankings(
 ) -> dict[str, dict[str, tuple[Result, ...]]]:
     merged = {engine: dict(queries) for engine, queries in previous.items()}
     for engine, queries in raw.items():
-        if engine not in ENGINES:
-            raise _Invalid(f"{where}.rankings.{engine}: unknown engine; known: {', '.join(ENGINES)}")
+        if registry.find(engine) is None:
+            raise _Invalid(f"{where}.rankings.{engine}: unknown engine; known: {', '.join(registry.names())}")
         for query, ids in _table(queries, f"{where}.rankings.{engine}").items():
             spot = f"{where}.rankings.{engine}.{query!r}"
             ids = _str_list(ids, spot)

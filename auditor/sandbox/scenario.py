@@ -60,10 +60,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from auditor.config import KNOWN_ENGINES
 from auditor.sandbox.faults import Fault
 
-ENGINES = KNOWN_ENGINES
 KINDS = ("html", "github", "mastodon", "linkedin", "x", "facebook", "stackoverflow", "bluesky", "instagram")
 LOGIN_WALLS = ("", "http_999", "authwall", "login")
 DDG_HOST = "html.duckduckgo.com"

@@ -11,8 +11,8 @@ from typing import TypeVar
 import pytest
 
 from auditor.audit.collect import collect_serp
+from auditor.audit.plan import build_engine
 from auditor.config import load_config
-from auditor.engines import build_engine
 from auditor.errors import FetchRefused
 from auditor.models import EngineStatus, Query, Serp
 from auditor.net.browser import BrowserFetcher

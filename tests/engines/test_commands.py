@@ -169,6 +169,9 @@ def test_parse_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert (
         "Error: --engine: unknown engine 'altavista'; known engines: duckduckgo_html, searxng, brave" in unknown.stderr
     )
+    misspelt = parse("bing", FIXTURES / "browser_bing" / "results.html")
+    assert misspelt.code == 2
+    assert "Error: --engine: unknown engine 'bing' (did you mean 'browser_bing'?); known engines:" in misspelt.stderr
     missing = parse("brave", tmp_path / "nothing.json")
     assert missing.code == 2 and "cannot read" in missing.stderr
     assert "Traceback" not in unknown.stderr + missing.stderr
@@ -193,3 +196,14 @@ def test_an_audit_with_the_browser_engines(tmp_path: Path, sandbox: Sandbox) -> 
         "browser_google": "https://noemiegagnon.ca/",
         "browser_bing": "https://ca.linkedin.com/in/noemiegagnon",
     }
+
+
+def test_audit_engines_option_tells_an_unknown_engine_from_an_unconfigured_one(tmp_path: Path) -> None:
+    shutil.copyfile(CONFIG, tmp_path / "auditor.toml")
+    unknown = run_in(tmp_path, "audit", "--engines", "brave,bing", "-q", env=environment())
+    assert unknown.code == 2
+    assert "Error: --engines: unknown engine 'bing' (did you mean 'browser_bing'?); known engines:" in unknown.stderr
+    unconfigured = run_in(tmp_path, "audit", "--engines", "duckduckgo_html", "-q", env=environment())
+    assert unconfigured.code == 2
+    assert "Error: --engines: 'duckduckgo_html' is not configured (configured: brave, serpapi" in unconfigured.stderr
+    assert not (tmp_path / "auditor.db").exists()  # refused before anything was stored

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from auditor.audit.budget import budget_uses, check_budgets, month_start
+from auditor.audit.plan import build_engine, build_engines
 from auditor.audit.runner import http_policy
 from auditor.cli.engines import engine_rows, parse_saved
-from auditor.config import KNOWN_ENGINES, Config, load_config, parse_config
-from auditor.engines import PARSERS, build_engine, build_engines
-from auditor.engines.budget import budget_uses, check_budgets, month_start
-from auditor.engines.catalog import CATALOG, engine_notes
+from auditor.config import Config, load_config, parse_config
+from auditor.engines import registry
+from auditor.engines.catalog import engine_notes
 from auditor.engines.sniff import looks_like
 from auditor.errors import ConfigError, FetchRefused, UsageError
 from auditor.models import EngineStatus
@@ -37,12 +38,22 @@ def with_engines(config: Config, toml: str) -> Config:
     return parse_config(base + "\n" + toml, source="test.toml", base_dir=CONFIG.parent)
 
 
+BUILT_IN = (
+    "duckduckgo_html", "searxng", "brave", "serpapi", "serper", "mojeek", "google_cse", "browser_google", "browser_bing"
+)  # fmt: skip
+
+
 def test_every_known_engine_has_a_parser_a_catalogue_entry_and_a_builder(config: Config) -> None:
-    assert set(PARSERS) == set(KNOWN_ENGINES) == {info.name for info in CATALOG}
-    for name in KNOWN_ENGINES:
-        if name == "searxng":
+    assert registry.names() == BUILT_IN  # in the order `auditor engines` lists them
+    for spec in registry.specs():
+        assert spec.cost and spec.limits and spec.label
+        assert spec.page_markers or spec.json_shape is not None  # the sniff can name it
+        assert spec.settings().monthly_budget is None or spec.settings().monthly_budget > 0
+        if spec.name == "searxng":
             continue  # needs its url (tested with the SearXNG engine)
-        assert build_engine(name, config, KEYS).name == name
+        engine = build_engine(spec.name, config, KEYS)
+        assert engine.name == spec.name and engine.kind == spec.kind
+        assert type(engine).parse.__module__ == spec.parser.__module__
 
 
 def test_keys_come_from_the_variables_the_config_names(config: Config) -> None:

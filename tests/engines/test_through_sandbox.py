@@ -12,8 +12,9 @@ import httpx
 import pytest
 
 from auditor.audit.collect import collect_serp
+from auditor.audit.plan import build_engine
 from auditor.config import Config, load_config
-from auditor.engines import PARSERS, build_engine
+from auditor.engines import registry
 from auditor.engines.base import Engine, Locale
 from auditor.engines.searxng import Searxng
 from auditor.engines.serpapi import SerpApi
@@ -142,9 +143,8 @@ def test_the_sandbox_refuses_a_request_without_key_as_the_engine_does(
         json={"q": "x"} if method == "POST" else None,
     )
     assert answer.status_code == code
-    parsed = PARSERS[engine_name](
-        Fetched.of_text(answer.text, status=answer.status_code, headers=dict(answer.headers), url=url)
-    )
+    parser = registry.get(engine_name).parser
+    parsed = parser(Fetched.of_text(answer.text, status=answer.status_code, headers=dict(answer.headers), url=url))
     assert parsed.status is EngineStatus.AUTH_ERROR
 
 

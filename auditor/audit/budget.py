@@ -12,8 +12,8 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from auditor.audit.plan import build_engines
 from auditor.config import Config
-from auditor.engines import build_engines
 from auditor.errors import UsageError
 
 UsedCounter = Callable[[str, dt.datetime], int]
