@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.identify.classify import PageCheck
-from auditor.identify.links import on_host, page_links, url_host
+from auditor.identify.links import in_site, page_links
 from auditor.identify.networks import Registry
 from auditor.models import ClassifiedResult, Ownership
 from auditor.verify.pages import PageFetch
@@ -62,15 +62,14 @@ def check_page(page: PageFetch, site: str, old_sites: Iterable[str] = ()) -> Pag
     if not page.ok:
         why = page.error or f"HTTP {page.status_code}"
         return PageCheck(False, f"the page could not be read ({why})"[:EVIDENCE_MAX], readable=False)
-    site_host = url_host(site)
-    old_hosts = [url_host(u) for u in old_sites]
-    if page.final_url and on_host(page.final_url, site_host):
+    # A site given with a path (example.edu/~jdoe/) is linked only under that path.
+    if page.final_url and in_site(page.final_url, site):
         return PageCheck(True, f"it redirects to your site ({page.final_url})"[:EVIDENCE_MAX])
     links = page_links(page.text, page.final_url or page.requested_url)
     for link in links:
-        if on_host(link.href, site_host):
+        if in_site(link.href, site):
             return PageCheck(True, link.html[:EVIDENCE_MAX])
     for link in links:
-        if any(on_host(link.href, old) for old in old_hosts if old):
+        if any(in_site(link.href, old) for old in old_sites):
             return PageCheck(True, f"a link to your former site: {link.html}"[:EVIDENCE_MAX])
     return PageCheck(False)

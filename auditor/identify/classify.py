@@ -2,7 +2,8 @@
 
 The order of the rules (DESIGN.md section 3, issue 4):
 1. not an http(s) URL: `other`;
-2. on the site's host: `site`; one of the configured profiles: `profile` (the config beats any label);
+2. on the site's host (under its path, when it was given with one): `site`; one of the configured profiles:
+   `profile` (the config beats any label);
 3. a label the user gave: `me` makes it a confirmed profile (`profile`, counted in the score), `not-me` makes
    it a `namesake` when it carries the name or is a profile or site in the name, else `other`;
 4. an unconfigured profile on a network: `probable_profile` when the site links to it, or when it carries
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from auditor.identify.labels import Decision
+from auditor.identify.links import in_site
 from auditor.identify.names import mentions_name, name_in_domain
 from auditor.identify.networks import NetworkMatch, Registry
 from auditor.identify.urls import domain_label
@@ -58,6 +60,9 @@ class Identity:
     """Same-page key -> what its fetched page said (only the few candidates the pipeline fetched)."""
     labels: Mapping[str, Decision] = field(default_factory=dict)
     """Same-page key -> the user's decision (`auditor label`)."""
+    site_url: str = ""
+    """The site as configured: when it has a path (example.edu/~jdoe/), only the pages under it are the site."""
+    old_site_urls: tuple[str, ...] = ()
 
 
 def build_identity(
@@ -96,6 +101,8 @@ def build_identity(
         site_link_keys=frozenset(keys),
         page_checks=dict(page_checks or {}),
         labels=decided,
+        site_url=registry.normalize(site),
+        old_site_urls=tuple(registry.normalize(u) for u in old_sites),
     )
 
 
@@ -105,6 +112,17 @@ def _host(url: str) -> str:
 
 def _on_host(host: str, site_host: str) -> bool:
     return host == site_host or host.endswith("." + site_host)
+
+
+def _is_site(normalized: str, host: str, who: Identity) -> bool:
+    # A site given with a path is only the pages under it: the rest of its host is other people's.
+    return in_site(normalized, who.site_url) if who.site_url else _on_host(host, who.site_host)
+
+
+def _is_former_site(normalized: str, host: str, who: Identity) -> bool:
+    if who.old_site_urls:
+        return any(in_site(normalized, old) for old in who.old_site_urls)
+    return any(_on_host(host, old) for old in who.old_site_hosts)
 
 
 def page_key(normalized: str, found: NetworkMatch | None) -> str:
@@ -157,7 +175,7 @@ def classify(result: SearchResult, *, engine: str, query: str, registry: Registr
     except ValueError:
         return out(_Verdict(Ownership.OTHER, "not an http(s) URL"))
     host = _host(normalized)
-    if _on_host(host, who.site_host):
+    if _is_site(normalized, host, who):
         return out(_Verdict(Ownership.SITE, "your site"), normalized)
     if found is not None and found.account is not None:
         key = who.profiles.get((found.network.key, found.account))
@@ -201,7 +219,7 @@ def _unlabelled(
         if named:
             return _Verdict(Ownership.NAMESAKE, f"another {label} profile with your name{_unlinked(check)}")
         return _Verdict(Ownership.OTHER, f"a {label} profile that does not carry your name")
-    if any(_on_host(host, old) for old in who.old_site_hosts):
+    if _is_former_site(normalized, host, who):
         return _Verdict(Ownership.MENTION, "your former site")
     if personal:
         if linked_from_site:

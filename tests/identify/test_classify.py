@@ -378,3 +378,48 @@ def test_check_page(page: PageFetch, links: bool, evidence: str) -> None:
     assert found.links_to_site is links
     assert evidence in found.evidence
     assert found.readable is page.ok
+
+
+# -- a site given with a path --------------------------------------------------------------------------------
+
+
+def path_identity() -> Identity:
+    return build_identity(
+        REGISTRY,
+        name="Émilie Tremblay",
+        aliases=[],
+        site="https://www.uni-exemple.ca/~etremblay/",
+        old_sites=["https://sites.google.com/view/etremblay"],
+        profiles=PROFILES,
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "ownership"),
+    [
+        ("https://www.uni-exemple.ca/~etremblay/", Ownership.SITE),
+        ("https://uni-exemple.ca/~etremblay/cours/inf101.html", Ownership.SITE),
+        ("https://www.uni-exemple.ca/~jdupont/", Ownership.OTHER),  # someone else's page on the same host
+        ("https://www.uni-exemple.ca/", Ownership.OTHER),
+        ("https://sites.google.com/view/etremblay/accueil", Ownership.MENTION),  # the former site
+        ("https://sites.google.com/view/autre-personne", Ownership.OTHER),
+    ],
+)
+def test_a_site_at_a_path_is_only_the_pages_under_it(url: str, ownership: Ownership) -> None:
+    assert run(url, "Cours et publications", who=path_identity()).ownership is ownership
+
+
+@pytest.mark.parametrize(
+    ("href", "links"),
+    [
+        ("https://www.uni-exemple.ca/~etremblay/", True),
+        ("https://www.uni-exemple.ca/~etremblay2/", False),
+        ("https://www.uni-exemple.ca/annuaire", False),
+        ("https://sites.google.com/view/etremblay", True),  # the former site: still a link, to the old address
+        ("https://sites.google.com/view/autre-personne", False),
+    ],
+)
+def test_check_page_with_a_site_at_a_path(href: str, links: bool) -> None:
+    page = PageFetch(MALT, MALT, 200, f'<a href="{href}">x</a>')
+    found = check_page(page, "https://www.uni-exemple.ca/~etremblay/", ["https://sites.google.com/view/etremblay"])
+    assert found.links_to_site is links
