@@ -180,7 +180,11 @@ def classify(result: SearchResult, *, engine: str, query: str, registry: Registr
     if found is not None and found.account is not None:
         key = who.profiles.get((found.network.key, found.account))
         if key is not None:
-            return out(_Verdict(Ownership.PROFILE, f"your {found.network.label} profile"), normalized, found, key)
+            # A page of the profile (a tab, a section) is the profile's: the result's URL says which page ranked.
+            reason = f"your {found.network.label} profile" + (
+                f" (this page of it: {found.subpage})" if found.subpage else ""
+            )
+            return out(_Verdict(Ownership.PROFILE, reason), normalized, found, key)
     text = f"{result.title} {result.snippet}".strip()
     named = mentions_name(text, who.names)
     personal = found is None and in_name_domain(host, who.names)
