@@ -138,3 +138,28 @@ def test_normalising_a_profile_shape_twice_changes_nothing(url: str) -> None:
         return
     assert REGISTRY.normalize(once) == once
     assert REGISTRY.same_page_key(once) == REGISTRY.same_page_key(url)
+
+
+def test_a_ranking_page_of_a_profile_gives_that_profile_its_position_in_the_audit() -> None:
+    import datetime as dt
+
+    from auditor.audit.pipeline import assemble
+    from auditor.config import load_config
+    from auditor.models import EngineStatus, Query, Serp
+    from auditor.sandbox import DEMO_SCENARIO
+    from auditor.verify.pages import PageFetch
+
+    config = load_config(DEMO_SCENARIO.with_name("demo.auditor.toml"))
+    ranked = [
+        SearchResult(1, "https://emilietremblay.ca/", "Émilie Tremblay", ""),
+        SearchResult(2, "https://ca.linkedin.com/in/emilietremblay/details/experience/", "Expérience", ""),
+        SearchResult(3, "https://www.youtube.com/watch?v=abc", "Une vidéo", ""),
+    ]
+    serps = [Serp("duckduckgo_html", Query("Émilie Tremblay"), EngineStatus.OK, tuple(ranked), requests=1)]
+    pages = {key: PageFetch(url, url, 200, "<html><body></body></html>") for key, url in config.profiles.items()}
+    site = PageFetch(config.person.site, config.person.site, 200, "<html><title>Émilie Tremblay</title></html>")
+    audit = assemble(config, dt.date(2026, 11, 1), serps, ["duckduckgo_html"], pages, site, REGISTRY)
+    linkedin = next(p for p in audit.profiles if p.network == "linkedin")
+    assert linkedin.best_position == 2
+    page = next(r for r in audit.results if r.position == 2)
+    assert page.profile == "linkedin" and page.url.endswith("/details/experience/")
