@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint browser bench clean
+.PHONY: demo test lint browser bench check-reference clean
 
 demo: $(RUN_STAMP)
 	$(BIN)/auditor demo
@@ -26,6 +26,12 @@ browser: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Every real recorded response in REF (laid out as <engine>/<file>) through its engine's parser, against the
+# expectations written by hand in tests/reference_expected.toml.
+check-reference: $(RUN_STAMP)
+	@test -n "$(REF)" || { echo "usage: make check-reference REF=DIR (recordings laid out as <engine>/<file>)" >&2; exit 2; }
+	$(BIN)/python -m auditor.engines.reference --expected tests/reference_expected.toml $(REF)
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \

@@ -145,7 +145,11 @@ class ClassifiedResult:
     label: str | None = None
     """`me` or `not-me` when the user's own label (`auditor label`) decided the ownership; None otherwise."""
     evidence: str = ""
-    """For a probable profile found by its page: the link to the site that page holds (its HTML, truncated)."""
+    """For a probable profile found by its page: the link to the site that page holds (its HTML, truncated).
+    For a page that names the person: what tied it to them, or the words that tell a namesake apart."""
+    reason_code: str = ""
+    """A stable code for `reason` where the report words it in its language (pages that name the person)."""
+    reason_params: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

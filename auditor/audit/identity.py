@@ -24,7 +24,10 @@ def identity_for(
 ) -> Identity:
     """`candidate_pages`: same-page key -> the fetched page of a candidate (`pick_candidates`)."""
     person = config.person
-    checks = {key: check_page(page, person.site, person.old_sites) for key, page in (candidate_pages or {}).items()}
+    checks = {
+        key: check_page(page, person.site, person.old_sites, config.profiles, registry)
+        for key, page in (candidate_pages or {}).items()
+    }
     return build_identity(
         registry,
         name=person.name,
@@ -35,6 +38,7 @@ def identity_for(
         site_links=site_links,
         page_checks=checks,
         labels=labels,
+        qualifiers=person.qualifiers,
     )
 
 

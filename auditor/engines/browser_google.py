@@ -1,16 +1,19 @@
 """Google's own results page, rendered by headless Chromium (no key; the user's own browser, in effect).
 
-Facts (DESIGN.md section 4): organic results are `div.g` blocks under `div#search`, each with an `h3` title
-inside its link; without JavaScript links are wrapped as `/url?q=<target>`; ads sit apart in `#tads` and
-`#bottomads`. A consent wall (a redirect to consent.google.com), a `/sorry/` redirect or "unusual traffic"
-text means blocked, never zero. The markup changes often, so every selector is in `SELECTORS` below.
+Results are found by structure, not by one class name: an `h3` title inside its link (or, on older `li.g`
+pages, a link inside its `h3`) within the results column (`#rso`, else `#search`, ...). `div.g`/`li.g` only
+say which title belongs to which result (a sitelink inside a result is not one). Without JavaScript links
+are wrapped as `/url?q=<target>`; ads sit apart in `#tads` and `#bottomads`. Results are read first: a page
+is `empty` only when none parses and Google says "did not match any documents"; `blocked` only when none
+parses and the page is a consent wall, a `/sorry/` page or says "unusual traffic" outside the results
+column; anything else is a `parse_failure`. Every selector is in `SELECTORS` below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from auditor.engines.base import (
     EngineRequest,
@@ -35,19 +38,25 @@ ORIGIN = "https://www.google.com"
 ENDPOINT = f"{ORIGIN}/search"
 PAGE = 10
 
-SELECTORS = {
-    "organic": "#search div.g, #rso div.g",
-    "link": "a[href]:has(h3)",
-    "title": "h3",
-    "snippet": "div.VwiC3b, div[data-sncf], div.IsZvec, span.aCOpRe",
-    "ads": "#tads, #bottomads, #tvcap, [data-text-ad]",
+SELECTORS: dict[str, Any] = {
+    "column": ("#rso", "#search", "#ires", "#res", "#center_col"),
+    "container": "div.g, li.g",
+    "not_results": "#tads, #bottomads, #tvcap, [data-text-ad], #botstuff, #brs, #bres, .related-question-pair",
+    "snippet": "div.VwiC3b, div[data-sncf], div.IsZvec, span.aCOpRe, span.st",
     "next": "a#pnnext",
-    "no_results": "#topstuff .card-section, #botstuff .card-section",
+    "no_results": "#topstuff, .card-section",
+    "bottom": "#botstuff, #brs, #bres",
     "consent": "form[action*='consent.google.'], #cnsw, div[data-consent-dialog]",
     "captcha": "form#captcha-form, #recaptcha, div.g-recaptcha",
 }
 BLOCK_TEXT = ("unusual traffic", "trafic inhabituel")
-NO_RESULTS_TEXT = ("did not match any documents", "ne correspond à aucun document", "aucun document ne correspond")
+NO_RESULTS_TEXT = (
+    "did not match any documents",
+    "ne correspond à aucun document",
+    "aucun document ne correspond",
+    "no results found for",
+    "aucun résultat trouvé pour",
+)
 CONSENT_HOST = "consent.google."
 
 
@@ -70,62 +79,133 @@ class BrowserGoogle(OffsetPagedEngine):
 
 
 def parse_page(response: Fetched) -> ParsedPage:
-    final = urlsplit(response.url)
+    # Results first: a good page whose snippets quote "unusual traffic" is a good page, and a page whose
+    # "Searches related to" box looks like a no-results card still has its results.
     soup = BeautifulSoup(response.text, "lxml")
-    if CONSENT_HOST in (final.hostname or "") or soup.select_one(SELECTORS["consent"]) is not None:
-        return ParsedPage(EngineStatus.BLOCKED, detail="Google showed its consent wall (consent.google.com)")
-    text = " ".join(soup.get_text(" ").split())
-    lowered = text.lower()
-    if final.path.startswith("/sorry/") or soup.select_one(SELECTORS["captcha"]) is not None:
-        return ParsedPage(EngineStatus.BLOCKED, detail="Google's /sorry/ page: unusual traffic from this network")
-    if any(words in lowered for words in BLOCK_TEXT):
-        return ParsedPage(EngineStatus.BLOCKED, detail="Google says it sees unusual traffic from this network")
+    column = _column(soup)
+    results = tuple(_results(column, url_int(response.url, "start"))) if column is not None else ()
+    if results and response.code < 400:
+        return ParsedPage(EngineStatus.OK, results, next_page=more(soup.select_one(SELECTORS["next"]) is not None))
+    blocked = _block(soup, column, urlsplit(response.url))
+    if blocked is not None:
+        return ParsedPage(EngineStatus.BLOCKED, detail=blocked)
     early = http_status_page(response, NAME)
     if early is not None:
         return early
-    results = tuple(_results(soup, url_int(response.url, "start")))
-    if results:
-        return ParsedPage(EngineStatus.OK, results, next_page=more(soup.select_one(SELECTORS["next"]) is not None))
-    if soup.select_one(SELECTORS["no_results"]) is not None or any(w in lowered for w in NO_RESULTS_TEXT):
+    if _says_no_results(soup, column):
         return ParsedPage(EngineStatus.EMPTY, detail="Google found no results")
-    if not text:
+    if not " ".join(soup.get_text(" ").split()):
         return ParsedPage(EngineStatus.PARSE_FAILURE, detail="empty page")
     return ParsedPage(
         EngineStatus.PARSE_FAILURE,
-        detail="the page has content but no organic block (div.g under #search) parsed: "
-        "Google's markup may have changed",
+        detail="browser_google: the page has content but no organic result (an h3 title in its link under "
+        "#search) parsed: Google's markup may have changed",
     )
 
 
-def _results(soup: BeautifulSoup, offset: int) -> list[SearchResult]:
+def _column(soup: BeautifulSoup) -> Tag | None:
+    """The results column: the first of Google's known containers present, or None."""
+    for selector in SELECTORS["column"]:
+        found = soup.select_one(selector)
+        if found is not None:
+            return found
+    # No column, no results: another site's headings are never read as this engine's results.
+    return None
+
+
+def _block(soup: BeautifulSoup, column: Tag | None, final: SplitResult) -> str | None:
+    """Why the page is a block page, or None. Wording is read outside the results column only, so that a
+    snippet quoting it never blocks a page."""
+    if CONSENT_HOST in (final.hostname or "") or soup.select_one(SELECTORS["consent"]) is not None:
+        return "Google showed its consent wall (consent.google.com)"
+    if final.path.startswith("/sorry/") or soup.select_one(SELECTORS["captcha"]) is not None:
+        return "Google's /sorry/ page: unusual traffic from this network"
+    if any(words in _text_outside(soup, column).lower() for words in BLOCK_TEXT):
+        return "Google says it sees unusual traffic from this network"
+    return None
+
+
+def _text_outside(soup: BeautifulSoup, column: Tag | None) -> str:
+    if column is None:
+        # No results column at all: the page is not a results page, all of it may be read.
+        return soup.get_text(" ")
+    inside = {id(node) for node in column.descendants}
+    return " ".join(str(node) for node in soup.find_all(string=True) if id(node) not in inside)
+
+
+def _says_no_results(soup: BeautifulSoup, column: Tag | None) -> bool:
+    """Google's own statement ("did not match any documents"), where Google puts it: its top card, or a page
+    with no outbound link at all. The "Searches related to" card at the bottom says no such thing."""
+    bottom = {id(tag) for tag in soup.select(SELECTORS["bottom"])}
+    places: list[Tag] = [
+        place
+        for place in soup.select(SELECTORS["no_results"])
+        if id(place) not in bottom and not any(id(parent) in bottom for parent in place.parents)
+    ]
+    if not any(_target(str(a.get("href") or "")) for a in soup.select("a[href]")):
+        places.append(soup)
+    return any(words in " ".join(place.get_text(" ").split()).lower() for place in places for words in NO_RESULTS_TEXT)
+
+
+def _heading_links(column: Tag) -> list[tuple[Tag, Tag]]:
+    """Every (link, title) pair in the column, in page order: an `h3` inside its link (today's layout) or a
+    link inside its `h3` (older `li.g` pages)."""
+    pairs: list[tuple[Tag, Tag]] = []
+    seen: set[int] = set()
+    for heading in column.find_all("h3"):
+        link = heading.find_parent("a", href=True) or heading.find("a", href=True)
+        if link is None or id(link) in seen:
+            continue
+        seen.add(id(link))
+        pairs.append((link, heading))
+    return pairs
+
+
+def _results(column: Tag, offset: int) -> list[SearchResult]:
     # Identity, not equality: two tags with the same markup are equal in BeautifulSoup.
-    excluded = {id(tag) for tag in soup.select(SELECTORS["ads"])}
-    blocks = soup.select(SELECTORS["organic"])
-    inside = excluded | {id(block) for block in blocks}
+    excluded = {id(tag) for tag in column.select(SELECTORS["not_results"])}
+    containers = {id(tag) for tag in column.select(SELECTORS["container"])}
     found: list[SearchResult] = []
     seen: set[str] = set()
-    for block in blocks:
-        # A div.g inside another (sitelinks, nested cards) belongs to the outer result; ads never count.
-        if id(block) in excluded or any(id(parent) in inside for parent in block.parents):
+    for link, heading in _heading_links(column):
+        parents = list(link.parents)
+        if any(id(parent) in excluded for parent in parents):
             continue
-        link = _own(block, SELECTORS["link"], inside)
-        title = link.select_one(SELECTORS["title"]) if link is not None else None
-        if link is None or title is None:
+        owners = [parent for parent in parents if id(parent) in containers]
+        # A result inside another result (sitelinks, nested cards) belongs to the outer one.
+        if len(owners) > 1:
             continue
         url = _target(str(link.get("href") or ""))
-        if url is None or url in seen:
+        # An empty title is a page cut short in the middle of a result: nothing of it was read.
+        if url is None or url in seen or not _text(heading):
             continue
         seen.add(url)
-        snippet = _own(block, SELECTORS["snippet"], inside)
-        found.append(SearchResult(offset + len(found) + 1, url, _text(title), _text(snippet) if snippet else ""))
+        block = owners[0] if owners else _own_block(link, column)
+        snippet = _own(block, SELECTORS["snippet"], containers)
+        found.append(SearchResult(offset + len(found) + 1, url, _text(heading), _text(snippet) if snippet else ""))
     return found
 
 
-def _own(block: Tag, selector: str, blocks: set[int]) -> Tag | None:
-    """The first match of `selector` in `block` that is not inside a block nested in it (a sitelink's)."""
+def _own_block(link: Tag, column: Tag) -> Tag:
+    """The largest element around `link` that holds no other result title: its result, when no container
+    class marks it."""
+    block: Tag = link
+    for parent in link.parents:
+        if parent is column or len(parent.find_all("h3")) > 1:
+            break
+        block = parent
+    return block
+
+
+def _own(block: Tag, selector: str, containers: set[int]) -> Tag | None:
+    """The first match of `selector` in `block` that is not inside a result nested in it (a sitelink's)."""
     for found in block.select(selector):
-        owner = next(parent for parent in found.parents if id(parent) in blocks)
-        if owner is block:
+        between = []
+        for parent in found.parents:
+            if parent is block:
+                break
+            between.append(parent)
+        if not any(id(parent) in containers for parent in between):
             return found
     return None
 

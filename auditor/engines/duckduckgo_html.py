@@ -54,18 +54,18 @@ class DuckDuckGoHtml(Engine):
 
 
 def parse_page(response: Fetched) -> ParsedPage:
+    # Results first; what the status code or a challenge form says counts only when none parses.
+    soup = BeautifulSoup(response.text, "lxml")
+    results = tuple(_results(soup))
+    if results and response.code == 200:
+        return ParsedPage(EngineStatus.OK, results, next_page=_next_page(soup))
     if response.code == 202:
         return ParsedPage(EngineStatus.BLOCKED, detail="HTTP 202: DuckDuckGo's rate limit (too many requests)")
     early = http_status_page(response, NAME)
     if early is not None:
         return early
-    soup = BeautifulSoup(response.text, "lxml")
     if soup.select_one("form#challenge-form") is not None:
         return ParsedPage(EngineStatus.BLOCKED, detail="DuckDuckGo answered with a CAPTCHA (challenge form)")
-    results = tuple(_results(soup))
-    next_page = _next_page(soup)
-    if results:
-        return ParsedPage(EngineStatus.OK, results, next_page=next_page)
     if soup.select_one(".no-results") is not None:
         return ParsedPage(EngineStatus.EMPTY, detail="DuckDuckGo found no results")
     if not soup.get_text(strip=True):

@@ -20,7 +20,7 @@ from auditor.engines.base import (
     more,
     url_int,
 )
-from auditor.engines.jsonapi import http_url, json_object, not_json, plain, retry_after, short
+from auditor.engines.jsonapi import http_url, json_object, not_json, plain, retry_after, short, table
 from auditor.engines.spec import Budget, EngineSpec, KeyedSettings, api_key
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 from auditor.net.fetched import Fetched
@@ -63,10 +63,11 @@ class SerpApi(KeyedEngine, OffsetPagedEngine):
         return EngineRequest("GET", ENDPOINT, params=params, offset=offset)
 
     def parse(self, response: Fetched) -> ParsedPage:
-        return parse_response(response)
+        return parse_response(response, (self.upstream,))
 
 
-def parse_response(response: Fetched) -> ParsedPage:
+def parse_response(response: Fetched, upstreams: tuple[str, ...] = UPSTREAMS) -> ParsedPage:
+    """`upstreams`: the SerpApi engines the answer may come from (the one that was asked, when known)."""
     data = json_object(response.text)
     if data is None:
         if response.code >= 400:
@@ -75,6 +76,15 @@ def parse_response(response: Fetched) -> ParsedPage:
     error = data.get("error")
     if response.code >= 400:
         return _error(response.code, str(error or ""), response.headers)
+    answered = table(data, "search_parameters").get("engine")
+    if answered is not None and answered not in upstreams:
+        # Another SerpApi engine (Scholar, News, ...) has other fields and 0-based positions: none of it is a
+        # web ranking of this query.
+        return ParsedPage(
+            EngineStatus.PARSE_FAILURE,
+            detail=f"serpapi: the answer comes from SerpApi's {short(answered)!r} engine, "
+            f"not {' or '.join(repr(u) for u in upstreams)}",
+        )
     items = data.get("organic_results")
     if isinstance(items, list) and items:
         results = tuple(_results(items, _offset(data, response.url)))
@@ -87,20 +97,20 @@ def parse_response(response: Fetched) -> ParsedPage:
         if any(word in error.lower() for word in EMPTY_WORDS):
             return ParsedPage(EngineStatus.EMPTY, detail=short(error))
         return _error(200, error, response.headers)
-    if "search_metadata" in data:
-        return ParsedPage(EngineStatus.EMPTY, detail="SerpApi returned no organic results")
+    state = str(table(data, "search_information").get("organic_results_state") or "")
+    if "empty" in state.lower():
+        return ParsedPage(EngineStatus.EMPTY, detail=f"SerpApi returned no organic results ({short(state)})")
     return ParsedPage(EngineStatus.PARSE_FAILURE, detail="JSON without SerpApi's `organic_results`")
 
 
 def _results(items: list[Any], offset: int) -> list[SearchResult]:
+    # Ranks come from the order on the page: `position` is 0-based on some SerpApi engines and may skip.
     found: list[SearchResult] = []
     for item in items:
         link = http_url(item.get("link")) if isinstance(item, dict) else None
         if link is None:
             continue
-        position = item.get("position")
-        number = position if isinstance(position, int) and position > offset else offset + len(found) + 1
-        found.append(SearchResult(number, link, plain(item.get("title")), plain(item.get("snippet"))))
+        found.append(SearchResult(offset + len(found) + 1, link, plain(item.get("title")), plain(item.get("snippet"))))
     return found
 
 

@@ -8,11 +8,12 @@ pages to `check_page`; classification then reads the `PageCheck`s, and stays pur
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from auditor.identify.classify import PageCheck
-from auditor.identify.links import on_host, page_links, url_host
+from auditor.identify.links import PageLink, in_site, page_links
 from auditor.identify.networks import Registry
 from auditor.models import ClassifiedResult, Ownership
 from auditor.net.fetched import Fetched
@@ -57,20 +58,50 @@ def pick_candidates(
     return tuple(Candidate(key, url) for key, (_, _, url) in ranked[:limit])
 
 
-def check_page(page: Fetched, site: str, old_sites: Iterable[str] = ()) -> PageCheck:
-    """Does the fetched page link to the person's site (or redirect there, or link to a former site)?"""
+def check_page(
+    page: Fetched,
+    site: str,
+    old_sites: Iterable[str] = (),
+    profiles: Mapping[str, str] | None = None,
+    registry: Registry | None = None,
+) -> PageCheck:
+    """Does the fetched page link to the person's site (or redirect there, or link to a former site)? And,
+    given the configured `profiles` and the `registry` to compare them, to which of them does it link?"""
     if not page.ok:
         why = page.error or f"HTTP {page.status_code}"
         return PageCheck(False, f"the page could not be read ({why})"[:EVIDENCE_MAX], readable=False)
-    site_host = url_host(site)
-    old_hosts = [url_host(u) for u in old_sites]
-    if page.url and on_host(page.url, site_host):
+    # A site given with a path (example.edu/~jdoe/) is linked only under that path.
+    if page.url and in_site(page.url, site):
         return PageCheck(True, f"it redirects to your site ({page.url})"[:EVIDENCE_MAX])
     links = page_links(page.text, page.url or page.requested_url)
     for link in links:
-        if on_host(link.href, site_host):
+        if in_site(link.href, site):
             return PageCheck(True, link.html[:EVIDENCE_MAX])
     for link in links:
-        if any(on_host(link.href, old) for old in old_hosts if old):
+        if any(in_site(link.href, old) for old in old_sites):
             return PageCheck(True, f"a link to your former site: {link.html}"[:EVIDENCE_MAX])
+    profile = _linked_profile(links, profiles or {}, registry)
+    if profile is not None:
+        key, html = profile
+        return PageCheck(False, html[:EVIDENCE_MAX], links_to_profile=key)
     return PageCheck(False)
+
+
+def _linked_profile(
+    links: list[PageLink], profiles: Mapping[str, str], registry: Registry | None
+) -> tuple[str, str] | None:
+    """(config key, the anchor) of the first link to one of the configured profiles."""
+    if registry is None or not profiles:
+        return None
+    wanted: dict[str, str] = {}
+    for key, url in profiles.items():
+        with contextlib.suppress(ValueError):
+            wanted[registry.same_page_key(url)] = key
+    for link in links:
+        try:
+            found = wanted.get(registry.same_page_key(link.href))
+        except ValueError:
+            continue
+        if found is not None:
+            return found, link.html
+    return None

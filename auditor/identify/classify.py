@@ -2,7 +2,8 @@
 
 The order of the rules (DESIGN.md section 3, issue 4):
 1. not an http(s) URL: `other`;
-2. on the site's host: `site`; one of the configured profiles: `profile` (the config beats any label);
+2. on the site's host (under its path, when it was given with one): `site`; one of the configured profiles:
+   `profile` (the config beats any label);
 3. a label the user gave: `me` makes it a confirmed profile (`profile`, counted in the score), `not-me` makes
    it a `namesake` when it carries the name or is a profile or site in the name, else `other`;
 4. an unconfigured profile on a network: `probable_profile` when the site links to it, or when it carries
@@ -11,7 +12,9 @@ The order of the rules (DESIGN.md section 3, issue 4):
 5. the former site: `mention`;
 6. a site whose domain is the name (emilietremblayrh.ca): `probable_profile` when either site links to the
    other, else `namesake` (another person's own site: a page *about* the person is on someone else's domain);
-7. a page that carries the name: `mention`; anything else: `other`.
+7. a page that carries the name: `mention` when something ties it to the person (it links to the site or to a
+   configured profile, or one of the person's qualifiers is written near the name), else `namesake` (someone
+   of that name), with the words that tell them apart as evidence; anything else: `other`.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from auditor.identify.labels import Decision
-from auditor.identify.names import mentions_name, name_in_domain
+from auditor.identify.links import in_site
+from auditor.identify.names import distinguishing_words, mentions_name, name_in_domain, qualifier_near_name
 from auditor.identify.networks import NetworkMatch, Registry
 from auditor.identify.urls import domain_label
 from auditor.models import ClassifiedResult, Ownership, SearchResult
@@ -37,6 +41,8 @@ class PageCheck:
     """The anchor (or redirect) that links to the site; why the page could not be read; or ""."""
     readable: bool = True
     """False when the page could not be fetched or read: whether it links is then unknown."""
+    links_to_profile: str = ""
+    """The config key of a configured profile the page links to (when it does not link to the site)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,11 @@ class Identity:
     """Same-page key -> what its fetched page said (only the few candidates the pipeline fetched)."""
     labels: Mapping[str, Decision] = field(default_factory=dict)
     """Same-page key -> the user's decision (`auditor label`)."""
+    qualifiers: tuple[str, ...] = ()
+    """Words that tell the person apart (`person.qualifiers`: a city, a trade): near the name, a mention."""
+    site_url: str = ""
+    """The site as configured: when it has a path (example.edu/~jdoe/), only the pages under it are the site."""
+    old_site_urls: tuple[str, ...] = ()
 
 
 def build_identity(
@@ -71,6 +82,7 @@ def build_identity(
     site_links: Iterable[str] = (),
     page_checks: Mapping[str, PageCheck] | None = None,
     labels: Mapping[str, Decision | str] | None = None,
+    qualifiers: Iterable[str] = (),
 ) -> Identity:
     """`labels` maps URLs (any spelling) to decisions; they are keyed here as `same_page_key`s."""
     configured: dict[tuple[str, str], str] = {}
@@ -96,6 +108,9 @@ def build_identity(
         site_link_keys=frozenset(keys),
         page_checks=dict(page_checks or {}),
         labels=decided,
+        qualifiers=tuple(qualifiers),
+        site_url=registry.normalize(site),
+        old_site_urls=tuple(registry.normalize(u) for u in old_sites),
     )
 
 
@@ -105,6 +120,17 @@ def _host(url: str) -> str:
 
 def _on_host(host: str, site_host: str) -> bool:
     return host == site_host or host.endswith("." + site_host)
+
+
+def _is_site(normalized: str, host: str, who: Identity) -> bool:
+    # A site given with a path is only the pages under it: the rest of its host is other people's.
+    return in_site(normalized, who.site_url) if who.site_url else _on_host(host, who.site_host)
+
+
+def _is_former_site(normalized: str, host: str, who: Identity) -> bool:
+    if who.old_site_urls:
+        return any(in_site(normalized, old) for old in who.old_site_urls)
+    return any(_on_host(host, old) for old in who.old_site_hosts)
 
 
 def page_key(normalized: str, found: NetworkMatch | None) -> str:
@@ -125,6 +151,8 @@ class _Verdict:
     ownership: Ownership
     reason: str
     evidence: str = ""
+    code: str = ""
+    params: Mapping[str, str] = field(default_factory=dict)
 
 
 def classify(result: SearchResult, *, engine: str, query: str, registry: Registry, who: Identity) -> ClassifiedResult:
@@ -149,6 +177,8 @@ def classify(result: SearchResult, *, engine: str, query: str, registry: Registr
             reason=verdict.reason,
             label=label.value if label else None,
             evidence=verdict.evidence,
+            reason_code=verdict.code,
+            reason_params=dict(verdict.params),
         )
 
     try:
@@ -157,12 +187,16 @@ def classify(result: SearchResult, *, engine: str, query: str, registry: Registr
     except ValueError:
         return out(_Verdict(Ownership.OTHER, "not an http(s) URL"))
     host = _host(normalized)
-    if _on_host(host, who.site_host):
+    if _is_site(normalized, host, who):
         return out(_Verdict(Ownership.SITE, "your site"), normalized)
     if found is not None and found.account is not None:
         key = who.profiles.get((found.network.key, found.account))
         if key is not None:
-            return out(_Verdict(Ownership.PROFILE, f"your {found.network.label} profile"), normalized, found, key)
+            # A page of the profile (a tab, a section) is the profile's: the result's URL says which page ranked.
+            reason = f"your {found.network.label} profile" + (
+                f" (this page of it: {found.subpage})" if found.subpage else ""
+            )
+            return out(_Verdict(Ownership.PROFILE, reason), normalized, found, key)
     text = f"{result.title} {result.snippet}".strip()
     named = mentions_name(text, who.names)
     personal = found is None and in_name_domain(host, who.names)
@@ -176,7 +210,7 @@ def classify(result: SearchResult, *, engine: str, query: str, registry: Registr
         person_page = named or personal or (found is not None and found.is_profile)
         ownership = Ownership.NAMESAKE if person_page else Ownership.OTHER
         return out(_Verdict(ownership, "you marked it as not you (auditor label)"), normalized, found, None, label)
-    verdict = _unlabelled(normalized, host, found, named, personal, who)
+    verdict = _unlabelled(normalized, host, found, named, personal, who, text)
     if not text and verdict.ownership is Ownership.OTHER:
         # `auditor classify URL` without --title: nothing said the name is absent, only that nothing was shown.
         verdict = _Verdict(Ownership.OTHER, f"{verdict.reason} (no title or snippet to look for your name in)")
@@ -184,7 +218,7 @@ def classify(result: SearchResult, *, engine: str, query: str, registry: Registr
 
 
 def _unlabelled(
-    normalized: str, host: str, found: NetworkMatch | None, named: bool, personal: bool, who: Identity
+    normalized: str, host: str, found: NetworkMatch | None, named: bool, personal: bool, who: Identity, text: str
 ) -> _Verdict:
     key = page_key(normalized, found)
     linked_from_site = normalized in who.site_links or key in who.site_link_keys
@@ -201,7 +235,7 @@ def _unlabelled(
         if named:
             return _Verdict(Ownership.NAMESAKE, f"another {label} profile with your name{_unlinked(check)}")
         return _Verdict(Ownership.OTHER, f"a {label} profile that does not carry your name")
-    if any(_on_host(host, old) for old in who.old_site_hosts):
+    if _is_former_site(normalized, host, who):
         return _Verdict(Ownership.MENTION, "your former site")
     if personal:
         if linked_from_site:
@@ -212,8 +246,34 @@ def _unlabelled(
         unlinked = f"your site does not link to it{_unlinked(check)}"
         return _Verdict(Ownership.NAMESAKE, f"a site in your name that is not yours: {unlinked}")
     if named:
-        return _Verdict(Ownership.MENTION, "a page that names you")
+        return _named_page(text, check, who)
     return _Verdict(Ownership.OTHER, "does not name you")
+
+
+def _named_page(text: str, check: PageCheck | None, who: Identity) -> _Verdict:
+    """A page that carries the name is about the person only with evidence of it: a link to the site or to
+    a configured profile (from its fetched page), or one of the person's qualifiers near the name. Without
+    any, it is about someone else of that name, told apart by the words around the name."""
+    # The codes and params let the report word each reason in its language (report/reasons.py, RESULT).
+    if check is not None and check.links_to_site:
+        reason = f"a page that names you and links to your site: {check.evidence}"
+        return _Verdict(Ownership.MENTION, reason, check.evidence, "names_you_links_site")
+    if check is not None and check.links_to_profile:
+        network = check.links_to_profile
+        reason = f"a page that names you and links to your {network} profile: {check.evidence}"
+        return _Verdict(Ownership.MENTION, reason, check.evidence, "names_you_links_profile", {"network": network})
+    qualifier = qualifier_near_name(text, who.names, who.qualifiers)
+    if qualifier is not None:
+        reason = f"a page that names you with {qualifier!r}, one of your qualifiers"
+        return _Verdict(Ownership.MENTION, reason, qualifier, "names_you_with_qualifier", {"qualifier": qualifier})
+    words = ", ".join(distinguishing_words(text, who.names))
+    unlinked = _unlinked(check)
+    params = {"unknown": check.evidence} if check is not None and not check.readable else {}
+    if words:
+        reason = f"a page about someone with your name ({words}){unlinked}"
+        return _Verdict(Ownership.NAMESAKE, reason, words, "namesake_words", {"words": words, **params})
+    reason = f"a page with your name and nothing that ties it to you{unlinked}"
+    return _Verdict(Ownership.NAMESAKE, reason, "", "namesake_nothing", params)
 
 
 def _unlinked(check: PageCheck | None) -> str:

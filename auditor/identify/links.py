@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import tldextract
 from bs4 import BeautifulSoup, Tag
@@ -136,6 +136,37 @@ def _has_public_suffix(host: str) -> bool:
     return bool(parts.domain and parts.suffix)
 
 
+def site_root(site: str) -> tuple[str, str]:
+    """(host without `www.`, path prefix) of a site as the person gave it. The prefix is "" for a whole host
+    (`https://example.com/`); a site at a path (a university `~user` page, `sites.google.com/view/me`, a
+    Linktree) keeps it, without its trailing slash or a last file name (`/~jdoe/index.html` -> `/~jdoe`)."""
+    try:
+        path = unquote(urlsplit(site).path)
+    except ValueError:
+        return "", ""
+    segments = [segment for segment in path.split("/") if segment]
+    if segments and "." in segments[-1] and not segments[-1].startswith(("~", "@")):
+        segments.pop()
+    return _host(site), "/".join(["", *segments]) if segments else ""
+
+
+def in_site(url: str, site: str) -> bool:
+    """`url` is a page of `site`. A whole-host site takes its subdomains too (as `on_host`); a site at a path
+    takes only its own host and the pages under that path: another link on the same host is someone else's."""
+    host, prefix = site_root(site)
+    if not host:
+        return False
+    if not prefix:
+        return on_host(url, host)
+    if _host(url) != host:
+        return False
+    try:
+        path = unquote(urlsplit(url).path).rstrip("/")
+    except ValueError:
+        return False
+    return path == prefix or path.startswith(prefix + "/")
+
+
 @dataclass(frozen=True)
 class SiteTarget:
     """What counts as a link to the person's site."""
@@ -150,3 +181,17 @@ class SiteTarget:
     @property
     def scheme(self) -> str:
         return urlsplit(self.url).scheme
+
+    @property
+    def label(self) -> str:
+        """How the site is named in a reason: its host, and its path when it was given with one."""
+        host, prefix = site_root(self.url)
+        return host + prefix
+
+    def covers(self, url: str) -> bool:
+        """`url` is a page of the site (under its path, when it was given with one)."""
+        return in_site(url, self.url)
+
+    def covers_former(self, url: str) -> bool:
+        """`url` is a page of one of the former sites."""
+        return any(in_site(url, old) for old in self.old_urls)

@@ -201,3 +201,58 @@ def name_in_domain(label: str, names: Iterable[str]) -> bool:
                 if len(written) >= NAME_DOMAIN_MIN_LENGTH and letters.startswith(written):
                     return True
     return False
+
+
+# Words that say nothing about who a page is about (French and English), left out of the words shown as
+# what tells a namesake apart.
+COMMON_WORDS = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "he", "her", "his", "in",
+        "is", "it", "its", "of", "on", "or", "she", "that", "the", "their", "this", "to", "was", "were", "with",
+        "who", "www", "com", "http", "https", "page", "site", "profile", "profil", "au", "aux", "avec", "ce", "ces",
+        "cette", "dans", "de", "des", "du", "elle", "en", "est", "et", "il", "la", "le", "les", "leur", "mais", "ou",
+        "par", "pas", "pour", "qui", "que", "sa", "se", "ses", "son", "sur", "un", "une",
+    }
+)  # fmt: skip
+
+
+def words_near_name(text: str, names: Iterable[str], radius: int = 8) -> list[str]:
+    """The words of `text` within `radius` words of the name (anchored on its surname), as written, the name's
+    own words left out: what a page says of the person it names."""
+    specs = [name_spec(n) for n in names]
+    own = {t for s in specs for t in (*s.given, *s.surname, *s.particles)}
+    anchors = {t for s in specs for t in (s.surname or s.given)}
+    found = list(_WORD.finditer(text))
+    folded = [fold(m.group(0)) for m in found]
+    near: set[int] = set()
+    for index, token in enumerate(folded):
+        if token in anchors:
+            near.update(range(max(0, index - radius), min(len(found), index + radius + 1)))
+    return [found[i].group(0) for i in sorted(near) if folded[i] not in own]
+
+
+def qualifier_near_name(text: str, names: Iterable[str], qualifiers: Iterable[str], radius: int = 8) -> str | None:
+    """The first of `qualifiers` (every one of its words) written within `radius` words of the name, or None."""
+    near = {fold(word) for word in words_near_name(text, names, radius)}
+    for qualifier in qualifiers:
+        wanted = tokens(qualifier)
+        if wanted and all(word in near for word in wanted):
+            return qualifier
+    return None
+
+
+def distinguishing_words(text: str, names: Iterable[str], limit: int = 6, radius: int = 8) -> list[str]:
+    """Up to `limit` words near the name that tell who the page is about (a place, a sport, a year), common
+    words, short words and numbers other than years left out, each once."""
+    chosen: list[str] = []
+    seen: set[str] = set()
+    for word in words_near_name(text, names, radius):
+        key = fold(word)
+        # A number says who only as a year (1892); a short word rarely does.
+        if key in seen or key in COMMON_WORDS or len(key) < 3 or (key.isdigit() and len(key) != 4):
+            continue
+        seen.add(key)
+        chosen.append(word)
+        if len(chosen) == limit:
+            break
+    return chosen

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from auditor.identify.urls import normalize, registrable_domain
 
@@ -39,6 +39,15 @@ class Network:
     """`emilie.substack.com` is the account `emilie`; its home page is the profile."""
     reserved_subdomains: tuple[str, ...] = ()
     """Subdomains that are the network's own sites (help.medium.com), never an account."""
+    rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
+    """Older or alternative spellings of a path, rewritten to the one the network redirects to
+    (LinkedIn's /pub/name/a7/576/b50 is /in/name-b50576a7): one page, one normalised form."""
+    subpages: re.Pattern[str] | None = None
+    """The rest of a path below a profile that is still that profile (a tab: /videos, /details/...)."""
+    case_sensitive: tuple[str, ...] = ()
+    """Named groups of `profile` whose value keeps its case (YouTube channel ids)."""
+    profile_hosts: tuple[str, ...] = ()
+    """Hosts on which profiles live when not all of `hosts` (youtu.be/ID is a video); empty: every host."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,8 @@ class NetworkMatch:
     normalized_url: str
     handle: str | None
     """The account name when the URL is a person's profile; None for other pages of the network."""
+    subpage: str = ""
+    """The part of the path below the profile when the URL is one page of it (`/details/experience`)."""
 
     @property
     def is_profile(self) -> bool:
@@ -80,8 +91,17 @@ class Registry:
         self._any_host = tuple(n for n in networks if n.any_host)
 
     def normalize(self, url: str) -> str:
-        """`urls.normalize` with this registry's aliases and country folding. Raises ValueError."""
-        return normalize(url, fold_country=self._fold, aliases=self._aliases)
+        """`urls.normalize` with this registry's aliases, country folding and path rewrites. Raises ValueError."""
+        normalized = normalize(url, fold_country=self._fold, aliases=self._aliases)
+        parts = urlsplit(normalized)
+        host = parts.hostname or ""
+        net = self._by_domain.get(host) or self._by_domain.get(registrable_domain(host))
+        for pattern, replacement in net.rewrites if net is not None else ():
+            rewritten, count = pattern.subn(replacement, parts.path)
+            if count:
+                # Normalised again: the rewritten path is encoded and compared like any other.
+                return normalize(urlunsplit(parts._replace(path=rewritten)), fold_country=self._fold)
+        return normalized
 
     def same_page_key(self, url: str) -> str:
         """What two URLs share when they are the same page: `network:handle` for a profile (handles ignore case:
@@ -106,12 +126,14 @@ class Registry:
         # A subdomain that is not folded away (gist.github.com, docs.github.com) is another site.
         if net is not None and subdomain and not net.keep_subdomains:
             net = None
+        if net is not None and net.profile_hosts and domain not in net.profile_hosts:
+            return NetworkMatch(net, normalized, None)
         if net is not None:
-            return NetworkMatch(net, normalized, _handle(net, parts.path, parts.query))
+            return NetworkMatch(net, normalized, *_profile_of(net, parts.path, parts.query))
         for candidate in self._any_host:
-            handle = _handle(candidate, parts.path, parts.query)
+            handle, subpage = _profile_of(candidate, parts.path, parts.query)
             if handle is not None:
-                return NetworkMatch(candidate, normalized, handle)
+                return NetworkMatch(candidate, normalized, handle, subpage)
         return None
 
 
@@ -121,6 +143,21 @@ def _under(path: str, prefix: str) -> bool:
     return path == bare or path.startswith(bare + "/")
 
 
+def _profile_of(net: Network, path: str, query: str) -> tuple[str | None, str]:
+    """(handle, subpage): the account whose profile `path` is, or one page of (a tab below the profile)."""
+    handle = _handle(net, path, query)
+    if handle is not None or net.subpages is None:
+        return handle, ""
+    segments = path.split("/")
+    for cut in range(len(segments) - 1, 1, -1):
+        rest = "/" + "/".join(segments[cut:])
+        if net.subpages.match(rest):
+            handle = _handle(net, "/".join(segments[:cut]), query)
+            if handle is not None:
+                return handle, rest
+    return None, ""
+
+
 def _handle(net: Network, path: str, query: str) -> str | None:
     lowered = path.lower()
     if any(_under(lowered, p) for p in net.not_profiles):
@@ -128,6 +165,10 @@ def _handle(net: Network, path: str, query: str) -> str | None:
     found = net.profile.match(path)
     if found is None:
         return None
+    kept = next((v for k, v in found.groupdict().items() if v and k in net.case_sensitive), None)
+    if kept is not None:
+        # A case-sensitive id (YouTube's UCxyz channel ids) is compared as written.
+        return _valid(kept, lower=False)
     value = next((v for v in found.groupdict().values() if v), None)
     if net.query_handle or net.not_profile_params:
         params = dict(parse_qsl(query))
@@ -145,10 +186,12 @@ def _handle(net: Network, path: str, query: str) -> str | None:
 _NOT_IN_HANDLES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cn", "Co", "Cs"})
 
 
-def _valid(value: str) -> str | None:
-    """The handle as it is compared: percent-decoded, NFC, lower-cased; None when it cannot be an account
-    name (odd Unicode such as a right-to-left override is then a page of the network, not a profile)."""
-    decoded = unicodedata.normalize("NFC", unquote(value)).lower()
+def _valid(value: str, *, lower: bool = True) -> str | None:
+    """The handle as it is compared: percent-decoded, NFC, lower-cased (unless `lower` is False); None when
+    it cannot be an account name (odd Unicode such as a right-to-left override is then a page of the
+    network, not a profile)."""
+    decoded = unicodedata.normalize("NFC", unquote(value))
+    decoded = decoded.lower() if lower else decoded
     if not decoded or any(unicodedata.category(c) in _NOT_IN_HANDLES for c in decoded):
         return None
     return decoded
@@ -175,6 +218,10 @@ def load_registry(text: str) -> Registry:
                 not_profile_params=tuple(entry.get("not_profile_params", ())),
                 subdomain_handles=entry.get("subdomain_handles", False),
                 reserved_subdomains=tuple(entry.get("reserved_subdomains", ())),
+                rewrites=tuple((re.compile(p, re.IGNORECASE), r) for p, r in entry.get("rewrites", ())),
+                subpages=re.compile(entry["subpages"], re.IGNORECASE) if "subpages" in entry else None,
+                case_sensitive=tuple(entry.get("case_sensitive", ())),
+                profile_hosts=tuple(entry.get("profile_hosts", ())),
             )
         )
     return Registry(tuple(networks))

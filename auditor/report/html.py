@@ -126,6 +126,7 @@ def environment(lang: str) -> Environment:
         # The pipeline's reasons are English; their codes are worded here in the report's language.
         linkback_reason=lambda lb: i18n_reasons.linkback_reason(lang, lb.reason_code, lb.reason_params, lb.reason),
         site_detail=lambda c: i18n_reasons.site_detail(lang, c.detail_code, c.detail_params, c.detail),
+        result_reason=lambda r: i18n_reasons.result_reason(lang, r.reason_code, r.reason_params, r.reason),
     )
     env.globals.update(
         lang=lang,

@@ -67,6 +67,15 @@ LINKBACK = {
     "no_link/other": N_("No link to %(host)s on the profile (read from: %(source)s); it links to %(other)s."),
 }
 
+RESULT = {
+    "names_you_links_site": N_("It names you and links to your site."),
+    "names_you_links_profile": N_("It names you and links to your %(network)s profile."),
+    "names_you_with_qualifier": N_("It names you with “%(qualifier)s”, one of your qualifiers."),
+    "namesake_words": N_("It is about someone with your name: %(words)s."),
+    "namesake_nothing": N_("It carries your name, with nothing that ties it to you."),
+}
+"""Why a page that carries the name is a mention or a namesake (`identify/classify.py`)."""
+
 _LINKBACK_NOTES = {
     "verified_at": N_('The instance verified this link on %(verified_at)s: your site links back with rel="me".'),
     "unverified": N_('The instance has not verified this link yet: add a rel="me" link to this profile on your site.'),
@@ -94,6 +103,7 @@ _TECHNICAL = {
     "detail": N_("Technical detail"),
     "unchecked": N_("The page it leads to could not be checked"),
     "notes": N_("Notes from the check"),
+    "unknown": N_("Whether it links to your site is unknown"),
 }
 
 
@@ -133,6 +143,17 @@ def linkback_reason(lang: str, code: str, params: Mapping[str, str], english: st
     sentences = [i18n.gettext(lang, template) % values]
     sentences += [i18n.gettext(lang, note) % values for name, note in _LINKBACK_NOTES.items() if params.get(name)]
     return Worded(" ".join(sentences), _technical(lang, params))
+
+
+def result_reason(lang: str, code: str, params: Mapping[str, str], english: str) -> Worded | None:
+    """Why a result that names the person is a mention or a namesake; None for results whose reason the
+    report does not show (their badge says it all). An unreadable candidate page is technical detail."""
+    template = RESULT.get(code)
+    if template is None:
+        return None
+    unknown = params.get("unknown")
+    technical = (Technical(i18n.gettext(lang, _TECHNICAL["unknown"]), unknown),) if unknown else ()
+    return Worded(i18n.gettext(lang, template) % _values(lang, params), technical)
 
 
 def site_detail(lang: str, code: str, params: Mapping[str, str], english: str) -> Worded:

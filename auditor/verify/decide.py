@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from auditor.identify.links import SiteTarget, on_host, url_host
+from auditor.identify.links import SiteTarget, url_host
 from auditor.identify.networks import Network
 from auditor.models import LinkBack, Verdict
 from auditor.verify.evidence import FoundLink, ProfileEvidence, Resolution
@@ -51,11 +51,11 @@ class _Judged:
 
 
 def _on_site(url: str, target: SiteTarget) -> bool:
-    return on_host(url, target.host)
+    return target.covers(url)
 
 
 def _on_old_site(url: str, target: SiteTarget) -> bool:
-    return any(on_host(url, url_host(old)) for old in target.old_urls if url_host(old))
+    return target.covers_former(url)
 
 
 def _is_root(url: str) -> bool:
@@ -227,8 +227,8 @@ def decide_linkback(network: Network, ev: ProfileEvidence, target: SiteTarget) -
         reason = "the page rendered by the browser does not show the profile (a login wall, or it did not load)"
         return verdict(Verdict.UNVERIFIABLE, reason, status_line, code="browser_no_profile")
     elsewhere = [link for link in ev.data.links if link.declared]
-    reason = f"no link to {target.host} in {ev.data.where}"
-    params = {"host": target.host, "source": ev.source}
+    reason = f"no link to {target.label} in {ev.data.where}"
+    params = {"host": target.label, "source": ev.source}
     if elsewhere:
         reason += f"; it links to {elsewhere[0].href}"
         params["other"] = elsewhere[0].href

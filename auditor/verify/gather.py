@@ -22,7 +22,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge
-from auditor.identify.links import SiteTarget, is_shortener, on_host, url_host
+from auditor.identify.links import SiteTarget, is_shortener, url_host
 from auditor.identify.networks import Network, Registry, default_registry
 from auditor.net.browser import BrowserUnavailable
 from auditor.net.fetched import Fetched
@@ -153,8 +153,8 @@ class ProfileGatherer:
     # -- links ---------------------------------------------------------------------------------------------
 
     def _on_site_or_former(self, url: str) -> bool:
-        site = self._site
-        return on_host(url, site.host) or any(on_host(url, url_host(old)) for old in site.old_urls if url_host(old))
+        # A site given with a path (example.edu/~me/) is only that path: another page of the host is not hers.
+        return self._site.covers(url) or self._site.covers_former(url)
 
     def _worth_following(self, link: FoundLink) -> bool:
         if self._on_site_or_former(link.href):
@@ -188,7 +188,8 @@ class ProfileGatherer:
         """A page of the site other than its home (the home page is the site check's business), linked with
         the site's own scheme (an http link is a wrong target whatever it answers)."""
         parts = urlsplit(href)
-        return on_host(href, self._site.host) and parts.scheme == self._site.scheme and parts.path.strip("/") != ""
+        home = urlsplit(self._site.url).path.strip("/")
+        return self._site.covers(href) and parts.scheme == self._site.scheme and parts.path.strip("/") != home
 
     def _follow(self, key: str, href: str, *, respect_robots: bool = False) -> asyncio.Task[Resolution]:
         # Shared across profiles: two profiles linking to one page cost one request.

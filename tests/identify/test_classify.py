@@ -22,6 +22,9 @@ PROFILES = {
 }
 
 
+QUALIFIERS = ("architecte", "Montréal")
+
+
 def identity(profiles: Mapping[str, str] = PROFILES, site_links: tuple[str, ...] = ()) -> Identity:
     return build_identity(
         REGISTRY,
@@ -31,6 +34,7 @@ def identity(profiles: Mapping[str, str] = PROFILES, site_links: tuple[str, ...]
         old_sites=["http://etremblay-conseil.com"],
         profiles=profiles,
         site_links=site_links,
+        qualifiers=QUALIFIERS,
     )
 
 
@@ -128,7 +132,7 @@ def test_a_page_naming_the_person_is_a_mention() -> None:
 
 
 def test_an_alias_counts_as_the_name() -> None:
-    assert run("https://example.org/equipe", "Mimi Tremblay, conférencière").ownership is Ownership.MENTION
+    assert run("https://example.org/equipe", "Mimi Tremblay, architecte").ownership is Ownership.MENTION
 
 
 def test_the_former_site_is_a_mention() -> None:
@@ -142,7 +146,8 @@ def test_an_unrelated_page_is_other() -> None:
 
 
 def test_a_non_profile_page_of_a_network_naming_the_person_is_a_mention() -> None:
-    out = run("https://www.linkedin.com/posts/emilietremblay_terraform", "Émilie Tremblay on LinkedIn: Terraform")
+    title = "Émilie Tremblay, architecte, on LinkedIn: Terraform"
+    out = run("https://www.linkedin.com/posts/emilietremblay_terraform", title)
     assert out.ownership is Ownership.MENTION
     assert out.network == "linkedin"
 
@@ -243,9 +248,10 @@ def test_a_site_in_the_name_that_links_either_way_is_probable() -> None:
 
 
 def test_pages_about_the_person_on_other_domains_stay_mentions() -> None:
-    # A directory or an article names the person on someone else's domain: that is a mention, not a namesake.
-    for url in ("https://www.repertoire-crha.ca/membres/emilie-tremblay", "https://www.nuagemtl.ca/emilie-tremblay"):
-        assert run(url, "Émilie Tremblay, CRHA - Répertoire").ownership is Ownership.MENTION
+    # A directory or an article names the person on someone else's domain: with one of her qualifiers near the
+    # name, that is a mention, not "a site in your name" (the name in the URL's path is no name domain).
+    for url in ("https://www.repertoire-oaq.ca/membres/emilie-tremblay", "https://www.nuagemtl.ca/emilie-tremblay"):
+        assert run(url, "Émilie Tremblay, architecte - Répertoire").ownership is Ownership.MENTION
 
 
 def test_the_same_handle_on_another_mastodon_instance_is_not_the_configured_profile() -> None:
@@ -326,7 +332,8 @@ def test_a_me_label_beats_probable_and_a_not_me_label_beats_the_evidence() -> No
 )
 def test_bad_input_is_classified_never_a_crash(url: str) -> None:
     out = run(url, "Émilie Tremblay")
-    assert out.ownership in (Ownership.OTHER, Ownership.MENTION)
+    # The name with nothing that ties the page to her: someone of that name (or no page at all).
+    assert out.ownership in (Ownership.OTHER, Ownership.NAMESAKE)
 
 
 def test_without_a_title_the_reason_does_not_claim_the_name_is_absent() -> None:
@@ -382,3 +389,117 @@ def test_check_page(page: Fetched, links: bool, evidence: str) -> None:
     assert found.links_to_site is links
     assert evidence in found.evidence
     assert found.readable is page.ok
+
+
+# -- a site given with a path --------------------------------------------------------------------------------
+
+
+def path_identity() -> Identity:
+    return build_identity(
+        REGISTRY,
+        name="Émilie Tremblay",
+        aliases=[],
+        site="https://www.uni-exemple.ca/~etremblay/",
+        old_sites=["https://sites.google.com/view/etremblay"],
+        profiles=PROFILES,
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "ownership"),
+    [
+        ("https://www.uni-exemple.ca/~etremblay/", Ownership.SITE),
+        ("https://uni-exemple.ca/~etremblay/cours/inf101.html", Ownership.SITE),
+        ("https://www.uni-exemple.ca/~jdupont/", Ownership.OTHER),  # someone else's page on the same host
+        ("https://www.uni-exemple.ca/", Ownership.OTHER),
+        ("https://sites.google.com/view/etremblay/accueil", Ownership.MENTION),  # the former site
+        ("https://sites.google.com/view/autre-personne", Ownership.OTHER),
+    ],
+)
+def test_a_site_at_a_path_is_only_the_pages_under_it(url: str, ownership: Ownership) -> None:
+    assert run(url, "Cours et publications", who=path_identity()).ownership is ownership
+
+
+@pytest.mark.parametrize(
+    ("href", "links"),
+    [
+        ("https://www.uni-exemple.ca/~etremblay/", True),
+        ("https://www.uni-exemple.ca/~etremblay2/", False),
+        ("https://www.uni-exemple.ca/annuaire", False),
+        ("https://sites.google.com/view/etremblay", True),  # the former site: still a link, to the old address
+        ("https://sites.google.com/view/autre-personne", False),
+    ],
+)
+def test_check_page_with_a_site_at_a_path(href: str, links: bool) -> None:
+    page = Fetched.of_text(requested_url=MALT, url=MALT, text=f'<a href="{href}">x</a>')
+    found = check_page(page, "https://www.uni-exemple.ca/~etremblay/", ["https://sites.google.com/view/etremblay"])
+    assert found.links_to_site is links
+
+
+# -- a page that names the person: a mention only with evidence that it is about her --------------------
+
+NAMESAKE_PAGES = [
+    # (url, title, snippet, the words that tell the namesake apart)
+    (
+        "https://www.genealogie-quebec.example/fiche/emilie-tremblay-1892",
+        "Émilie Tremblay (1892-1967) - Arbre généalogique",
+        "Née à Chicoutimi, fille de Joseph Tremblay et de Marie Gagnon.",
+        ["1892", "1967", "Arbre", "généalogique", "Née", "Chicoutimi"],
+    ),
+    (
+        "https://www.sports-exemple.ca/athletes/emilie-tremblay",
+        "Émilie Tremblay - Ski de fond | Équipe nationale",
+        "Émilie Tremblay termine 4e au 10 km des championnats juniors.",
+        ["Ski", "fond", "Équipe", "nationale", "termine", "championnats"],
+    ),
+    (
+        "https://www.ordre-exemple.ca/membres?nom=tremblay",
+        "Répertoire des membres : Tremblay, Émilie",
+        "Émilie Tremblay, infirmière, Saguenay.",
+        ["Répertoire", "membres", "infirmière", "Saguenay"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "title", "snippet", "words"), NAMESAKE_PAGES)
+def test_a_page_about_someone_of_the_same_name_is_a_namesake_with_the_words_that_tell(
+    url: str, title: str, snippet: str, words: list[str]
+) -> None:
+    out = run(url, title, snippet)
+    assert out.ownership is Ownership.NAMESAKE
+    assert out.evidence == ", ".join(words)
+    assert out.reason == f"a page about someone with your name ({', '.join(words)})"
+
+
+def test_a_qualifier_near_the_name_makes_a_mention_and_is_named_as_the_evidence() -> None:
+    out = run("https://www.journal-exemple.ca/affaires", "Le nuage des PME", "dit Émilie Tremblay, à Montréal.")
+    assert out.ownership is Ownership.MENTION
+    assert out.reason == "a page that names you with 'Montréal', one of your qualifiers" and out.evidence == "Montréal"
+
+
+def test_a_qualifier_far_from_the_name_is_no_evidence() -> None:
+    snippet = "Émilie Tremblay gagne le concours. " + "mot " * 20 + "Un autre article parle de Montréal."
+    assert run("https://www.journal-exemple.ca/concours", "Concours", snippet).ownership is Ownership.NAMESAKE
+
+
+def test_a_page_linking_to_the_site_or_a_profile_is_a_mention() -> None:
+    url = "https://www.conference-exemple.ca/conferenciers"
+    to_site = Fetched.of_text(
+        requested_url=url, url=url, text='<p>Émilie Tremblay</p><a href="https://emilietremblay.ca/">site</a>'
+    )
+    to_profile = Fetched.of_text(requested_url=url, url=url, text='<a href="https://github.com/ETremblay">code</a>')
+    for page, words in ((to_site, "links to your site"), (to_profile, "links to your github profile")):
+        check = check_page(page, "https://www.emilietremblay.ca", [], PROFILES, REGISTRY)
+        key = REGISTRY.same_page_key(url)
+        who = build_identity(
+            REGISTRY, name="Émilie Tremblay", aliases=[], site="https://www.emilietremblay.ca", old_sites=[],
+            profiles=PROFILES, page_checks={key: check},
+        )  # fmt: skip
+        out = run(url, "Conférenciers 2026", "Émilie Tremblay présente Terraform.", who=who)
+        assert out.ownership is Ownership.MENTION and words in out.reason and out.evidence.startswith("<a href=")
+
+
+def test_a_page_with_the_name_alone_is_a_namesake_that_says_so() -> None:
+    out = run("https://example.org/x", "Émilie Tremblay")
+    assert out.ownership is Ownership.NAMESAKE
+    assert out.reason == "a page with your name and nothing that ties it to you" and out.evidence == ""

@@ -94,3 +94,17 @@ def test_label_refuses_bad_input_clearly(config: Path, args: tuple[str, ...], me
     assert run.code == 2, run.stderr
     assert run.stderr.startswith("Error: ") and message in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_classify_gives_one_network_and_handle_for_every_shape_of_one_account(config: Path) -> None:
+    shapes = [
+        "https://www.linkedin.com/in/emilie-tremblay-b50576a7",
+        "https://ca.linkedin.com/pub/emilie-tremblay/a7/576/b50?trk=x",
+        "https://fr.linkedin.com/in/emilie-tremblay-b50576a7/details/experience/",
+        "https://www.linkedin.com/in/Emilie-Tremblay-B50576A7/recent-activity/all/",
+    ]
+    run = auditor("classify", "-c", str(config), "--json", *shapes)
+    assert run.code == 0, run.stderr
+    rows = json.loads(run.stdout)
+    assert {(row["network"], row["handle"]) for row in rows} == {("linkedin", "emilie-tremblay-b50576a7")}
+    assert rows[2]["normalized_url"] == "https://linkedin.com/in/emilie-tremblay-b50576a7/details/experience"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from auditor.identify.links import PageLink, SiteTarget, jsonld_objects, page_links
+import pytest
+
+from auditor.identify.links import PageLink, SiteTarget, in_site, jsonld_objects, page_links, site_root
 from auditor.identify.networks import default_registry
 from auditor.models import LinkBack, Verdict
 from auditor.net.fetched import Fetched
@@ -131,3 +133,40 @@ def test_not_linked() -> None:
 def test_http_site_accepts_http_links() -> None:
     target = SiteTarget("http://emilietremblay.ca")
     assert verdict_of('<a href="http://emilietremblay.ca/">s</a>', target).verdict is Verdict.LINKED
+
+
+@pytest.mark.parametrize(
+    ("site", "root"),
+    [
+        ("https://emilietremblay.ca", ("emilietremblay.ca", "")),
+        ("https://www.emilietremblay.ca/", ("emilietremblay.ca", "")),
+        ("https://emilietremblay.ca/index.html", ("emilietremblay.ca", "")),
+        ("https://www.uni-exemple.ca/~etremblay/", ("uni-exemple.ca", "/~etremblay")),
+        ("https://www.uni-exemple.ca/~etremblay/index.html", ("uni-exemple.ca", "/~etremblay")),
+        ("https://sites.google.com/view/etremblay", ("sites.google.com", "/view/etremblay")),
+        ("https://linktr.ee/etremblay", ("linktr.ee", "/etremblay")),
+        ("https://www.uni-exemple.ca/%7Eetremblay", ("uni-exemple.ca", "/~etremblay")),
+    ],
+)
+def test_site_root(site: str, root: tuple[str, str]) -> None:
+    assert site_root(site) == root
+
+
+@pytest.mark.parametrize(
+    ("url", "inside"),
+    [
+        ("https://linktr.ee/etremblay", True),
+        ("https://linktr.ee/etremblay/", True),
+        ("https://linktr.ee/etremblayrh", False),
+        ("https://linktr.ee/", False),
+        ("https://linktr.ee/EtremblaY", False),  # paths are case-sensitive
+        ("https://x.linktr.ee/etremblay", False),
+    ],
+)
+def test_in_site_at_a_path(url: str, inside: bool) -> None:
+    assert in_site(url, "https://linktr.ee/etremblay") is inside
+
+
+def test_in_site_of_a_whole_host_takes_subdomains() -> None:
+    assert in_site("https://blog.emilietremblay.ca/x", "https://emilietremblay.ca")
+    assert not in_site("https://emilietremblay.ca.evil.example/", "https://emilietremblay.ca")

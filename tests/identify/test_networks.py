@@ -50,7 +50,12 @@ NOT_PROFILES = [
     ("https://twitter.com/intent/tweet?text=hello", "x"),
     ("https://www.linkedin.com/company/nuage-boreal", "linkedin"),
     ("https://www.linkedin.com/posts/emilietremblay_terraform-activity-7", "linkedin"),
-    ("https://www.linkedin.com/in/emilietremblay/details/experience", "linkedin"),
+    ("https://www.linkedin.com/pub/dir/Emilie/Tremblay", "linkedin"),  # the people directory: a search
+    ("https://youtu.be/dQw4w9WgXcQ", "youtube"),  # a video, never a legacy channel name
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube"),
+    ("https://www.youtube.com/c", "youtube"),
+    ("https://www.youtube.com/feed/subscriptions", "youtube"),
+    ("https://www.youtube.com/channel/UCaBcD123/unknown-tab", "youtube"),
     ("https://www.linkedin.com/authwall?trk=gf&sessionRedirect=x", "linkedin"),
     ("https://github.com/etremblay/terraform-modules", "github"),
     ("https://github.com/explore", "github"),

@@ -277,3 +277,57 @@ def test_a_french_report_holds_no_english_verdict_prose_outside_code() -> None:
     for detail in ("ConnectTimeout: timed out after 10 s", "HTTP 429 from Brave", "redirect loop at"):
         assert detail in codes
     assert re.search(r"Détail technique", html)
+
+
+def _named_results(engine: str = "brave", query: str = "q") -> list:  # type: ignore[type-arg]
+    from auditor.identify.classify import PageCheck, build_identity, classify
+    from auditor.models import SearchResult
+
+    url = "https://www.exemple.ca/page"
+    who = build_identity(
+        REGISTRY, name="Émilie Tremblay", aliases=[], site=SITE_URL, old_sites=[],
+        profiles={"github": "https://github.com/etremblay"}, qualifiers=["Montréal"],
+        page_checks={
+            REGISTRY.same_page_key(url + "/site"): PageCheck(True, '<a href="https://emilietremblay.ca/">x</a>'),
+            REGISTRY.same_page_key(url + "/gh"): PageCheck(False, '<a href="https://github.com/et">', True, "github"),
+            REGISTRY.same_page_key(url + "/down"): PageCheck(False, "the page could not be read (HTTP 503)", False),
+        },
+    )  # fmt: skip
+    shown = [
+        (url + "/site", "Émilie Tremblay en entrevue"),
+        (url + "/gh", "Émilie Tremblay présente Terraform"),
+        (url + "/mtl", "Émilie Tremblay, à Montréal"),
+        (url + "/ski", "Émilie Tremblay - Ski de fond"),
+        (url + "/down", "Émilie Tremblay"),
+    ]
+    return [
+        classify(SearchResult(i + 1, u, title, ""), engine=engine, query=query, registry=REGISTRY, who=who)
+        for i, (u, title) in enumerate(shown)
+    ]
+
+
+def test_why_a_page_that_names_you_is_a_mention_or_a_namesake_is_worded_in_both_languages() -> None:
+    from auditor.report.reasons import RESULT, result_reason
+
+    results = _named_results()
+    assert {r.reason_code for r in results} == set(RESULT)
+    for r in results:
+        en = result_reason("en", r.reason_code, r.reason_params, r.reason)
+        fr = result_reason("fr", r.reason_code, r.reason_params, r.reason)
+        assert en is not None and fr is not None and en.text != fr.text and "?" not in fr.text
+    ski = next(r for r in results if r.url.endswith("/ski"))
+    worded = result_reason("fr", ski.reason_code, ski.reason_params, ski.reason)
+    assert worded is not None and worded.text == "Il parle d’une autre personne de votre nom\u00a0: Ski, fond."
+    down = next(r for r in results if r.url.endswith("/down"))
+    unknown = result_reason("fr", down.reason_code, down.reason_params, down.reason)
+    assert unknown is not None and [t.text for t in unknown.technical] == ["the page could not be read (HTTP 503)"]
+
+
+def test_the_results_table_says_why_in_the_report_language() -> None:
+    audit = make_audit()
+    first = audit.results[0]
+    audit = replace(audit, results=(*audit.results, *_named_results(first.engine, first.query)))
+    fr = render_html(audit, [audit], compute_changes(None, audit), lang="fr", scoring=SCORING)
+    assert "Il vous nomme avec «\u00a0Montréal\u00a0», l’un de vos qualificatifs." in fr
+    assert "Il vous nomme et pointe vers votre profil GitHub." in fr
+    assert "It names you" not in _prose(fr)

@@ -254,3 +254,35 @@ def test_notes_of_a_fallback_follow_the_reason() -> None:
     verdict = decide(link("https://noemiegagnon.ca"), source="html", notes=("the GitHub API rate limit is used up",))
     assert verdict.verdict is Verdict.LINKED
     assert verdict.reason.endswith("[the GitHub API rate limit is used up]")
+
+
+# -- a site at a path ----------------------------------------------------------------------------------------
+
+AT_PATH = SiteTarget("https://www.uni-exemple.ca/~ngagnon/", ("https://sites.google.com/view/ngagnon-ancien",))
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("https://www.uni-exemple.ca/~ngagnon/", Verdict.LINKED),
+        ("https://uni-exemple.ca/~ngagnon", Verdict.LINKED),
+        ("https://www.uni-exemple.ca/~ngagnon/publications.html", Verdict.LINKED),
+        ("https://www.uni-exemple.ca/%7Engagnon/", Verdict.LINKED),
+        ("https://www.uni-exemple.ca/~ngagnon2/", Verdict.NOT_LINKED),  # a colleague's page on the same host
+        ("https://www.uni-exemple.ca/", Verdict.NOT_LINKED),
+        ("https://cs.uni-exemple.ca/~ngagnon/", Verdict.NOT_LINKED),  # a shared host's subdomain is not hers
+        ("https://sites.google.com/view/ngagnon-ancien/accueil", Verdict.WRONG_TARGET),
+        ("https://sites.google.com/view/quelquun-d-autre", Verdict.NOT_LINKED),
+    ],
+)
+def test_a_site_given_with_a_path_is_linked_only_under_that_path(href: str, expected: Verdict) -> None:
+    data = ProfileData("api:github", (link(href),), "the website field (blog)", "Noémie Gagnon", None, "")
+    found = ProfileEvidence("github", GITHUB_URL, "api:github", data, GITHUB_URL, 200)
+    verdict = decide_linkback(REGISTRY.by_key["github"], found, AT_PATH)
+    assert verdict.verdict is expected
+    if expected is Verdict.NOT_LINKED:
+        assert verdict.reason.startswith("no link to uni-exemple.ca/~ngagnon in ")
+
+
+def test_a_host_only_site_still_takes_every_page_of_its_host() -> None:
+    assert decide(link("https://noemiegagnon.ca/a-propos/equipe")).verdict is Verdict.LINKED
