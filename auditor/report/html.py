@@ -156,6 +156,7 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
         "all_failed": bool(audit.engines) and len(failed) == len(audit.engines),
         "is_failed": audit.status is AuditStatus.FAILED,
         "profiles": sorted(audit.profiles, key=lambda p: (p.best_position is None, p.best_position or 0, p.network)),
+        "labelled_profiles": labelled_profiles(audit),
         "trends": _trends(timeline, lang, audit.depth) if len(timeline) >= 2 else None,
     }
     return environment(lang).get_template("report.html").render(context)
@@ -303,6 +304,28 @@ def previous_audit(audit: Audit, history: Sequence[Audit]) -> Audit | None:
     """
     before = [a for a in _timeline(audit, history)[:-1] if a.status in (AuditStatus.COMPLETE, AuditStatus.PARTIAL)]
     return before[-1] if before else None
+
+
+@dataclass(frozen=True)
+class LabelledProfile:
+    """A result the user confirmed as theirs (`auditor label URL me`) that the config does not list: it
+    counts in the score, so the profiles table shows it beside the configured ones."""
+
+    network: str | None
+    url: str
+    best_position: int
+
+
+def labelled_profiles(audit: Audit) -> list[LabelledProfile]:
+    """One per page, at its best position over the engines and queries, best-ranked first."""
+    best: dict[str, ClassifiedResult] = {}
+    for r in audit.results:
+        if r.label == "me" and r.ownership.is_owned and r.profile is None:
+            seen = best.get(r.normalized_url)
+            if seen is None or r.position < seen.position:
+                best[r.normalized_url] = r
+    found = [LabelledProfile(r.network, r.url, r.position) for r in best.values()]
+    return sorted(found, key=lambda p: (p.best_position, p.url))
 
 
 def _ctr_rows(scoring: ScoringInfo) -> list[list[tuple[int, float]]]:
