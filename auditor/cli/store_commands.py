@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -18,8 +18,10 @@ from auditor.config import Config, load_config
 from auditor.errors import UsageError
 from auditor.models import Audit
 from auditor.report.changes import Changes, ResultMove, compute_changes
-from auditor.report.html import ReportPaths
 from auditor.store import DEFAULT_LOCK_WAIT, Store
+
+if TYPE_CHECKING:
+    from auditor.report.html import ReportPaths
 
 AuditRef = Annotated[str, typer.Argument(metavar="ID|latest|previous", help="An audit id, latest or previous.")]
 

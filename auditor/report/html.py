@@ -22,14 +22,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from auditor.errors import ReportError
 from auditor.models import Audit, AuditStatus, ClassifiedResult, EngineRun
 from auditor.report import i18n
 from auditor.report import reasons as i18n_reasons
-from auditor.report.advice import recommendation_message
+from auditor.report.advice import recommendation_message, recommendation_title
 from auditor.report.changes import Changes, compute_changes
 from auditor.report.document import build_json, by_priority
+from auditor.report.sparkline import sparkline_svg
+from auditor.report.verdict import verdict
 from auditor.scoring.recommend import MISSING_ENTRY_POSITION, SITE_ENTRY_POSITION, UNMEASURED_RULES, UNSCORED_RULES
 
 
@@ -121,6 +124,8 @@ def environment(lang: str) -> Environment:
         date=lambda value, fmt="long": i18n.format_date(value, lang, fmt),
         num=lambda value, digits=1, max_digits=None: i18n.format_number(value, lang, digits, max_digits),
         signed=lambda value, digits=1: i18n.format_number(value, lang, digits, signed=True),
+        points=lambda value: i18n.format_points(value, lang),
+        commands=with_commands,
         label=lambda value, kind: i18n.label(lang, kind, value),
         advice=lambda status: i18n.engine_advice(lang, status),
         clip=clip,
@@ -142,8 +147,14 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
     """The audit's report page. `history` may hold later audits: the trends stop at this audit's date."""
     timeline = _timeline(audit, history)
     failed = [e for e in audit.engines if not e.status.counts_in_score]
+    from auditor.report.trends import recent_overall  # pandas: loaded only when a page is rendered
+
+    recent = [score for _day, score in recent_overall(timeline)] if audit.scores.overall is not None else []
     context = {
         "audit": audit,
+        "verdict": verdict(audit, changes, lang),
+        "sparkline": sparkline_svg(recent, i18n.gettext(lang, SPARK_LABEL)) if len(recent) >= 2 else None,
+        "spark_count": len(recent),
         "changes": changes,
         "scoring": scoring,
         "ctr_rows": _ctr_rows(scoring),
@@ -151,6 +162,7 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
         "missing_profile_position": MISSING_ENTRY_POSITION,
         "missing_site_position": SITE_ENTRY_POSITION,
         "recommendations": [(r, recommendation_message(lang, r.rule, r.params, r.id)) for r in by_priority(audit)],
+        "top_actions": [(r, recommendation_title(lang, r.rule, r.params, r.id)) for r in by_priority(audit)[:3]],
         "engines": [(e, _results_by_query(audit, e)) for e in audit.engines],
         "failed_engines": failed,
         "all_failed": bool(audit.engines) and len(failed) == len(audit.engines),
@@ -160,6 +172,15 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
         "trends": _trends(timeline, lang, audit.depth) if len(timeline) >= 2 else None,
     }
     return environment(lang).get_template("report.html").render(context)
+
+
+SPARK_LABEL = i18n.N_("Overall score at the last audits, oldest first")
+
+
+def with_commands(text: str) -> Markup:
+    """A message with its commands (between backticks in the catalog) set as `<code>`; the rest escaped."""
+    parts = re.split(r"`([^`]+)`", str(text))
+    return Markup("").join(Markup("<code>%s</code>") % part if i % 2 else escape(part) for i, part in enumerate(parts))
 
 
 def render_index(history: Sequence[Audit], *, lang: str, linkable: set[str] | None = None) -> str:
