@@ -31,6 +31,7 @@ from auditor.report import reasons as i18n_reasons
 from auditor.report.advice import recommendation_message, recommendation_title
 from auditor.report.changes import Changes, compute_changes
 from auditor.report.document import build_json, by_priority
+from auditor.report.evidence import recommendation_evidence
 from auditor.report.sparkline import sparkline_svg
 from auditor.report.verdict import verdict
 from auditor.scoring.recommend import MISSING_ENTRY_POSITION, SITE_ENTRY_POSITION, UNMEASURED_RULES, UNSCORED_RULES
@@ -127,7 +128,7 @@ def environment(lang: str) -> Environment:
         points=lambda value: i18n.format_points(value, lang),
         commands=with_commands,
         label=lambda value, kind: i18n.label(lang, kind, value),
-        advice=lambda status: i18n.engine_advice(lang, status),
+        advice=lambda status: with_commands(i18n.engine_advice(lang, status)),
         clip=clip,
         # The pipeline's reasons are English; their codes are worded here in the report's language.
         linkback_reason=lambda lb: i18n_reasons.linkback_reason(lang, lb.reason_code, lb.reason_params, lb.reason),
@@ -161,7 +162,10 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
         "ctr_total": sum(w for row in _ctr_rows(scoring) for _p, w in row),
         "missing_profile_position": MISSING_ENTRY_POSITION,
         "missing_site_position": SITE_ENTRY_POSITION,
-        "recommendations": [(r, recommendation_message(lang, r.rule, r.params, r.id)) for r in by_priority(audit)],
+        "recommendations": [
+            (r, recommendation_message(lang, r.rule, r.params, r.id), recommendation_evidence(r, audit, lang))
+            for r in by_priority(audit)
+        ],
         "top_actions": [(r, recommendation_title(lang, r.rule, r.params, r.id)) for r in by_priority(audit)[:3]],
         "engines": [(e, _results_by_query(audit, e)) for e in audit.engines],
         "failed_engines": failed,

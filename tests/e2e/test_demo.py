@@ -138,3 +138,19 @@ def test_demo_report_leads_with_the_verdict_the_score_and_the_top_actions(demo_d
         assert page.locator("#results td.wrap").first.is_visible()
         assert page.locator("#trends details table").first.is_visible()
         page.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_sentence_of_the_demo_reports_is_in_their_language(demo_dir: Path, lang: str) -> None:
+    from tests.report.language import foreign_sentences
+
+    config = str(demo_dir / "auditor.toml")
+    found = {}
+    for row in _history(demo_dir):
+        page = demo_dir / f"audit-{row['id']}-{lang}.html"
+        rendered = auditor("report", str(row["id"]), "-c", config, "--lang", lang, "-o", str(page))
+        assert rendered.code == 0, rendered.stderr
+        html = page.read_text(encoding="utf-8")
+        assert f'<html lang="{lang}">' in html
+        found[row["as_of"]] = foreign_sentences(html, lang)
+    assert all(not sentences for sentences in found.values()), found

@@ -6,12 +6,14 @@ from dataclasses import replace
 
 from auditor.report.advice import recommendation_title
 from auditor.report.changes import compute_changes
-from auditor.report.html import with_commands
+from auditor.report.evidence import recommendation_evidence
+from auditor.report.html import render_html, with_commands
 from auditor.report.i18n import format_points
 from auditor.report.sparkline import sparkline_svg
 from auditor.report.trends import recent_overall
 from auditor.report.verdict import verdict
-from tests.report.factories import make_failed, make_history
+from tests.report.factories import SCORING, make_failed, make_history
+from tests.report.language import foreign_sentences
 
 
 def test_the_verdict_says_how_well_and_which_way() -> None:
@@ -58,3 +60,14 @@ def test_each_action_has_a_short_form_naming_the_profile_or_page() -> None:
     assert recommendation_title("en", "confirm_probable_profile", {"url": url}, "x").startswith(url)
     assert recommendation_title("en", "some_future_rule", {}, "fallback") == "fallback"
     assert recommendation_title("en", "add_site_link", {}, "fallback") == "fallback"  # no empty slot
+
+
+def test_recommendation_evidence_is_worded_in_the_report_language() -> None:
+    history = make_history()
+    audit = history[-1]
+    shown = {r.rule: recommendation_evidence(r, audit, "fr") for r in audit.recommendations}
+    for rule, evidence in shown.items():
+        if evidence is not None:
+            assert evidence.label and "carries your name" not in evidence.label + evidence.code, rule
+    page = render_html(audit, history, compute_changes(history[1], audit), lang="fr", scoring=SCORING)
+    assert foreign_sentences(page, "fr") == []
