@@ -38,6 +38,7 @@ from auditor.verify.consistency import find_inconsistencies
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import ProfileEvidence
 from auditor.verify.gather import ProfileGatherer
+from auditor.verify.manual import ManualCheck, apply_manual_check
 from auditor.verify.pages import PageFetch
 from auditor.verify.profiles import evidence_from_page
 from auditor.verify.site import site_checks, site_links, site_unreachable
@@ -93,13 +94,15 @@ def assemble(
     *,
     labels: Mapping[str, Decision | str] | None = None,
     candidate_pages: Mapping[str, PageFetch] | None = None,
+    manual_checks: Sequence[ManualCheck] = (),
 ) -> Audit:
     """Everything after collection: classify, verify, score, recommend. Pure.
 
     `profile_pages` holds what gathering found of each configured profile (`verify.gather`); a bare page (a
     replay of stored responses) is judged as that page alone. `labels` are the user's decisions (URL ->
     `me`/`not-me`); `candidate_pages` the pages of the namesakes fetched to see whether they link to the site
-    (same-page key -> page; `identify.candidates`).
+    (same-page key -> page; `identify.candidates`). `manual_checks` are the user's own checks of profiles the
+    auditor cannot see (`auditor confirm`), standing for `report.manual_check_months`.
     """
     person = config.person
     names = (person.name, *person.aliases)
@@ -110,6 +113,7 @@ def assemble(
     target = SiteTarget(person.site, person.old_sites)
     profiles = []
     evidence: list[ProfileEvidence] = []
+    checked = {_page_key(c.normalized_url, registry): c for c in manual_checks}
     for key, url in config.profiles.items():
         network = registry.by_key[key]
         found = profile_pages[key]
@@ -121,7 +125,12 @@ def assemble(
             ProfileCheck(
                 network=key,
                 url=url,
-                linkback=decide_linkback(network, found, target),
+                linkback=apply_manual_check(
+                    decide_linkback(network, found, target),
+                    checked.get(_page_key(url, registry)),
+                    as_of,
+                    config.report.manual_check_months,
+                ),
                 best_position=min(positions) if positions else None,
                 display_name=found.display_name,
                 headline=found.headline,
@@ -158,6 +167,13 @@ def assemble(
     )
 
 
+def _page_key(url: str, registry: Registry) -> str:
+    try:
+        return registry.same_page_key(url)
+    except ValueError:
+        return url
+
+
 def _status(engines: Sequence[EngineRun], site: PageFetch, profiles: Iterable[ProfileEvidence]) -> AuditStatus:
     if not any(e.status.counts_in_score for e in engines):
         return AuditStatus.FAILED
@@ -189,6 +205,7 @@ async def run_audit(
     registry: Registry | None = None,
     reuse: Reuse | None = None,
     labels: Mapping[str, Decision | str] | None = None,
+    manual_checks: Sequence[ManualCheck] = (),
 ) -> Audit:
     """Collect, then `assemble`. With `reuse` (a resumed audit), what an interrupted run stored is not asked again.
     `labels` are the user's decisions on results (`auditor label`), passed in as data."""
@@ -249,5 +266,5 @@ async def run_audit(
     (serps, candidate_pages), profile_evidence, (_, site_page) = outcome
     return assemble(
         config, as_of, serps, [e.name for e in engines], dict(profile_evidence), site_page, registry,
-        labels=labels, candidate_pages=dict(candidate_pages),
+        labels=labels, candidate_pages=dict(candidate_pages), manual_checks=manual_checks,
     )  # fmt: skip

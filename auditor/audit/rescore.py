@@ -22,7 +22,9 @@ from auditor.identify.networks import Registry, default_registry
 from auditor.models import Audit
 from auditor.store import RawRecord, Store
 from auditor.store.labels import load_labels
+from auditor.store.manual_checks import list_checks
 from auditor.verify.evidence import ProfileEvidence
+from auditor.verify.manual import ManualCheck
 from auditor.verify.pages import PageFetch
 
 _QUERY_NOTE = re.compile(r" \[query: .*$")
@@ -44,6 +46,7 @@ def rebuild(
     records: Sequence[RawRecord],
     registry: Registry | None = None,
     labels: Mapping[str, Decision] | None = None,
+    manual_checks: Sequence[ManualCheck] = (),
 ) -> Audit:
     """`stored` re-parsed from `records` and re-scored with `config`'s scoring. Pure.
 
@@ -84,6 +87,7 @@ def rebuild(
         page_fetch(config.person.site, pages.get("site")),
         registry,
         labels=labels,
+        manual_checks=manual_checks,
         # The namesakes' pages the audit fetched (`identify.candidates`), by the key they were filed under.
         candidate_pages={
             r.subject: page_fetch(r.requested_url, r) for r in records if r.kind == "candidate" and r.subject
@@ -114,13 +118,14 @@ def rescore(store: Store, config: Config, audits: Sequence[Audit]) -> list[Resco
     done = []
     registry = default_registry()
     labels = load_labels(store, config.person.name)
+    checks = list_checks(store, config.person.name)
     for audit in audits:
         assert audit.id is not None
         records = store.raw_records(audit.id)
         if not any(r.kind == "engine" for r in records):
             done.append(Rescored(audit, None, "no engine response was stored with it; left as it is"))
             continue
-        after = rebuild(config, audit, records, registry, labels)
+        after = rebuild(config, audit, records, registry, labels, checks)
         store.replace_audit(audit.id, after)
         done.append(Rescored(audit, after))
     return done

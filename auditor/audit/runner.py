@@ -25,6 +25,7 @@ from auditor.net.logs import remember_secrets
 from auditor.report.html import ReportPaths, ScoringInfo, write_report
 from auditor.store import DEFAULT_LOCK_WAIT, Store
 from auditor.store.labels import load_labels
+from auditor.store.manual_checks import list_checks
 
 EXIT_CODES = {AuditStatus.COMPLETE: 0, AuditStatus.PARTIAL: 3, AuditStatus.FAILED: 4}
 
@@ -143,12 +144,13 @@ def _run_and_finish(
         store.save_raw(audit_id, raw, secrets)
 
     labels = load_labels(store, config.person.name)  # the user's `auditor label` decisions, applied as data
+    checks = list_checks(store, config.person.name)  # and their `auditor confirm` checks
 
     async def run() -> Audit:
         async with HttpClient(http_policy(config, sandbox_url)) as client:
             return await run_audit(
                 config, client, as_of=as_of, on_raw=keep, progress=progress, only_engines=engines, reuse=reuse,
-                labels=labels,
+                labels=labels, manual_checks=checks,
             )  # fmt: skip
 
     audit = asyncio.run(run())

@@ -241,3 +241,17 @@ def recommendation_title(lang: str, rule: str, params: Mapping[str, str], fallba
 
 def _slots(template: str) -> list[str]:
     return re.findall(r"%\((\w+)\)s", template)
+
+
+CONFIRM_HINT = N_(
+    "Once you have looked, record what you saw with `auditor confirm %(url)s linked` (or `not-linked`): the "
+    "next audits count it, and this recommendation waits until your check is old."
+)
+
+
+def confirm_hint(lang: str, rule: str, params: Mapping[str, str]) -> str:
+    """For a profile the auditor cannot see, how to record the user's own check (`auditor confirm`); ""
+    for any other recommendation."""
+    if rule != "check_by_hand" or not _has(params, "url"):
+        return ""
+    return i18n.gettext(lang, CONFIRM_HINT) % {"url": params["url"]}

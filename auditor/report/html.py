@@ -28,7 +28,7 @@ from auditor.errors import ReportError
 from auditor.models import Audit, AuditStatus, ClassifiedResult, EngineRun
 from auditor.report import i18n
 from auditor.report import reasons as i18n_reasons
-from auditor.report.advice import recommendation_message, recommendation_title
+from auditor.report.advice import confirm_hint, recommendation_message, recommendation_title
 from auditor.report.changes import Changes, compute_changes
 from auditor.report.document import build_json, by_priority
 from auditor.report.evidence import recommendation_evidence
@@ -127,6 +127,7 @@ def environment(lang: str) -> Environment:
         signed=lambda value, digits=1: i18n.format_number(value, lang, digits, signed=True),
         points=lambda value: i18n.format_points(value, lang),
         commands=with_commands,
+        confirm_hint=lambda rec: with_commands(confirm_hint(lang, rec.rule, rec.params)),
         label=lambda value, kind: i18n.label(lang, kind, value),
         advice=lambda status: with_commands(i18n.engine_advice(lang, status)),
         clip=clip,

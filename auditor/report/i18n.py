@@ -171,6 +171,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "api:stackexchange": N_("Stack Exchange API"),
         "api:bluesky": N_("Bluesky API"),
         "browser": N_("browser"),
+        "manual": N_("your own check"),
     },
     "consistency_field": {"display_name": N_("Display name"), "headline": N_("Headline")},
     # Sensitive topics (`sensitive.py`), as a sentence names them: "touches on politics".

@@ -64,6 +64,8 @@ LINKBACK = {
         "The page rendered by the browser does not show the profile (a login wall, or it did not load)."
     ),
     "no_link": N_("No link to %(host)s on the profile (read from: %(source)s)."),
+    "manual_linked": N_("Checked by you on %(checked_on)s: it links to your site."),
+    "manual_not_linked": N_("Checked by you on %(checked_on)s: it does not link to your site."),
     "no_link/other": N_("No link to %(host)s on the profile (read from: %(source)s); it links to %(other)s."),
 }
 
@@ -111,9 +113,10 @@ def _values(lang: str, params: Mapping[str, str]) -> _Params:
         values["source"] = i18n.label(lang, "source", values["source"])
     if "networks" in values:
         values["networks"] = ", ".join(i18n.network_label(n) for n in values["networks"].split(",") if n)
-    if "verified_at" in values:
-        with contextlib.suppress(ValueError):  # not a date: shown as recorded
-            values["verified_at"] = i18n.format_date(dt.date.fromisoformat(values["verified_at"]), lang)
+    for key in ("verified_at", "checked_on"):
+        if key in values:
+            with contextlib.suppress(ValueError):  # not a date: shown as recorded
+                values[key] = i18n.format_date(dt.date.fromisoformat(values[key]), lang)
     return values
 
 

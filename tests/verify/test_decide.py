@@ -254,3 +254,23 @@ def test_notes_of_a_fallback_follow_the_reason() -> None:
     verdict = decide(link("https://noemiegagnon.ca"), source="html", notes=("the GitHub API rate limit is used up",))
     assert verdict.verdict is Verdict.LINKED
     assert verdict.reason.endswith("[the GitHub API rate limit is used up]")
+
+
+def test_a_manual_check_replaces_only_an_unverifiable_verdict_while_it_is_recent() -> None:
+    import datetime as dt
+
+    from auditor.models import LinkBack, Verdict
+    from auditor.verify.manual import CheckState, ManualCheck, apply_manual_check, still_valid
+
+    wall = LinkBack(Verdict.UNVERIFIABLE, "HTTP 999", "HTTP 999", reason_code="login_wall")
+    check = ManualCheck("https://linkedin.com/in/x", CheckState.LINKED, dt.date(2026, 3, 31))
+    applied = apply_manual_check(wall, check, dt.date(2026, 9, 30), 6)
+    assert (applied.verdict, applied.source, applied.reason_code) == (Verdict.LINKED, "manual", "manual_linked")
+    assert applied.reason_params == {"checked_on": "2026-03-31"} and applied.evidence == "HTTP 999"
+    assert apply_manual_check(wall, check, dt.date(2026, 10, 1), 6) == wall  # six months and a day: too old
+    seen = LinkBack(Verdict.NOT_LINKED, "no link", reason_code="no_link")
+    assert apply_manual_check(seen, check, dt.date(2026, 4, 1), 6) == seen  # what the auditor saw wins
+    assert apply_manual_check(wall, None, dt.date(2026, 4, 1), 6) == wall
+    # The end of a month: six months before August 31 is the last day of February.
+    assert still_valid(ManualCheck("u", CheckState.NOT_LINKED, dt.date(2026, 2, 28)), dt.date(2026, 8, 31), 6)
+    assert not still_valid(ManualCheck("u", CheckState.NOT_LINKED, dt.date(2026, 2, 27)), dt.date(2026, 8, 31), 6)
