@@ -57,6 +57,11 @@ LINKBACK = {
     "login_wall": N_("%(network)s shows profiles to logged-in visitors only (login wall)."),
     "profile_gone": N_("The profile answered HTTP %(status)s: check its URL in your config."),
     "profile_not_shown": N_("The answer does not show this %(network)s profile."),
+    "profile_status": N_("The profile page answered HTTP %(status)s."),
+    "no_account": N_("%(network)s has no account %(handle)s: check the profile URL in your config."),
+    "other_account": N_("The profile leads to another account (%(url)s): check the profile URL in your config."),
+    "account_gone": N_("The account %(handle)s is gone (suspended, deactivated or deleted)."),
+    "account_moved": N_("The account has moved to %(url)s: update the profile URL in your config."),
     "unreadable": N_("The profile could not be read."),
     "needs_js": N_("%(network)s inserts its links with JavaScript: the page's HTML alone cannot show a link."),
     "needs_login": N_("%(network)s hides links from logged-out visitors: the page alone cannot show a link."),
@@ -64,10 +69,14 @@ LINKBACK = {
         "The page rendered by the browser does not show the profile (a login wall, or it did not load)."
     ),
     "no_link": N_("No link to %(host)s on the profile (read from: %(source)s)."),
-    "manual_linked": N_("Checked by you on %(checked_on)s: it links to your site."),
-    "manual_not_linked": N_("Checked by you on %(checked_on)s: it does not link to your site."),
     "no_link/other": N_("No link to %(host)s on the profile (read from: %(source)s); it links to %(other)s."),
 }
+
+MANUAL = {
+    "manual_linked": N_("Checked by you on %(checked_on)s: it links to your site."),
+    "manual_not_linked": N_("Checked by you on %(checked_on)s: it does not link to your site."),
+}
+"""The verdicts that rest on the user's own check (`verify.manual`, `auditor confirm`), not on `decide`."""
 
 _LINKBACK_NOTES = {
     "verified_at": N_('The instance verified this link on %(verified_at)s: your site links back with rel="me".'),
@@ -129,7 +138,7 @@ def _technical(lang: str, params: Mapping[str, str]) -> tuple[Technical, ...]:
 def linkback_reason(lang: str, code: str, params: Mapping[str, str], english: str) -> Worded:
     """The reason of a link-back verdict; `english` is the stored `reason`, used when `code` is unknown."""
     key = "no_link/other" if code == "no_link" and params.get("other") else code
-    template = LINKBACK.get(key)
+    template = LINKBACK.get(key) or MANUAL.get(key)
     if template is None:
         return Worded(english, _technical(lang, params), english=True)
     values = _values(lang, params)

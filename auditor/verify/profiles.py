@@ -15,7 +15,7 @@ from auditor.identify.networks import Network, Registry, default_registry
 from auditor.models import LinkBack
 from auditor.verify.apis import api_call, is_api_url, parse_api
 from auditor.verify.decide import decide_linkback, is_login_page
-from auditor.verify.evidence import ProfileEvidence
+from auditor.verify.evidence import ProfileEvidence, Problem
 from auditor.verify.htmlprofile import parse_profile_page
 from auditor.verify.pages import PageFetch
 
@@ -45,11 +45,14 @@ def page_problem(network: Network, page: PageFetch, configured: str, registry: R
     if is_login_page(page.final_url):  # shared with the verdict's reason code (decide.py)
         return f"{network.label} redirected to a login page ({page.final_url})"
     if code in (404, 410):
-        return f"the profile page answered {code}: check its URL in your config"
+        return Problem(
+            f"the profile page answered {code}: check its URL in your config", "profile_gone", {"status": str(code)}
+        )
     if code != 200:
-        return f"the profile page answered HTTP {code}"
+        return Problem(f"the profile page answered HTTP {code}", "profile_status", {"status": str(code)})
     if page.final_url and _other_account(network, configured, page.final_url, registry or default_registry()):
-        return f"the profile redirects to another account ({page.final_url})"
+        text = f"the profile redirects to another account ({page.final_url})"
+        return Problem(text, "other_account", {"url": page.final_url})
     return ""
 
 

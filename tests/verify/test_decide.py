@@ -274,3 +274,21 @@ def test_a_manual_check_replaces_only_an_unverifiable_verdict_while_it_is_recent
     # The end of a month: six months before August 31 is the last day of February.
     assert still_valid(ManualCheck("u", CheckState.NOT_LINKED, dt.date(2026, 2, 28)), dt.date(2026, 8, 31), 6)
     assert not still_valid(ManualCheck("u", CheckState.NOT_LINKED, dt.date(2026, 2, 27)), dt.date(2026, 8, 31), 6)
+
+
+def test_the_manual_verdicts_are_worded_in_both_languages() -> None:
+    import datetime as dt
+
+    from auditor.models import LinkBack, Verdict
+    from auditor.report.reasons import MANUAL, linkback_reason
+    from auditor.verify.manual import CheckState, ManualCheck, apply_manual_check
+
+    wall = LinkBack(Verdict.UNVERIFIABLE, "HTTP 999", reason_code="login_wall")
+    produced = set()
+    for state in CheckState:
+        applied = apply_manual_check(wall, ManualCheck("u", state, dt.date(2026, 11, 1)), dt.date(2026, 11, 2), 6)
+        produced.add(applied.reason_code)
+        fr = linkback_reason("fr", applied.reason_code, applied.reason_params, applied.reason)
+        en = linkback_reason("en", applied.reason_code, applied.reason_params, applied.reason)
+        assert "1er novembre 2026" in fr.text and "November 1, 2026" in en.text and not fr.english
+    assert produced == set(MANUAL)
