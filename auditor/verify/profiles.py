@@ -15,7 +15,7 @@ from auditor.identify.networks import Network, Registry, default_registry
 from auditor.models import LinkBack
 from auditor.verify.apis import api_call, is_api_url, parse_api
 from auditor.verify.decide import decide_linkback, is_login_page
-from auditor.verify.evidence import ProfileEvidence, Problem
+from auditor.verify.evidence import Problem, ProfileEvidence
 from auditor.verify.htmlprofile import parse_profile_page
 from auditor.verify.pages import PageFetch
 
