@@ -29,14 +29,18 @@ AuditRef = Annotated[str, typer.Argument(metavar="ID|latest|previous", help="An 
 def resolve(ref: str, store: Store, history: Sequence[Audit], person: str) -> Audit:
     """An audit of `person` by id, or `latest` / `previous` among their finished ones (by date, then id); one
     clear error otherwise, and for the id of another person's audit."""
+    check_ref(ref)
     if ref in ("latest", "previous"):
         index = -1 if ref == "latest" else -2
         if len(history) < -index:
             raise UsageError(f"there is no {ref} audit: {len(history)} finished audit(s) in {store.path}")
         return history[index]
-    if not ref.isdigit():
-        raise UsageError(f"{ref!r} is not an audit id, latest or previous (see `auditor history`)")
     return store.load_audit_of(int(ref), person)
+
+
+def check_ref(ref: str) -> None:
+    if ref not in ("latest", "previous") and not ref.isdigit():
+        raise UsageError(f"{ref!r} is not an audit id, latest or previous (see `auditor history`)")
 
 
 @app.command()
@@ -48,9 +52,14 @@ def compare(
 ) -> None:
     """What changed from audit FIRST to audit SECOND: results in and out of the top 10, moves, link-backs, scores."""
     cfg = load_config(config)
+    for ref in (first, second):  # a mistyped reference is named before any audit is looked up
+        check_ref(ref)
     with Store.open(cfg.database_path, write=False) as store:
         history = store.finished_audits(cfg.person.name)
         person = cfg.person.name
+        for ref in (first, second):  # an id that does not exist is named before another person's is refused
+            if ref.isdigit() and store.audit_person(int(ref)) is None:
+                store.load_audit(int(ref))  # raises: no audit with that id
         before, after = resolve(first, store, history, person), resolve(second, store, history, person)
     changes = compute_changes(before, after)
     if as_json:
