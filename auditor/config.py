@@ -218,6 +218,8 @@ class StorageSettings(Strict):
 
 class ReportSettings(Strict):
     lang: str = "fr"
+    manual_check_months: int = Field(default=6, ge=1, le=120)
+    """How long the user's own check of a profile (`auditor confirm`) stands before the report asks again."""
 
     @field_validator("lang")
     @classmethod

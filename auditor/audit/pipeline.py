@@ -38,6 +38,7 @@ from auditor.verify.consistency import find_inconsistencies
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import ProfileEvidence
 from auditor.verify.gather import ProfileGatherer
+from auditor.verify.manual import ManualCheck, apply_manual_check
 from auditor.verify.profiles import evidence_from_page
 from auditor.verify.site import site_checks, site_links, site_unreachable
 
@@ -86,13 +87,15 @@ def assemble(
     *,
     labels: Mapping[str, Decision | str] | None = None,
     candidate_pages: Mapping[str, Fetched] | None = None,
+    manual_checks: Sequence[ManualCheck] = (),
 ) -> Audit:
     """Everything after collection: classify, verify, score, recommend. Pure.
 
     `profile_pages` holds what gathering found of each configured profile (`verify.gather`); a bare page (a
     replay of stored responses) is judged as that page alone. `labels` are the user's decisions (URL ->
     `me`/`not-me`); `candidate_pages` the pages of the namesakes fetched to see whether they link to the site
-    (same-page key -> page; `identify.candidates`).
+    (same-page key -> page; `identify.candidates`). `manual_checks` are the user's own checks of profiles the
+    auditor cannot see (`auditor confirm`), standing for `report.manual_check_months`.
     """
     person = config.person
     names = (person.name, *person.aliases)
@@ -103,6 +106,7 @@ def assemble(
     target = SiteTarget(person.site, person.old_sites)
     profiles = []
     evidence: list[ProfileEvidence] = []
+    checked = {_page_key(c.normalized_url, registry): c for c in manual_checks}
     for key, url in config.profiles.items():
         network = registry.by_key[key]
         found = profile_pages[key]
@@ -114,7 +118,12 @@ def assemble(
             ProfileCheck(
                 network=key,
                 url=url,
-                linkback=decide_linkback(network, found, target),
+                linkback=apply_manual_check(
+                    decide_linkback(network, found, target),
+                    checked.get(_page_key(url, registry)),
+                    as_of,
+                    config.report.manual_check_months,
+                ),
                 best_position=min(positions) if positions else None,
                 display_name=found.display_name,
                 headline=found.headline,
@@ -149,6 +158,13 @@ def assemble(
         depth=config.audit.depth,
         inconsistencies=inconsistencies,
     )
+
+
+def _page_key(url: str, registry: Registry) -> str:
+    try:
+        return registry.same_page_key(url)
+    except ValueError:
+        return url
 
 
 def _status(engines: Sequence[EngineRun], site: Fetched, profiles: Iterable[ProfileEvidence]) -> AuditStatus:
@@ -238,6 +254,7 @@ async def run_audit(
     only_engines: tuple[str, ...] | None = None,
     registry: Registry | None = None,
     labels: Mapping[str, Decision | str] | None = None,
+    manual_checks: Sequence[ManualCheck] = (),
 ) -> Audit:
     """Collect through `fetcher`, then `assemble`. `labels` are the user's decisions on results (`auditor
     label`), passed in as data."""
@@ -248,5 +265,5 @@ async def run_audit(
     )
     return assemble(
         config, as_of, found.serps, [e.name for e in engines], found.profiles, found.site_page, registry,
-        labels=labels, candidate_pages=found.candidate_pages,
+        labels=labels, candidate_pages=found.candidate_pages, manual_checks=manual_checks,
     )  # fmt: skip

@@ -24,7 +24,9 @@ from auditor.models import Audit, ParsedPage
 from auditor.net.fetched import Fetched
 from auditor.store import RawRecord, Store
 from auditor.store.labels import load_labels
+from auditor.store.manual_checks import list_checks
 from auditor.verify.evidence import ProfileEvidence
+from auditor.verify.manual import ManualCheck
 
 _QUERY_NOTE = re.compile(r" \[query: .*$")
 """`pipeline._engine_runs` appends the failing query (and how many more failed) to an engine's detail."""
@@ -45,6 +47,7 @@ def rebuild(
     records: Sequence[RawRecord],
     registry: Registry | None = None,
     labels: Mapping[str, Decision] | None = None,
+    manual_checks: Sequence[ManualCheck] = (),
 ) -> Audit:
     """`stored` re-parsed from `records` and re-scored with `config`'s scoring. Pure.
 
@@ -84,9 +87,17 @@ def rebuild(
         for key, evidence in found.profiles.items()
     }
     audit = assemble(
-        measured, stored.as_of, found.serps, [e.name for e in engines], gathered, found.site_page, registry,
-        labels=labels, candidate_pages=found.candidate_pages,
-    )  # fmt: skip
+        measured,
+        stored.as_of,
+        found.serps,
+        [e.name for e in engines],
+        gathered,
+        found.site_page,
+        registry,
+        labels=labels,
+        candidate_pages=found.candidate_pages,
+        manual_checks=manual_checks,
+    )
     return replace(audit, id=stored.id, started_at=stored.started_at)
 
 
@@ -117,13 +128,14 @@ def rescore(store: Store, config: Config, audits: Sequence[Audit]) -> list[Resco
     done = []
     registry = default_registry()
     labels = load_labels(store, config.person.name)
+    checks = list_checks(store, config.person.name)
     for audit in audits:
         assert audit.id is not None
         records = store.raw_records(audit.id)
         if not any(r.kind == "engine" for r in records):
             done.append(Rescored(audit, None, "no engine response was stored with it; left as it is"))
             continue
-        after = rebuild(config, audit, records, registry, labels)
+        after = rebuild(config, audit, records, registry, labels, checks)
         store.replace_audit(audit.id, after)
         done.append(Rescored(audit, after))
     return done

@@ -28,6 +28,7 @@ from auditor.net.routing import RoutingFetcher
 from auditor.report.html import ReportPaths, ScoringInfo, write_report
 from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
 from auditor.store.labels import load_labels
+from auditor.store.manual_checks import list_checks
 
 EXIT_CODES = {AuditStatus.COMPLETE: 0, AuditStatus.PARTIAL: 3, AuditStatus.FAILED: 4}
 
@@ -147,6 +148,7 @@ def _run_and_finish(
         store.save_raw(audit_id, request, fetched, secrets)
 
     labels = load_labels(store, config.person.name)  # the user's `auditor label` decisions, applied as data
+    checks = list_checks(store, config.person.name)  # and their `auditor confirm` checks
 
     async def run() -> Audit:
         async with HttpClient(http_policy(config, sandbox_url)) as client, RoutingFetcher(client) as web:
@@ -154,7 +156,15 @@ def _run_and_finish(
             fetcher: Fetcher = RecordingFetcher(web, keep)
             if stored is not None:
                 fetcher = resumed(stored, fetcher, build_engines(config, engines))
-            return await run_audit(config, fetcher, as_of=as_of, progress=progress, only_engines=engines, labels=labels)
+            return await run_audit(
+                config,
+                fetcher,
+                as_of=as_of,
+                progress=progress,
+                only_engines=engines,
+                labels=labels,
+                manual_checks=checks,
+            )
 
     audit = asyncio.run(run())
     store.finish_audit(audit_id, audit)

@@ -63,6 +63,7 @@ def audit(
     """Search, verify, score, store the audit and write its report. Exit 0 complete, 3 partial, 4 failed."""
     cfg = load_config(config)
     only = _engine_list(engines, cfg)
+    date = None if resume else parse_as_of(as_of)  # a bad date is refused before anything else is said
     for note in engine_notes(only or cfg.audit.engines, dt.date.today()):
         err.print(f"Warning: {note}", highlight=False, markup=False)
     if lang is not None and lang not in ("en", "fr"):
@@ -77,7 +78,7 @@ def audit(
             announce=_announce,
         )  # fmt: skip
     else:
-        date = parse_as_of(as_of)
+        assert date is not None
         err.print(f"Auditing {cfg.person.name} ({date.isoformat()})", highlight=False)
         outcome = audit_once(
             cfg, as_of=date, sandbox_url=check_sandbox(sandbox), only_engines=only, lang=lang,

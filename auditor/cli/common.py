@@ -69,12 +69,20 @@ def progress_printer(quiet: bool) -> Callable[[ProgressEvent], None]:
 
 
 def parse_as_of(value: str | None) -> dt.date:
+    """The audit's date: today by default; a past date backfills the history, a future one is refused (it
+    would stay the "latest" audit until that day came)."""
+    today = dt.date.today()
     if value is None:
-        return dt.date.today()
+        return today
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--as-of: {value!r} is not a date (use YYYY-MM-DD)") from None
+    if date > today:
+        raise UsageError(
+            f"--as-of: {date.isoformat()} is after today ({today.isoformat()}); an audit cannot be dated in the future"
+        )
+    return date
 
 
 def invocation() -> str:

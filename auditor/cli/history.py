@@ -22,24 +22,34 @@ from auditor.store import Store
 
 @app.command()
 def report(
-    audit_id: Annotated[str, typer.Argument(metavar="[ID|latest]", help="Audit id, latest or previous.")] = "latest",
+    audit_id: Annotated[
+        str, typer.Argument(metavar="[ID|latest|previous|all]", help="Audit id, latest, previous, or all.")
+    ] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
     lang: Annotated[str | None, typer.Option(help="en or fr (default: report.lang).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the HTML here instead.")] = None,
 ) -> None:
-    """Re-render a stored audit's report."""
+    """Re-render a stored audit's report (`all`: every audit's, and the index)."""
     from auditor.report.changes import compute_changes
-    from auditor.report.html import previous_audit, render_html, write_report
+    from auditor.report.html import previous_audit, render_html, write_report, write_reports
 
     cfg = load_config(config)
     language = lang or cfg.report.lang
     if language not in ("en", "fr"):
         raise UsageError(f"--lang: expected en or fr, got {language!r}")
+    if audit_id == "all" and output is not None:
+        raise UsageError("-o writes one report: give an audit id, latest or previous with it, not all")
     with Store.open(cfg.database_path, write=False) as store:
         history = store.finished_audits(cfg.person.name)
         if not history and not audit_id.isdigit():
             raise UsageError(f"no finished audit of {cfg.person.name} in {cfg.database_path}; run `auditor audit`")
-        chosen = resolve(audit_id, store, history)
+        if audit_id == "all":
+            written = write_reports(
+                history, history, reports_dir=cfg.reports_path, lang=language, scoring=scoring_info(cfg)
+            )
+            out.print(f"Wrote {len(written)} report(s): {written[-1].index}", highlight=False)
+            return
+        chosen = resolve(audit_id, store, history, cfg.person.name)
     if output is not None:
         previous = previous_audit(chosen, history)
         html = render_html(chosen, history, compute_changes(previous, chosen), lang=language, scoring=scoring_info(cfg))
@@ -63,7 +73,7 @@ def history(
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
-        rows = store.rows()
+        rows = store.rows(cfg.person.name)
     if as_json:
         data = [
             {"id": r.id, "person": r.person, "as_of": r.as_of.isoformat(), "status": r.status.value,

@@ -6,32 +6,41 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
+from auditor.audit.runner import scoring_info
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, LockWaitOption, app, out
-from auditor.config import load_config
+from auditor.config import Config, load_config
 from auditor.errors import UsageError
 from auditor.models import Audit
 from auditor.report.changes import Changes, ResultMove, compute_changes
 from auditor.store import DEFAULT_LOCK_WAIT, Store
 
+if TYPE_CHECKING:
+    from auditor.report.html import ReportPaths
+
 AuditRef = Annotated[str, typer.Argument(metavar="ID|latest|previous", help="An audit id, latest or previous.")]
 
 
-def resolve(ref: str, store: Store, history: Sequence[Audit]) -> Audit:
-    """An audit by id, or `latest` / `previous` among the finished ones (by date); one clear error otherwise."""
+def resolve(ref: str, store: Store, history: Sequence[Audit], person: str) -> Audit:
+    """An audit of `person` by id, or `latest` / `previous` among their finished ones (by date, then id); one
+    clear error otherwise, and for the id of another person's audit."""
+    check_ref(ref)
     if ref in ("latest", "previous"):
         index = -1 if ref == "latest" else -2
         if len(history) < -index:
             raise UsageError(f"there is no {ref} audit: {len(history)} finished audit(s) in {store.path}")
         return history[index]
-    if not ref.isdigit():
+    return store.load_audit_of(int(ref), person)
+
+
+def check_ref(ref: str) -> None:
+    if ref not in ("latest", "previous") and not ref.isdigit():
         raise UsageError(f"{ref!r} is not an audit id, latest or previous (see `auditor history`)")
-    return store.load_audit(int(ref))
 
 
 @app.command()
@@ -43,9 +52,15 @@ def compare(
 ) -> None:
     """What changed from audit FIRST to audit SECOND: results in and out of the top 10, moves, link-backs, scores."""
     cfg = load_config(config)
+    for ref in (first, second):  # a mistyped reference is named before any audit is looked up
+        check_ref(ref)
     with Store.open(cfg.database_path, write=False) as store:
         history = store.finished_audits(cfg.person.name)
-        before, after = resolve(first, store, history), resolve(second, store, history)
+        person = cfg.person.name
+        for ref in (first, second):  # an id that does not exist is named before another person's is refused
+            if ref.isdigit() and store.audit_person(int(ref)) is None:
+                store.load_audit(int(ref))  # raises: no audit with that id
+        before, after = resolve(first, store, history, person), resolve(second, store, history, person)
     changes = compute_changes(before, after)
     if as_json:
         data = {"from": _ref(before), "to": _ref(after), **changes.to_dict()}
@@ -129,7 +144,7 @@ def export(
         raise UsageError(f"--format: expected csv or json, got {fmt!r}")
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
-        audits = store.finished_audits()
+        audits = store.finished_audits(cfg.person.name)
     rows = export_rows(audits)
     text = to_csv(rows) if fmt == "csv" else to_json(rows)
     if output is None:
@@ -155,6 +170,10 @@ def rescore(
     cfg = load_config(config)
     with Store.open(cfg.database_path) as store, store.writing(lock_wait):
         done = rescore_audits(store, cfg, select(store, cfg, which))
+        changed = [item.before for item in done if item.after is not None and item.after != item.before]
+        # Still under the lock: the reports of the audits that changed, and of every later one (their
+        # trends and "what changed" show the changed scores), and the index.
+        rewritten = rewrite_reports(cfg, store, changed) if changed else []
     if not done:
         out.print(f"No finished audit of {cfg.person.name} to rescore.", highlight=False, markup=False)
         return
@@ -171,4 +190,18 @@ def rescore(
         )
         line = f"overall {_num(before.scores.overall)} -> {_num(item.after.scores.overall)}, {status}"
         out.print(head + line, highlight=False, markup=False)
-    out.print("Reports are not rewritten: `auditor report ID` renders one again.", highlight=False, markup=False)
+    if rewritten:
+        where = rewritten[0].index
+        out.print(f"Rewrote {len(rewritten)} report(s) and the index: {where}", highlight=False, markup=False)
+    else:
+        out.print("No score changed: the reports stay as they are.", highlight=False, markup=False)
+
+
+def rewrite_reports(cfg: Config, store: Store, since: Sequence[Audit]) -> list[ReportPaths]:
+    """Write again the reports of `since` and of every later audit of the person, in `report.lang`."""
+    from auditor.report.html import chronological, write_reports
+
+    history = store.finished_audits(cfg.person.name)
+    first = min(chronological(a) for a in since)
+    chosen = [a for a in history if chronological(a) >= first]
+    return write_reports(chosen, history, reports_dir=cfg.reports_path, lang=cfg.report.lang, scoring=scoring_info(cfg))

@@ -9,6 +9,7 @@ gets the message it was written with. The reason behind a verdict or a site chec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from auditor.report import i18n
@@ -116,6 +117,21 @@ MESSAGES = {
     ),
 }
 
+TITLES = {
+    "add_site_link": N_("%(network)s: add a link to your site"),
+    "fix_wrong_target": N_("%(network)s: point its link at your site"),
+    "check_by_hand": N_("%(network)s: check its link to your site by hand"),
+    "profile_missing": N_("%(network)s: complete the profile so that it ranks"),
+    "site_missing": N_("Your site: get it into the results for your name"),
+    "fix_site_check": N_("Your site: fix “%(check)s”"),
+    "namesake_pressure": N_("Your headlines: set yourself apart from your namesakes"),
+    "confirm_probable_profile": N_("%(url)s: say whether it is yours"),
+    "confirm_probable_profile/network": N_("%(network)s: say whether this profile is yours"),
+    "inconsistent_names": N_("%(network)s: show “%(expected)s” as your name"),
+    "sensitive_topics": N_("%(url)s: review what it says"),
+}
+"""One line per rule for the report's first screen: the profile or page, and what to change there."""
+
 _SITE_CHECK_NEEDS = {
     "https": ("why",),
     "title_has_name": ("why",),
@@ -206,3 +222,36 @@ def _as_number(text: str, lang: str) -> str:
         return i18n.format_number(float(text), lang, digits=0)
     except ValueError:
         return text
+
+
+def recommendation_title(lang: str, rule: str, params: Mapping[str, str], fallback: str) -> str:
+    """The short form of a recommendation (`TITLES`), in `lang`; `fallback` for an unknown rule or a title
+    whose slots the params cannot fill."""
+    template = TITLES.get(f"{rule}/network") if _has(params, "network") else None
+    template = template or TITLES.get(rule)
+    if template is None or not all(_has(params, key) for key in _slots(template)):
+        return fallback
+    values = {k: str(v) for k, v in params.items()}
+    if "network" in values:
+        values["network"] = i18n.network_label(values["network"])
+    if "check" in values:
+        values["check"] = i18n.label(lang, "site_check", values["check"])
+    return i18n.gettext(lang, template) % values
+
+
+def _slots(template: str) -> list[str]:
+    return re.findall(r"%\((\w+)\)s", template)
+
+
+CONFIRM_HINT = N_(
+    "Once you have looked, record what you saw with `auditor confirm %(url)s linked` (or `not-linked`): the "
+    "next audits count it, and this recommendation waits until your check is old."
+)
+
+
+def confirm_hint(lang: str, rule: str, params: Mapping[str, str]) -> str:
+    """For a profile the auditor cannot see, how to record the user's own check (`auditor confirm`); ""
+    for any other recommendation."""
+    if rule != "check_by_hand" or not _has(params, "url"):
+        return ""
+    return i18n.gettext(lang, CONFIRM_HINT) % {"url": params["url"]}

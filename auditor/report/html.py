@@ -8,6 +8,7 @@ http(s), and the page carries a Content-Security-Policy that forbids every scrip
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -21,14 +22,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from auditor.errors import ReportError
 from auditor.models import Audit, AuditStatus, ClassifiedResult, EngineRun
 from auditor.report import i18n
 from auditor.report import reasons as i18n_reasons
-from auditor.report.advice import recommendation_message
+from auditor.report.advice import confirm_hint, recommendation_message, recommendation_title
 from auditor.report.changes import Changes, compute_changes
 from auditor.report.document import build_json, by_priority
+from auditor.report.evidence import recommendation_evidence
+from auditor.report.sparkline import sparkline_svg
+from auditor.report.verdict import verdict
 from auditor.scoring.recommend import MISSING_ENTRY_POSITION, SITE_ENTRY_POSITION, UNMEASURED_RULES, UNSCORED_RULES
 
 
@@ -120,8 +125,11 @@ def environment(lang: str) -> Environment:
         date=lambda value, fmt="long": i18n.format_date(value, lang, fmt),
         num=lambda value, digits=1, max_digits=None: i18n.format_number(value, lang, digits, max_digits),
         signed=lambda value, digits=1: i18n.format_number(value, lang, digits, signed=True),
+        points=lambda value: i18n.format_points(value, lang),
+        commands=with_commands,
+        confirm_hint=lambda rec: with_commands(confirm_hint(lang, rec.rule, rec.params)),
         label=lambda value, kind: i18n.label(lang, kind, value),
-        advice=lambda status: i18n.engine_advice(lang, status),
+        advice=lambda status: with_commands(i18n.engine_advice(lang, status)),
         clip=clip,
         # The pipeline's reasons are English; their codes are worded here in the report's language.
         linkback_reason=lambda lb: i18n_reasons.linkback_reason(lang, lb.reason_code, lb.reason_params, lb.reason),
@@ -142,36 +150,71 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
     """The audit's report page. `history` may hold later audits: the trends stop at this audit's date."""
     timeline = _timeline(audit, history)
     failed = [e for e in audit.engines if not e.status.counts_in_score]
+    from auditor.report.trends import recent_overall  # pandas: loaded only when a page is rendered
+
+    recent = [score for _day, score in recent_overall(timeline)] if audit.scores.overall is not None else []
     context = {
         "audit": audit,
+        "verdict": verdict(audit, changes, lang),
+        "sparkline": sparkline_svg(recent, i18n.gettext(lang, SPARK_LABEL)) if len(recent) >= 2 else None,
+        "spark_count": len(recent),
         "changes": changes,
         "scoring": scoring,
         "ctr_rows": _ctr_rows(scoring),
         "ctr_total": sum(w for row in _ctr_rows(scoring) for _p, w in row),
         "missing_profile_position": MISSING_ENTRY_POSITION,
         "missing_site_position": SITE_ENTRY_POSITION,
-        "recommendations": [(r, recommendation_message(lang, r.rule, r.params, r.id)) for r in by_priority(audit)],
+        "recommendations": [
+            (r, recommendation_message(lang, r.rule, r.params, r.id), recommendation_evidence(r, audit, lang))
+            for r in by_priority(audit)
+        ],
+        "top_actions": [(r, recommendation_title(lang, r.rule, r.params, r.id)) for r in by_priority(audit)[:3]],
         "engines": [(e, _results_by_query(audit, e)) for e in audit.engines],
         "failed_engines": failed,
         "all_failed": bool(audit.engines) and len(failed) == len(audit.engines),
         "is_failed": audit.status is AuditStatus.FAILED,
         "profiles": sorted(audit.profiles, key=lambda p: (p.best_position is None, p.best_position or 0, p.network)),
+        "labelled_profiles": labelled_profiles(audit),
         "trends": _trends(timeline, lang, audit.depth) if len(timeline) >= 2 else None,
     }
     return environment(lang).get_template("report.html").render(context)
 
 
-def render_index(history: Sequence[Audit], *, lang: str, linkable: set[str] | None = None) -> str:
-    """The list of every audit, newest first, one row per date (a later run of the same day wins).
+SPARK_LABEL = i18n.N_("Overall score at the last audits, oldest first")
 
-    `linkable` names the dates whose report file exists; None links every date.
+
+def with_commands(text: str) -> Markup:
+    """A message with its commands (between backticks in the catalog) set as `<code>`; the rest escaped."""
+    parts = re.split(r"`([^`]+)`", str(text))
+    return Markup("").join(Markup("<code>%s</code>") % part if i % 2 else escape(part) for i, part in enumerate(parts))
+
+
+def render_index(history: Sequence[Audit], *, lang: str, linkable: set[str] | None = None) -> str:
+    """The list of every audit, newest first, one row per audit (two audits of one day get a row each).
+
+    `linkable` names the report files (stems) that exist; None links every audit.
     """
-    by_date: dict[str, Audit] = {}
-    for audit in sorted(history, key=lambda a: a.as_of):
-        by_date[audit.as_of.isoformat()] = audit
-    rows = [(d, a, linkable is None or d in linkable) for d, a in sorted(by_date.items(), reverse=True)]
-    person = history[-1].person if history else ""
-    return environment(lang).get_template("index.html").render(rows=rows, person=person)
+    ordered = sorted(history, key=chronological)
+    rows = [(report_stem(a, ordered), a) for a in reversed(ordered)]
+    rows_linked = [(stem, a, linkable is None or stem in linkable) for stem, a in rows]
+    person = ordered[-1].person if ordered else ""
+    return environment(lang).get_template("index.html").render(rows=rows_linked, person=person)
+
+
+def chronological(audit: Audit) -> tuple[dt.date, bool, int]:
+    """The order of a person's history: by date, then by id (the order the audits were started); an audit
+    not stored yet (no id) comes after the stored ones of its day."""
+    return (audit.as_of, audit.id is None, audit.id or 0)
+
+
+def report_stem(audit: Audit, history: Sequence[Audit]) -> str:
+    """The name of an audit's report files: its date, or for a later audit of the same day, date and id, so
+    that a second audit of a day never overwrites the first one's report."""
+    same_day = sorted((a for a in history if a.as_of == audit.as_of and a.id is not None), key=chronological)
+    day = audit.as_of.isoformat()
+    if audit.id is None or not same_day or same_day[0].id == audit.id:
+        return day
+    return f"{day}-{audit.id}"
 
 
 def write_report(
@@ -182,36 +225,53 @@ def write_report(
     Everything is rendered first, then written to temporary files beside the targets and renamed into
     place, so a failure leaves the previous files untouched. Raises ReportError naming the path.
     """
-    full = sorted([*(a for a in history if not _same(a, audit)), audit], key=lambda a: a.as_of)
-    changes = compute_changes(previous_audit(audit, full), audit)
-    page = render_html(audit, full, changes, lang=lang, scoring=scoring)
-    data = json.dumps(build_json(audit, changes, lang=lang), ensure_ascii=False, indent=2, allow_nan=False)
-    newest = full[-1]
-    if _same(newest, audit):
-        latest = page
-    else:  # re-rendering an older audit must not make `latest` go back in time
-        newest_changes = compute_changes(previous_audit(newest, full), newest)
-        latest = render_html(newest, full, newest_changes, lang=lang, scoring=scoring)
+    return write_reports([audit], history, reports_dir=reports_dir, lang=lang, scoring=scoring)[0]
 
-    directory = reports_dir / slugify(audit.person)
-    stem = audit.as_of.isoformat()
+
+def write_reports(
+    audits: Sequence[Audit], history: Sequence[Audit], *, reports_dir: Path, lang: str, scoring: ScoringInfo
+) -> list[ReportPaths]:
+    """`write_report` for several audits of one person at once (`rescore`, `report all`): each audit's page
+    and JSON, then `latest.html` and `index.html` once, all replaced together.
+
+    Other audits of the same day as one of `audits` are written again too: which of them is `<date>` and
+    which `<date>-<id>` depends on all of them (an interrupted audit resumed after a later one finished).
+    """
+    if not audits:
+        return []
+    full = sorted([*(a for a in history if not any(_same(a, x) for x in audits)), *audits], key=chronological)
+    days = {a.as_of for a in audits}
+    chosen = [a for a in full if any(_same(a, x) for x in audits) or (a.id is not None and a.as_of in days)]
+    newest = full[-1]
+    directory = reports_dir / slugify(audits[0].person)
+    files: dict[Path, str] = {}
+    written: list[tuple[Audit, ReportPaths]] = []
+    latest = directory / "latest.html"
+    index = directory / "index.html"
+    for audit in chosen:
+        changes = compute_changes(previous_audit(audit, full), audit)
+        page = render_html(audit, full, changes, lang=lang, scoring=scoring)
+        data = json.dumps(build_json(audit, changes, lang=lang), ensure_ascii=False, indent=2, allow_nan=False)
+        stem = report_stem(audit, full)
+        paths = ReportPaths(
+            html=directory / f"{stem}.html", json=directory / f"{stem}.json", latest=latest, index=index
+        )
+        files[paths.html] = page
+        files[paths.json] = data + "\n"
+        if _same(audit, newest):
+            files[latest] = page
+        written.append((audit, paths))
+    if latest not in files:  # re-rendering an older audit must not make `latest` go back in time
+        newest_changes = compute_changes(previous_audit(newest, full), newest)
+        files[latest] = render_html(newest, full, newest_changes, lang=lang, scoring=scoring)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        linkable = {p.stem for p in directory.glob("*.html")} | {stem}
+        linkable = {p.stem for p in directory.glob("*.html")} | {p.stem for p in files}
     except OSError as exc:
         raise _report_error(exc, directory) from exc
-    index = render_index(full, lang=lang, linkable=linkable)
-    paths = ReportPaths(
-        html=directory / f"{stem}.html",
-        json=directory / f"{stem}.json",
-        latest=directory / "latest.html",
-        index=directory / "index.html",
-    )
-    _write_atomically(
-        directory,
-        {paths.html: page, paths.json: data + "\n", paths.latest: latest, paths.index: index},
-    )
-    return paths
+    files[index] = render_index(full, lang=lang, linkable=linkable)
+    _write_atomically(directory, files)
+    return [next(paths for audit, paths in written if _same(audit, x)) for x in audits]
 
 
 def _write_atomically(directory: Path, files: Mapping[Path, str]) -> None:
@@ -251,8 +311,17 @@ def _same(a: Audit, b: Audit) -> bool:
 
 
 def _timeline(audit: Audit, history: Sequence[Audit]) -> list[Audit]:
-    earlier = [a for a in history if a.as_of <= audit.as_of and not _same(a, audit)]
-    return sorted([*earlier, audit], key=lambda a: a.as_of)
+    """`audit` and what came before it: earlier days, and earlier audits (smaller ids) of its own day."""
+    earlier = [a for a in history if _before(a, audit) and not _same(a, audit)]
+    return sorted([*earlier, audit], key=chronological)
+
+
+def _before(a: Audit, b: Audit) -> bool:
+    if a.as_of != b.as_of:
+        return a.as_of < b.as_of
+    if a.id is not None and b.id is not None:
+        return a.id < b.id
+    return True  # audits not stored yet: the order they were given in
 
 
 def previous_audit(audit: Audit, history: Sequence[Audit]) -> Audit | None:
@@ -262,6 +331,28 @@ def previous_audit(audit: Audit, history: Sequence[Audit]) -> Audit | None:
     """
     before = [a for a in _timeline(audit, history)[:-1] if a.status in (AuditStatus.COMPLETE, AuditStatus.PARTIAL)]
     return before[-1] if before else None
+
+
+@dataclass(frozen=True)
+class LabelledProfile:
+    """A result the user confirmed as theirs (`auditor label URL me`) that the config does not list: it
+    counts in the score, so the profiles table shows it beside the configured ones."""
+
+    network: str | None
+    url: str
+    best_position: int
+
+
+def labelled_profiles(audit: Audit) -> list[LabelledProfile]:
+    """One per page, at its best position over the engines and queries, best-ranked first."""
+    best: dict[str, ClassifiedResult] = {}
+    for r in audit.results:
+        if r.label == "me" and r.ownership.is_owned and r.profile is None:
+            seen = best.get(r.normalized_url)
+            if seen is None or r.position < seen.position:
+                best[r.normalized_url] = r
+    found = [LabelledProfile(r.network, r.url, r.position) for r in best.values()]
+    return sorted(found, key=lambda p: (p.best_position, p.url))
 
 
 def _ctr_rows(scoring: ScoringInfo) -> list[list[tuple[int, float]]]:

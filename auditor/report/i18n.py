@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -62,7 +65,25 @@ def gettext(lang: str, message: str) -> str:
 
 
 def format_date(value: dt.date, lang: str, fmt: str = "long") -> str:
-    return _babel_format_date(value, format=fmt, locale=LOCALES[lang])
+    """The date in the locale's words; in French the first of the month is "1er" (1er novembre 2026)."""
+    text = _babel_format_date(value, format=fmt, locale=LOCALES[lang])
+    if lang == "fr" and value.day == 1 and fmt != "short":
+        text = re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
+    return text
+
+
+POINTS = {"one": N_("%(points)s point"), "other": N_("%(points)s points")}
+"""A number of points, in the plural form that CLDR gives the formatted number (0,5 point; 1.0 points)."""
+
+
+def format_points(value: float | None, lang: str, *, signed: bool = True) -> str:
+    """`+0,5 point`, `+2.2 points`: the change or gain, with its unit agreed by the language's rules."""
+    number = format_number(value, lang, signed=signed)
+    if value is None or value != value:
+        return number
+    plain = format_number(abs(value), "en").replace(",", "")
+    form = Locale.parse(LOCALES[lang]).plural_form(Decimal(plain))
+    return gettext(lang, POINTS.get(form, POINTS["other"])) % {"points": number}
 
 
 def format_number(
@@ -140,6 +161,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "api:stackexchange": N_("Stack Exchange API"),
         "api:bluesky": N_("Bluesky API"),
         "browser": N_("browser"),
+        "manual": N_("your own check"),
     },
     "consistency_field": {"display_name": N_("Display name"), "headline": N_("Headline")},
     # Sensitive topics (`sensitive.py`), as a sentence names them: "touches on politics".

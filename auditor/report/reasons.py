@@ -57,6 +57,11 @@ LINKBACK = {
     "login_wall": N_("%(network)s shows profiles to logged-in visitors only (login wall)."),
     "profile_gone": N_("The profile answered HTTP %(status)s: check its URL in your config."),
     "profile_not_shown": N_("The answer does not show this %(network)s profile."),
+    "profile_status": N_("The profile page answered HTTP %(status)s."),
+    "no_account": N_("%(network)s has no account %(handle)s: check the profile URL in your config."),
+    "other_account": N_("The profile leads to another account (%(url)s): check the profile URL in your config."),
+    "account_gone": N_("The account %(handle)s is gone (suspended, deactivated or deleted)."),
+    "account_moved": N_("The account has moved to %(url)s: update the profile URL in your config."),
     "unreadable": N_("The profile could not be read."),
     "needs_js": N_("%(network)s inserts its links with JavaScript: the page's HTML alone cannot show a link."),
     "needs_login": N_("%(network)s hides links from logged-out visitors: the page alone cannot show a link."),
@@ -75,6 +80,12 @@ RESULT = {
     "namesake_nothing": N_("It carries your name, with nothing that ties it to you."),
 }
 """Why a page that carries the name is a mention or a namesake (`identify/classify.py`)."""
+
+MANUAL = {
+    "manual_linked": N_("Checked by you on %(checked_on)s: it links to your site."),
+    "manual_not_linked": N_("Checked by you on %(checked_on)s: it does not link to your site."),
+}
+"""The verdicts that rest on the user's own check (`verify.manual`, `auditor confirm`), not on `decide`."""
 
 _LINKBACK_NOTES = {
     "verified_at": N_('The instance verified this link on %(verified_at)s: your site links back with rel="me".'),
@@ -121,9 +132,10 @@ def _values(lang: str, params: Mapping[str, str]) -> _Params:
         values["source"] = i18n.label(lang, "source", values["source"])
     if "networks" in values:
         values["networks"] = ", ".join(i18n.network_label(n) for n in values["networks"].split(",") if n)
-    if "verified_at" in values:
-        with contextlib.suppress(ValueError):  # not a date: shown as recorded
-            values["verified_at"] = i18n.format_date(dt.date.fromisoformat(values["verified_at"]), lang)
+    for key in ("verified_at", "checked_on"):
+        if key in values:
+            with contextlib.suppress(ValueError):  # not a date: shown as recorded
+                values[key] = i18n.format_date(dt.date.fromisoformat(values[key]), lang)
     return values
 
 
@@ -136,7 +148,7 @@ def _technical(lang: str, params: Mapping[str, str]) -> tuple[Technical, ...]:
 def linkback_reason(lang: str, code: str, params: Mapping[str, str], english: str) -> Worded:
     """The reason of a link-back verdict; `english` is the stored `reason`, used when `code` is unknown."""
     key = "no_link/other" if code == "no_link" and params.get("other") else code
-    template = LINKBACK.get(key)
+    template = LINKBACK.get(key) or MANUAL.get(key)
     if template is None:
         return Worded(english, _technical(lang, params), english=True)
     values = _values(lang, params)

@@ -108,3 +108,10 @@ def _ranked_profiles(audit: Audit) -> set[str]:
 
 def _num(value: float | None) -> float:
     return float("nan") if value is None else float(value)
+
+
+def recent_overall(audits: Sequence[Audit], count: int = 12) -> list[tuple[pd.Timestamp, float]]:
+    """(date, overall score) of the last `count` audits by date, NaN where it was not measured: the
+    report's sparkline, drawn from the same frame as the trend section."""
+    frame = scores_frame(audits).tail(count)
+    return list(zip(frame["as_of"], frame["overall"].astype(float).tolist(), strict=True))

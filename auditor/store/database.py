@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from filelock import FileLock, Timeout
 
-from auditor.errors import DatabaseBusy, StorageError
+from auditor.errors import DatabaseBusy, StorageError, UsageError
 from auditor.models import Audit, AuditStatus
 from auditor.net.fetched import Fetched
 from auditor.net.fetcher import Request
@@ -207,8 +207,25 @@ class Store:
         rows = self.db.execute(sql + " ORDER BY as_of, id", args).fetchall()
         return [_with_id(from_data(Audit, json.loads(row["data"])), row["id"]) for row in rows]
 
-    def rows(self) -> list[AuditRow]:
-        return [_audit_row(row) for row in self.db.execute("SELECT * FROM audits ORDER BY as_of, id")]
+    def rows(self, person: str | None = None) -> list[AuditRow]:
+        """Every audit (of `person`), by date then id, incomplete ones included."""
+        if person is None:
+            return [_audit_row(row) for row in self.db.execute("SELECT * FROM audits ORDER BY as_of, id")]
+        rows = self.db.execute("SELECT * FROM audits WHERE person = ? ORDER BY as_of, id", (person,))
+        return [_audit_row(row) for row in rows]
+
+    def audit_person(self, audit_id: int) -> str | None:
+        """Whose audit `audit_id` is; None when there is no such audit."""
+        row = self.db.execute("SELECT person FROM audits WHERE id = ?", (audit_id,)).fetchone()
+        return None if row is None else str(row["person"])
+
+    def load_audit_of(self, audit_id: int, person: str) -> Audit:
+        """`load_audit`, refused with one line when the audit is another person's: a database shared by
+        several people shows each config only its own person's audits."""
+        whose = self.audit_person(audit_id)
+        if whose is not None and whose != person:
+            raise UsageError(f"audit {audit_id} is of {whose}, not of {person} (this config's person)")
+        return self.load_audit(audit_id)
 
     def incomplete_audit(self, person: str) -> AuditRow | None:
         """The most recently started audit of `person` that never finished (the one `--resume` finishes)."""

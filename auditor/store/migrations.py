@@ -114,12 +114,27 @@ def _m005_redirect_chains(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE raw_responses ADD COLUMN redirects TEXT")
 
 
+def _m006_manual_checks(db: sqlite3.Connection) -> None:
+    """The user's own checks of profiles the auditor cannot see (`auditor confirm`; issue 14): whether the
+    profile links to the site, and the day they looked. Per person, as labels are."""
+    db.execute(
+        """CREATE TABLE manual_checks (
+            person TEXT NOT NULL,
+            normalized_url TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('linked', 'not-linked')),
+            checked_on TEXT NOT NULL,
+            PRIMARY KEY (person, normalized_url)
+        )"""
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_audits_and_raw_responses", _m001_audits_and_raw_responses),
     ("002_replayable_raw_responses", _m002_replayable_raw_responses),
     ("003_request_attempts", _m003_request_attempts),
     ("004_labels", _m004_labels),
     ("005_redirect_chains", _m005_redirect_chains),
+    ("006_manual_checks", _m006_manual_checks),
 )
 
 

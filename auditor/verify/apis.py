@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 from bs4 import BeautifulSoup
 
 from auditor.identify.links import EVIDENCE_MAX, tag_links, urls_in_text
-from auditor.verify.evidence import FoundLink, ProfileData
+from auditor.verify.evidence import FoundLink, Problem, ProfileData
 
 HEADLINE_MAX = 300
 
@@ -130,7 +130,8 @@ def _github(call: ApiCall, status: int, headers: Mapping[str, str], body: Any) -
         when = f" until {reset} (epoch seconds)" if reset else ""
         return ApiAnswer(fallback=f"the GitHub API rate limit is used up (X-RateLimit-Remaining: 0){when}")
     if status == 404:
-        return ApiAnswer(problem=f"GitHub has no account {call.handle} (API: 404): check the profile URL in the config")
+        text = f"GitHub has no account {call.handle} (API: 404): check the profile URL in the config"
+        return ApiAnswer(problem=Problem(text, "no_account", {"handle": call.handle}))
     if status != 200 or not isinstance(body, dict):
         message = body.get("message") if isinstance(body, dict) else None
         if message:
@@ -140,9 +141,8 @@ def _github(call: ApiCall, status: int, headers: Mapping[str, str], body: Any) -
     html_url = str(body.get("html_url") or f"https://github.com/{login}")
     if login.lower() != call.handle.lower():
         # GET /users/<old name> of a renamed account answers (after a 301 to /user/<id>) for its new name.
-        return ApiAnswer(
-            problem=f"github.com/{call.handle} redirects to another account ({html_url})", account_url=html_url
-        )
+        text = f"github.com/{call.handle} redirects to another account ({html_url})"
+        return ApiAnswer(problem=Problem(text, "other_account", {"url": html_url}), account_url=html_url)
     links: list[FoundLink] = []
     blog = str(body.get("blog") or "").strip()
     if blog:
@@ -160,9 +160,11 @@ def _github(call: ApiCall, status: int, headers: Mapping[str, str], body: Any) -
 
 def _mastodon(call: ApiCall, status: int, headers: Mapping[str, str], body: Any) -> ApiAnswer:
     if status == 404:
-        return ApiAnswer(problem=f"the instance has no account @{call.handle} (API: 404): check the profile URL")
+        text = f"the instance has no account @{call.handle} (API: 404): check the profile URL"
+        return ApiAnswer(problem=Problem(text, "no_account", {"handle": f"@{call.handle}"}))
     if status == 410:
-        return ApiAnswer(problem=f"the account @{call.handle} is gone (suspended or deleted; API: 410)")
+        text = f"the account @{call.handle} is gone (suspended or deleted; API: 410)"
+        return ApiAnswer(problem=Problem(text, "account_gone", {"handle": f"@{call.handle}"}))
     if status != 200 or not isinstance(body, dict):
         error = body.get("error") if isinstance(body, dict) else None
         if error:
@@ -171,11 +173,13 @@ def _mastodon(call: ApiCall, status: int, headers: Mapping[str, str], body: Any)
     url = str(body.get("url") or "")
     username = str(body["username"])
     if username.lower() != call.handle.lower():
-        return ApiAnswer(problem=f"@{call.handle} redirects to another account ({url})", account_url=url)
+        text = f"@{call.handle} redirects to another account ({url})"
+        return ApiAnswer(problem=Problem(text, "other_account", {"url": url}), account_url=url)
     moved = body.get("moved")
     if isinstance(moved, dict) and moved.get("url"):
         target = str(moved["url"])
-        return ApiAnswer(problem=f"the account has moved to {target}: update your config", account_url=target)
+        text = f"the account has moved to {target}: update your config"
+        return ApiAnswer(problem=Problem(text, "account_moved", {"url": target}), account_url=target)
     links: list[FoundLink] = []
     for item in body.get("fields") or []:
         name, value = str(item.get("name") or ""), str(item.get("value") or "")
@@ -215,11 +219,13 @@ def _stackexchange(call: ApiCall, status: int, headers: Mapping[str, str], body:
         return _unreadable(call, status)
     items = body["items"]
     if not items:
-        return ApiAnswer(problem=f"Stack Overflow has no user {call.handle} (API: no item): check the profile URL")
+        text = f"Stack Overflow has no user {call.handle} (API: no item): check the profile URL"
+        return ApiAnswer(problem=Problem(text, "no_account", {"handle": call.handle}))
     user = items[0]
     link = str(user.get("link") or "")
     if str(user.get("user_id")) != call.handle:
-        return ApiAnswer(problem=f"user {call.handle} redirects to another account ({link})", account_url=link)
+        text = f"user {call.handle} redirects to another account ({link})"
+        return ApiAnswer(problem=Problem(text, "other_account", {"url": link}), account_url=link)
     website = str(user.get("website_url") or "").strip()
     links = [_declared(_website(website), f'website_url: "{website}"')] if website else []
     about = _plain(str(user.get("about_me") or ""))
@@ -244,16 +250,19 @@ def _bluesky(call: ApiCall, status: int, headers: Mapping[str, str], body: Any) 
     if status == 400 and isinstance(body, dict):
         error, message = str(body.get("error", "")), str(body.get("message", ""))
         if error in _BLUESKY_GONE:
-            return ApiAnswer(problem=f"the Bluesky account {call.handle} is {_BLUESKY_GONE[error]} (API: {error})")
+            text = f"the Bluesky account {call.handle} is {_BLUESKY_GONE[error]} (API: {error})"
+            return ApiAnswer(problem=Problem(text, "account_gone", {"handle": call.handle}))
         if "not found" in message.lower() or "unable to resolve" in message.lower():
-            return ApiAnswer(problem=f"Bluesky has no account {call.handle} (API: {message}): check the profile URL")
+            text = f"Bluesky has no account {call.handle} (API: {message}): check the profile URL"
+            return ApiAnswer(problem=Problem(text, "no_account", {"handle": call.handle}))
         return ApiAnswer(fallback=f"the Bluesky API refused: {error}: {message[:120]}")
     if status != 200 or not isinstance(body, dict):
         return _unreadable(call, status)
     handle = str(body["handle"])
     url = f"https://bsky.app/profile/{handle}"
     if handle.lower() != call.handle.lower():
-        return ApiAnswer(problem=f"{call.handle} redirects to another account ({url})", account_url=url)
+        text = f"{call.handle} redirects to another account ({url})"
+        return ApiAnswer(problem=Problem(text, "other_account", {"url": url}), account_url=url)
     description = str(body.get("description") or "")
     # Bluesky has no website field: links are plain text in the description (facets are not in the profile).
     links = [_declared(u, f'description: "{description}"') for u in urls_in_text(description)]

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from auditor.identify.links import SiteTarget, url_host
 from auditor.identify.networks import Network
 from auditor.models import LinkBack, Verdict
-from auditor.verify.evidence import FoundLink, ProfileEvidence, Resolution
+from auditor.verify.evidence import FoundLink, Problem, ProfileEvidence, Resolution
 
 EVIDENCE_MAX = 600
 GONE = (404, 410)
@@ -170,6 +170,8 @@ def _problem_code(network: Network, ev: ProfileEvidence) -> tuple[str, dict[str,
     sources (the page, each API); the common cases get their own sentence, the rest keep it as `detail`."""
     if ev.status_code == 999 or is_login_page(ev.final_url):
         return "login_wall", {"network": network.key}
+    if isinstance(ev.problem, Problem) and ev.problem.code:  # the source said which problem it is
+        return ev.problem.code, {"network": network.key, **ev.problem.params}
     if ev.status_code in GONE:
         return "profile_gone", {"status": str(ev.status_code), "detail": ev.problem}
     return "profile_not_shown", {"network": network.key, "detail": ev.problem}

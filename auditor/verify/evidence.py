@@ -67,6 +67,24 @@ class ProfileData:
     """The website field as the API gave it (`blog: ""`): the evidence of a `not_linked`."""
 
 
+class Problem(str):
+    """Why an answer does not show the profile: the English sentence `ProfileEvidence.problem` holds (and the
+    JSON keeps), with a code and params that `decide` hands to the report to word in its language.
+
+    A `str`, so that it travels unchanged through every step between the source that found it and `decide`
+    (gathering, replay); anything that rebuilds the text leaves a plain `str`, worded as before.
+    """
+
+    code: str
+    params: Mapping[str, str]
+
+    def __new__(cls, text: str, code: str = "", params: Mapping[str, str] | None = None) -> Problem:
+        made = super().__new__(cls, text)
+        made.code = code
+        made.params = dict(params or {})
+        return made
+
+
 @dataclass(frozen=True)
 class ProfileEvidence:
     """Everything gathered about one profile."""

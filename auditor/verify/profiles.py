@@ -16,7 +16,7 @@ from auditor.models import LinkBack
 from auditor.net.fetched import Fetched
 from auditor.verify.apis import api_call, is_api_url, parse_api
 from auditor.verify.decide import decide_linkback, is_login_page
-from auditor.verify.evidence import ProfileEvidence
+from auditor.verify.evidence import Problem, ProfileEvidence
 from auditor.verify.htmlprofile import parse_profile_page
 
 
@@ -45,11 +45,14 @@ def page_problem(network: Network, page: Fetched, configured: str, registry: Reg
     if is_login_page(page.url):  # shared with the verdict's reason code (decide.py)
         return f"{network.label} redirected to a login page ({page.url})"
     if code in (404, 410):
-        return f"the profile page answered {code}: check its URL in your config"
+        return Problem(
+            f"the profile page answered {code}: check its URL in your config", "profile_gone", {"status": str(code)}
+        )
     if code != 200:
-        return f"the profile page answered HTTP {code}"
+        return Problem(f"the profile page answered HTTP {code}", "profile_status", {"status": str(code)})
     if page.url and _other_account(network, configured, page.url, registry or default_registry()):
-        return f"the profile redirects to another account ({page.url})"
+        text = f"the profile redirects to another account ({page.url})"
+        return Problem(text, "other_account", {"url": page.url})
     return ""
 
 

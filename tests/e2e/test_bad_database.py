@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sqlite3
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,12 @@ def one_error(stderr: str) -> str:
     return errors[0]
 
 
-def stored_history(database: Path) -> None:
+def stored_history(database: Path, person: str | None = None) -> None:
+    """One finished audit, of `sample_audit`'s person unless `person` is given."""
+    audit = sample_audit() if person is None else replace(sample_audit(), person=person)
     with Store.open(database) as store:
-        audit_id = store.begin_audit(sample_audit().person, dt.date(2026, 3, 1))
-        store.finish_audit(audit_id, sample_audit())
+        audit_id = store.begin_audit(audit.person, dt.date(2026, 3, 1))
+        store.finish_audit(audit_id, audit)
 
 
 def newer(database: Path) -> None:
@@ -69,7 +72,7 @@ def test_an_unusable_database_is_refused_and_left_as_it_is(
 
 def test_a_read_only_database_can_be_read_but_not_audited_into(config_file: Path, sandbox: Sandbox) -> None:
     database = config_file.parent / "auditor.db"
-    stored_history(database)
+    stored_history(database, person="Carl-Frédéric de Celles")  # the config's person: `history` lists only theirs
     database.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     before = database.read_bytes()
     sent = len(sandbox.requests)

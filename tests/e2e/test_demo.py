@@ -88,3 +88,69 @@ def test_demo_report_renders_offline_and_inert_in_chromium(demo_dir: Path, lang:
         artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
         artifacts.mkdir(exist_ok=True)
         page.screenshot(path=str(artifacts / f"demo-{lang}.png"))
+
+
+def _bottom(page: Any, selector: str) -> float:
+    """Where the last element matching `selector` ends, from the top of the page (CSS pixels)."""
+    return float(
+        page.evaluate(
+            "s => Math.max(...[...document.querySelectorAll(s)].map(e => e.getBoundingClientRect().bottom"
+            " + window.scrollY))",
+            selector,
+        )
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_demo_report_leads_with_the_verdict_the_score_and_the_top_actions(demo_dir: Path, lang: str) -> None:
+    report = demo_dir / f"first-screen-{lang}.html"
+    rendered = auditor("report", "latest", "-c", str(demo_dir / "auditor.toml"), "--lang", lang, "-o", str(report))
+    assert rendered.code == 0, rendered.stderr
+    actions = read_json(demo_dir / REPORTS / "2026-11-01.json")["recommendations"][:3]
+    assert actions, "the demo's last audit should have something to do"
+    with chromium() as browser:
+        for width, height in ((1280, 900), (375, 812)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(report.as_uri(), wait_until="load")
+            # The first screen: the verdict, the score with its change and its sparkline, the top actions.
+            for selector in (".verdict", "#summary .card.main .v", "#summary .card.main .d", "svg.spark"):
+                assert page.locator(selector).count() == 1, selector
+                assert _bottom(page, selector) <= height, f"{selector} below the first screen at {width}px"
+            items = page.locator("ol.top-actions > li")
+            assert items.count() == len(actions)
+            assert _bottom(page, "ol.top-actions > li") <= height, f"top actions below the first screen at {width}px"
+            texts = [items.nth(i).inner_text() for i in range(items.count())]
+            assert any("Malt" in t for t in texts) and any("LinkedIn" in t for t in texts), texts
+            gain = "+0,5 point" if lang == "fr" else "+0.5 points"
+            assert any(gain in t for t in texts), texts
+            assert page.locator(".verdict").inner_text().endswith(".")
+            page.close()
+
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(report.as_uri(), wait_until="load")
+        tall = page.evaluate("document.documentElement.scrollHeight")
+        assert tall <= 6000, f"the report is {tall} px tall with its folds closed"
+        # Long tables are folded on screen and open on paper.
+        assert page.locator("#results details").count() >= 2
+        assert not page.locator("#results td.wrap").first.is_visible()
+        page.emulate_media(media="print")
+        assert page.locator("#results td.wrap").first.is_visible()
+        assert page.locator("#trends details table").first.is_visible()
+        page.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_sentence_of_the_demo_reports_is_in_their_language(demo_dir: Path, lang: str) -> None:
+    from tests.report.language import foreign_sentences
+
+    config = str(demo_dir / "auditor.toml")
+    found = {}
+    for row in _history(demo_dir):
+        page = demo_dir / f"audit-{row['id']}-{lang}.html"
+        rendered = auditor("report", str(row["id"]), "-c", config, "--lang", lang, "-o", str(page))
+        assert rendered.code == 0, rendered.stderr
+        html = page.read_text(encoding="utf-8")
+        assert f'<html lang="{lang}">' in html
+        found[row["as_of"]] = foreign_sentences(html, lang)
+    assert all(not sentences for sentences in found.values()), found

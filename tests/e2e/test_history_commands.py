@@ -155,3 +155,32 @@ def test_rescore_prints_old_and_new_scores_oldest_first(history_dir: Path, tmp_p
     after = {r["id"]: r for r in json.loads(auditor("history", "--json", "-c", str(copy)).stdout)}
     assert after[1]["overall"] == pytest.approx(visibility)
     assert after[1]["rescored_at"] is not None and after[2]["overall"] == before[2]
+
+
+def test_rescore_rewrites_the_reports_and_index_of_the_audits_it_changed(history_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "auditor.toml"
+    shutil.copyfile(history_dir, copy)
+    shutil.copyfile(history_dir.with_name("auditor.db"), tmp_path / "auditor.db")
+    reports = tmp_path / "reports" / "carl-frederic-de-celles"
+    assert auditor("report", "all", "-c", str(copy)).code == 0
+    before = {p.name: p.read_bytes() for p in reports.iterdir()}
+
+    unchanged = auditor("rescore", "all", "-c", str(copy))
+    assert unchanged.code == 0 and "the reports stay as they are" in unchanged.stdout
+    assert {p.name: p.read_bytes() for p in reports.iterdir()} == before
+
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n[scoring]\nweights = { visibility = 1.0 }\n", "utf-8")
+    run = auditor("rescore", "3", "-c", str(copy))  # 2026-02-01: its report and the later one (2026-03-01)
+    assert run.code == 0, run.stderr
+    assert "Rewrote 2 report(s)" in run.stdout
+    after = {p.name: p.read_bytes() for p in reports.iterdir()}
+    assert after["2026-01-01.html"] == before["2026-01-01.html"]
+    assert after["2026-02-01.html"] != before["2026-02-01.html"]
+    assert after["2026-03-01.html"] != before["2026-03-01.html"], "its trend shows the rescored month"
+    rescored = json.loads((reports / "2026-02-01.json").read_text(encoding="utf-8"))
+    history = {r["id"]: r for r in json.loads(auditor("history", "--json", "-c", str(copy)).stdout)}
+    assert rescored["scores"]["overall"] == pytest.approx(history[3]["overall"])
+    assert rescored["scores"]["overall"] == pytest.approx(rescored["scores"]["visibility"])
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    shown = f"{history[3]['overall']:.1f}".replace(".", ",")  # the config's report.lang is French
+    assert shown in index

@@ -66,6 +66,11 @@ def test_probable_profile_confirmed_by_a_label_counts_in_the_next_audit(tmp_path
     html = (config.parent / REPORTS / "2026-11-02.html").read_text(encoding="utf-8")
     assert 'class="badge labelled"' in html and "labelled by you" in html
     assert 'id="probable"' not in html  # nothing left to confirm
+    # In the profiles table like a configured profile, at its best position, said to be labelled by the user.
+    profiles = html.split('<section id="profiles"')[1].split("</section>")[0]
+    row = next(tr for tr in profiles.split("<tr") if "malt.fr/profile/emilietremblay" in tr)
+    assert "labelled by you" in row and "Malt" in row
+    assert f"#{min(r['position'] for r in malt)}<" in row
 
     # A rescore applies today's labels to the stored audit too, from its stored responses.
     rescored = auditor("rescore", "all", "-c", str(config))

@@ -92,7 +92,7 @@ def test_report_renders_inert_and_offline(lang: str, reports: dict[str, ReportPa
         assert page.locator("#trends svg.chart").count() == 3  # scores, and positions on each engine
         assert page.get_by_text(HOSTILE_TITLE, exact=True).count() >= 1  # shown as text, not run
         # Colour never speaks alone: every coloured badge carries words.
-        empty = page.locator(".badge").evaluate_all("els => els.filter(e => !e.innerText.trim()).length")
+        empty = page.locator(".badge").evaluate_all("els => els.filter(e => !e.textContent.trim()).length")
         assert empty == 0 and page.locator(".badge").count() > 20
 
         ARTIFACTS.mkdir(exist_ok=True)

@@ -137,16 +137,17 @@ def test_trends_present_with_three_audits(pages: dict[str, str]) -> None:
 def test_sections_in_order(pages: dict[str, str]) -> None:
     soup = BeautifulSoup(pages["en"], "html.parser")
     order = [s["id"] for s in soup.find_all("section")]
+    # In order of use: the verdict and the actions first, the raw results last.
     assert order == [
         "summary",
-        "changes",
         "recommendations",
-        "probable",
-        "profiles",
-        "results",
-        "site",
+        "changes",
         "trends",
+        "profiles",
+        "probable",
+        "site",
         "engines",
+        "results",
         "methodology",
     ]
 
@@ -218,7 +219,7 @@ def test_french_and_english_are_translated(pages: dict[str, str]) -> None:
     assert "Ce qui a changé" in pages["fr"] and "Ce qui a changé" not in pages["en"]
     assert "What changed" in pages["en"] and "What changed" not in pages["fr"]
     assert "Les moteurs en échec sont exclus du score." in pages["fr"]
-    assert "1 mai 2026" in pages["fr"] and "May 1, 2026" in pages["en"]
+    assert "1er mai 2026" in pages["fr"] and "May 1, 2026" in pages["en"]
     assert "68,9" in pages["fr"]
 
 

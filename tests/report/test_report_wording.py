@@ -24,7 +24,7 @@ from auditor.report.reasons import LINKBACK, SITE, linkback_reason, site_detail
 from auditor.scoring.recommend import recommend
 from auditor.scoring.scores import ScoreInputs
 from auditor.verify.decide import decide_linkback
-from auditor.verify.evidence import FoundLink, ProfileData, ProfileEvidence, Resolution
+from auditor.verify.evidence import FoundLink, Problem, ProfileData, ProfileEvidence, Resolution
 from auditor.verify.site import site_checks, site_unreachable
 from tests.report.factories import SCORING, make_audit
 
@@ -87,6 +87,26 @@ EVIDENCE: dict[str, ProfileEvidence] = {
         _evidence(data=False), status_code=404, problem="GitHub has no account etremblay (API: 404): check the URL"
     ),
     "profile_not_shown": _evidence(data=False, problem="github.com/etremblay redirects to another account (x)"),
+    # Problems their source named (`verify.evidence.Problem`): an API's account answers, a page's status.
+    "no_account": replace(
+        _evidence(data=False),
+        status_code=404,
+        problem=Problem("GitHub has no account etremblay (API: 404)", "no_account", {"handle": "etremblay"}),
+    ),
+    "other_account": _evidence(
+        data=False, problem=Problem("redirects to another account (x)", "other_account", {"url": "https://x.y/z"})
+    ),
+    "account_gone": _evidence(
+        data=False, problem=Problem("the account @etremblay is gone", "account_gone", {"handle": "@etremblay"})
+    ),
+    "account_moved": _evidence(
+        data=False, problem=Problem("the account has moved", "account_moved", {"url": "https://other.social/@e"})
+    ),
+    "profile_status": replace(
+        _evidence(data=False),
+        status_code=503,
+        problem=Problem("answered HTTP 503", "profile_status", {"status": "503"}),
+    ),
     "unreadable": _evidence(data=False),
     "needs_js": _evidence(network="x", source="html"),
     "needs_login": _evidence(network="instagram", source="html"),

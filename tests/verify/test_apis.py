@@ -213,3 +213,17 @@ def test_bluesky_errors() -> None:
     assert limited.fallback and not limited.problem
     other = parse(BLUESKY, 200, json.loads(fixture("bluesky_profile.json")) | {"handle": "autre.bsky.social"})
     assert "another account" in other.problem
+
+
+def test_account_problems_carry_a_code_the_report_words() -> None:
+    from auditor.verify.apis import api_call, parse_api
+    from auditor.verify.evidence import Problem
+
+    github = api_call("github", "etremblay", "https://github.com/etremblay")
+    assert github is not None
+    gone = parse_api(github, 404, {}, '{"message": "Not Found"}')
+    assert isinstance(gone.problem, Problem) and gone.problem.code == "no_account"
+    assert gone.problem.params == {"handle": "etremblay"} and "GitHub has no account" in gone.problem
+    renamed = parse_api(github, 200, {}, '{"login": "someone", "html_url": "https://github.com/someone"}')
+    assert isinstance(renamed.problem, Problem) and renamed.problem.code == "other_account"
+    assert renamed.problem.params == {"url": "https://github.com/someone"}

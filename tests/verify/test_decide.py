@@ -286,3 +286,41 @@ def test_a_site_given_with_a_path_is_linked_only_under_that_path(href: str, expe
 
 def test_a_host_only_site_still_takes_every_page_of_its_host() -> None:
     assert decide(link("https://noemiegagnon.ca/a-propos/equipe")).verdict is Verdict.LINKED
+
+
+def test_a_manual_check_replaces_only_an_unverifiable_verdict_while_it_is_recent() -> None:
+    import datetime as dt
+
+    from auditor.models import LinkBack, Verdict
+    from auditor.verify.manual import CheckState, ManualCheck, apply_manual_check, still_valid
+
+    wall = LinkBack(Verdict.UNVERIFIABLE, "HTTP 999", "HTTP 999", reason_code="login_wall")
+    check = ManualCheck("https://linkedin.com/in/x", CheckState.LINKED, dt.date(2026, 3, 31))
+    applied = apply_manual_check(wall, check, dt.date(2026, 9, 30), 6)
+    assert (applied.verdict, applied.source, applied.reason_code) == (Verdict.LINKED, "manual", "manual_linked")
+    assert applied.reason_params == {"checked_on": "2026-03-31"} and applied.evidence == "HTTP 999"
+    assert apply_manual_check(wall, check, dt.date(2026, 10, 1), 6) == wall  # six months and a day: too old
+    seen = LinkBack(Verdict.NOT_LINKED, "no link", reason_code="no_link")
+    assert apply_manual_check(seen, check, dt.date(2026, 4, 1), 6) == seen  # what the auditor saw wins
+    assert apply_manual_check(wall, None, dt.date(2026, 4, 1), 6) == wall
+    # The end of a month: six months before August 31 is the last day of February.
+    assert still_valid(ManualCheck("u", CheckState.NOT_LINKED, dt.date(2026, 2, 28)), dt.date(2026, 8, 31), 6)
+    assert not still_valid(ManualCheck("u", CheckState.NOT_LINKED, dt.date(2026, 2, 27)), dt.date(2026, 8, 31), 6)
+
+
+def test_the_manual_verdicts_are_worded_in_both_languages() -> None:
+    import datetime as dt
+
+    from auditor.models import LinkBack, Verdict
+    from auditor.report.reasons import MANUAL, linkback_reason
+    from auditor.verify.manual import CheckState, ManualCheck, apply_manual_check
+
+    wall = LinkBack(Verdict.UNVERIFIABLE, "HTTP 999", reason_code="login_wall")
+    produced = set()
+    for state in CheckState:
+        applied = apply_manual_check(wall, ManualCheck("u", state, dt.date(2026, 11, 1)), dt.date(2026, 11, 2), 6)
+        produced.add(applied.reason_code)
+        fr = linkback_reason("fr", applied.reason_code, applied.reason_params, applied.reason)
+        en = linkback_reason("en", applied.reason_code, applied.reason_params, applied.reason)
+        assert "1er novembre 2026" in fr.text and "November 1, 2026" in en.text and not fr.english
+    assert produced == set(MANUAL)
