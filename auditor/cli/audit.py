@@ -21,6 +21,7 @@ from auditor.cli.common import (
     parse_as_of,
     progress_printer,
 )
+from auditor.cli.loop import print_summary, summary_of
 from auditor.config import Config, load_config
 from auditor.engines.catalog import engine_notes
 from auditor.errors import UsageError
@@ -83,7 +84,7 @@ def audit(
             progress=progress_printer(quiet), lock_wait=lock_wait, announce=_announce,
         )  # fmt: skip
     _summary(outcome.audit)
-    out.print(f"Report: {outcome.paths.html}", highlight=False)
+    print_summary(summary_of(outcome.audit, cfg, report=str(outcome.paths.html)), head=False)
     raise typer.Exit(EXIT_CODES.get(outcome.audit.status, 1))
 
 

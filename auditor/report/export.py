@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from auditor.models import Audit
+from auditor.report.trends import SCORE_COLUMNS
 
+SCORE_EXPORT = tuple(f"score_{c}" for c in SCORE_COLUMNS)
+"""The audit's scores, repeated on each of its rows (empty where unmeasured): a trend needs no join."""
 COLUMNS = (
     "audit_id",
     "person",
@@ -30,6 +33,7 @@ COLUMNS = (
     "ownership",
     "label",
     "profile",
+    *SCORE_EXPORT,
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with these as a formula; titles and snippets are written by strangers."""
@@ -39,6 +43,7 @@ def export_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
     """One row per result per audit, audits in the order given (oldest first), results by engine order."""
     rows = []
     for audit in audits:
+        scores = {f"score_{c}": getattr(audit.scores, c) for c in SCORE_COLUMNS}
         for r in audit.results:
             rows.append(
                 {
@@ -56,6 +61,7 @@ def export_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
                     "ownership": r.ownership.value,
                     "label": r.label,  # `me` / `not-me` when the user's own label decided the ownership
                     "profile": r.profile,
+                    **scores,
                 }
             )
     return rows

@@ -32,7 +32,7 @@ def to_data(value: Any) -> Any:
 
 def from_data(cls: type[T], data: Any) -> T:
     """Rebuild a dataclass of type `cls` from `to_data`'s output."""
-    return typing.cast(T, _converter(cls)(data))
+    return typing.cast(T, _converter(typing.cast(Any, cls))(data))
 
 
 @cache
