@@ -1,4 +1,4 @@
-"""`auditor summary` and `auditor trends`: what the monthly run says, again and over time.
+"""`auditor summary`, `auditor trends` and `auditor notify`: what the monthly run says, again and over time.
 
 Both read only what they need: the list of audits (one small row each), then the one or two audits a
 summary compares, or just the scores and profile positions of each audit for the trends.
@@ -6,10 +6,13 @@ summary compares, or just the scores and profile positions of each audit for the
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import os
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,16 +20,18 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, out
 from auditor.config import Config, load_config
 from auditor.errors import UsageError
 from auditor.models import Audit, AuditStatus
 from auditor.report.html import slugify
-from auditor.report.summary import Summary, as_text, one_line, summarize, to_dict
+from auditor.report.summary import Action, Summary, as_text, one_line, summarize, to_dict
 from auditor.store import AuditRow, Store
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from auditor.notify import Delivery
 
 _COMPARABLE = (AuditStatus.COMPLETE, AuditStatus.PARTIAL)
 SUMMARY_LANG = "en"
@@ -148,3 +153,54 @@ def _cell(column: str, value: object) -> Text | str:
     if column.startswith("position_"):
         return str(int(number))
     return f"{number:+.1f}" if column.endswith("_change") else f"{number:.1f}"
+
+
+@app.command()
+def notify(
+    audit_id: Annotated[str, typer.Argument(metavar="[ID|latest]", help="Audit id, latest or previous.")] = "latest",
+    config: ConfigOption = DEFAULT_CONFIG,
+    test: Annotated[bool, typer.Option("--test", help="Send a sample summary, not a stored audit's.")] = False,
+) -> None:
+    """Send an audit's summary through [notify] (email, webhooks) again; exit 2 when any channel fails."""
+    cfg = load_config(config)
+    if cfg.notify.email is None and not cfg.notify.webhooks:
+        raise UsageError(
+            f"{config}: nothing to notify: set [notify.email] or [[notify.webhooks]] (see config.example.toml)"
+        )
+    if test:
+        result, report = sample_summary(cfg), None
+    else:
+        with Store.open(cfg.database_path, write=False) as store:
+            result = load_summary(store, cfg, audit_id)
+        report = Path(result.report) if result.report else None
+    failed = [d for d in send_notifications(cfg, result, report, force=True) if not d.ok]
+    if failed:
+        raise typer.Exit(2)
+
+
+def send_notifications(cfg: Config, result: Summary, report: Path | None, *, force: bool = False) -> list[Delivery]:
+    """Notify through every configured channel (only when [notify] is enabled, unless `force`); one line
+    each on stderr. Never raises: the caller's exit code stays its own."""
+    from auditor.notify import notify as deliver
+
+    if not (cfg.notify.enabled or force):
+        return []
+    deliveries = deliver(cfg.notify, result, report, os.environ)
+    for d in deliveries:
+        if d.ok:
+            err.print(f"Notified: {d.channel}", highlight=False, markup=False)
+        else:
+            err.print(f"Notification failed: {d.channel}: {d.detail}", highlight=False, markup=False)
+    return deliveries
+
+
+def sample_summary(cfg: Config) -> Summary:
+    """A made-up summary that says it is a test, for `auditor notify --test`."""
+    today = dt.date.today()
+    return Summary(
+        audit_id=None, person=cfg.person.name, as_of=today, status="complete", failures=(), overall=72.5,
+        previous_as_of=today - dt.timedelta(days=30), previous_overall=70.0, best_overall=72.5, best_as_of=today,
+        moved=(), entered=(), left=(), linkbacks=(),
+        actions=(Action("test", "This is a test notification from auditor: nothing was audited.", 0.0),),
+        report=None,
+    )  # fmt: skip
