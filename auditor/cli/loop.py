@@ -204,3 +204,41 @@ def sample_summary(cfg: Config) -> Summary:
         actions=(Action("test", "This is a test notification from auditor: nothing was audited.", 0.0),),
         report=None,
     )  # fmt: skip
+
+
+@app.command()
+def schedule(
+    kind: Annotated[str, typer.Argument(metavar="cron|systemd|github-actions", help="Which scheduler.")],
+    config: ConfigOption = DEFAULT_CONFIG,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the recipe's files into this directory.")
+    ] = None,
+) -> None:
+    """Print a ready recipe that runs this config's audit every month (absolute paths; see the README)."""
+    from auditor.schedule import KINDS, recipes
+
+    if kind not in KINDS:
+        raise UsageError(f"{kind!r}: expected one of {', '.join(KINDS)}")
+    cfg = load_config(config)
+    files = recipes(kind, cfg, config, auditor_command())
+    if output is None:
+        for index, recipe in enumerate(files):
+            if len(files) > 1:
+                out.print(("\n" if index else "") + f"# ---- {recipe.path}", highlight=False, markup=False)
+            sys.stdout.write(recipe.text)
+        return
+    for recipe in files:
+        target = output / recipe.path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(recipe.text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot write ({exc.strerror})") from None
+        out.print(f"Wrote {target}", highlight=False, markup=False)
+
+
+def auditor_command() -> tuple[str, ...]:
+    """This auditor, by absolute path: the `auditor` script beside the running Python when there is one."""
+    python = Path(sys.executable).absolute()  # not resolved: a virtual environment's python is a symlink
+    script = python.with_name("auditor")
+    return (str(script),) if script.is_file() else (str(python), "-m", "auditor")
