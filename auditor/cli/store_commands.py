@@ -17,7 +17,7 @@ from auditor.config import load_config
 from auditor.errors import UsageError
 from auditor.models import Audit
 from auditor.report.changes import Changes, ResultMove, compute_changes
-from auditor.store import DEFAULT_LOCK_WAIT, Store
+from auditor.store import DEFAULT_LOCK_WAIT, AuditRow, Store
 
 AuditRef = Annotated[str, typer.Argument(metavar="ID|latest|previous", help="An audit id, latest or previous.")]
 
@@ -34,6 +34,16 @@ def resolve(ref: str, store: Store, history: Sequence[Audit]) -> Audit:
     return store.load_audit(int(ref))
 
 
+def resolve_row(ref: str, store: Store, rows: Sequence[AuditRow]) -> Audit:
+    """`resolve` from the list of finished audits' rows: only the audit named is read."""
+    if ref in ("latest", "previous"):
+        index = -1 if ref == "latest" else -2
+        if len(rows) < -index:
+            raise UsageError(f"there is no {ref} audit: {len(rows)} finished audit(s) in {store.path}")
+        return store.load_audit(rows[index].id)
+    return resolve(ref, store, ())
+
+
 @app.command()
 def compare(
     first: AuditRef,
@@ -44,8 +54,8 @@ def compare(
     """What changed from audit FIRST to audit SECOND: results in and out of the top 10, moves, link-backs, scores."""
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
-        history = store.finished_audits(cfg.person.name)
-        before, after = resolve(first, store, history), resolve(second, store, history)
+        rows = store.finished_rows(cfg.person.name)  # two audits are read, whatever the length of the history
+        before, after = resolve_row(first, store, rows), resolve_row(second, store, rows)
     changes = compute_changes(before, after)
     if as_json:
         data = {"from": _ref(before), "to": _ref(after), **changes.to_dict()}

@@ -166,9 +166,10 @@ def as_text(summary: Summary, *, head: bool = True) -> list[str]:
             if len(moves) > SHOWN_MOVES:
                 lines.append(f"  and {len(moves) - SHOWN_MOVES} more")
     if summary.linkbacks:
-        lines.append("Link-backs that changed:")
+        lines.append("Link-backs that changed:")  # worded unlike the "  engine: status" lines too
         lines += [
-            f"  {c.network}: {c.previous.value if c.previous else 'not checked'} -> {c.current.value} ({c.kind})"
+            f"  {c.network} link-back: {c.previous.value if c.previous else 'not checked'} -> {c.current.value}"
+            f" ({c.kind})"
             for c in summary.linkbacks
         ]
     if summary.actions:
@@ -232,7 +233,8 @@ def _move_text(move: ResultMove) -> str:
     before = "-" if move.previous_position is None else str(move.previous_position)
     after = "-" if move.current_position is None else str(move.current_position)
     title = move.title if len(move.title) <= 80 else move.title[:79] + "…"
-    return f"{move.ownership.value}: {move.url} ({before} -> {after}, {move.engine}, {move.query!r}) {title}"
+    # Positions first: the lines stay unlike the "  engine: status" lines that scripts pick out of a run.
+    return f"{before} -> {after} {move.ownership.value} {move.url} ({move.engine}, {move.query!r}) {title}"
 
 
 def _delta_text(delta: ScoreDelta) -> str:

@@ -75,3 +75,16 @@ def test_a_later_audit_never_counts_in_the_best_ever() -> None:
     first, second, _ = make_history()
     summary = summarize(second, first, [(DATES[0], 41.2), (DATES[2], 99.0)])
     assert (summary.best_overall, summary.best_as_of) == (55.0, DATES[1])
+
+
+def test_only_engine_lines_look_like_the_engine_lines_a_cron_script_picks_out() -> None:
+    """The README's cron script keeps the lines `^  [a-z_]+: ` of a run: each engine's status, nothing else."""
+    import re
+
+    first, _, third = make_history()
+    blocked = EngineRun("searxng", EngineStatus.BLOCKED, "CAPTCHA page")
+    partial = replace(third, status=AuditStatus.PARTIAL, engines=(third.engines[0], blocked))
+    summary = summarize(partial, first, [])
+    assert summary.entered and summary.linkbacks and summary.actions  # every kind of indented line is there
+    picked = [line for line in as_text(summary) if re.match(r"^  [a-z_]+: ", line)]
+    assert picked == ["  searxng: blocked - CAPTCHA page"]
