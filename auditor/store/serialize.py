@@ -68,11 +68,14 @@ def _converter(hint: Any) -> Converter:
 
 def _dataclass_converter(cls: type) -> Converter:
     hints = typing.get_type_hints(cls)
-    # Resolved lazily: a dataclass may name itself (or a class naming it) in its fields.
     fields = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    converters: dict[str, Converter] = {}
 
     def build(data: Any) -> Any:
-        return cls(**{k: _converter(fields[k])(v) for k, v in data.items() if k in fields})
+        if not converters:
+            # Filled at the first instance, not here: a dataclass may name itself (or a class naming it).
+            converters.update({name: _converter(hint) for name, hint in fields.items()})
+        return cls(**{k: converters[k](v) for k, v in data.items() if k in converters})
 
     return build
 
