@@ -8,15 +8,16 @@ is, titles with commas, quotes, newlines and accents included. The JSON is a lis
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from auditor.models import Audit
-from auditor.report.trends import SCORE_COLUMNS
+from auditor.models import Audit, Scores
 
-SCORE_EXPORT = tuple(f"score_{c}" for c in SCORE_COLUMNS)
+SCORES = tuple(f.name for f in dataclasses.fields(Scores) if f.name != "visibility_by_engine")
+SCORE_EXPORT = tuple(f"score_{c}" for c in SCORES)
 """The audit's scores, repeated on each of its rows (empty where unmeasured): a trend needs no join."""
 COLUMNS = (
     "audit_id",
@@ -43,7 +44,7 @@ def export_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
     """One row per result per audit, audits in the order given (oldest first), results by engine order."""
     rows = []
     for audit in audits:
-        scores = {f"score_{c}": getattr(audit.scores, c) for c in SCORE_COLUMNS}
+        scores = {f"score_{c}": getattr(audit.scores, c) for c in SCORES}
         for r in audit.results:
             rows.append(
                 {
@@ -69,10 +70,10 @@ def export_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
 
 def to_csv(rows: Sequence[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    # Cells by position, not through DictWriter: a long history writes hundreds of thousands of them.
+    writer.writerows([_cell(row.get(column)) for column in COLUMNS] for row in rows)
     return buffer.getvalue()
 
 

@@ -25,11 +25,24 @@ _WATCHED = (Ownership.SITE, Ownership.PROFILE, Ownership.PROBABLE_PROFILE, Owner
 
 @dataclass(frozen=True)
 class Failure:
-    """An engine whose answers were left out of the scores, and why."""
+    """Something the audit could not read: an engine (left out of the scores), a profile or the site."""
 
-    engine: str
+    kind: str
+    """`engine`, `profile` or `site`."""
+    name: str
+    """The engine's name, the profile's network, or `site`."""
     status: str
     detail: str
+
+    @property
+    def label(self) -> str:
+        """How a line names it: `profile github` (a network's key alone would read as an engine's line)."""
+        return f"profile {self.name}" if self.kind == "profile" else self.name
+
+
+PROFILE_FAILURES = ("fetch_error", "unreadable")
+"""Link-back reasons that mean the profile could not be read at all (a login wall is an answer)."""
+SITE_FAILURES = ("site_error", "site_status")
 
 
 @dataclass(frozen=True)
@@ -95,9 +108,7 @@ def summarize(
         person=audit.person,
         as_of=audit.as_of,
         status=audit.status.value,
-        failures=tuple(
-            Failure(e.name, e.status.value, e.detail) for e in audit.engines if not e.status.counts_in_score
-        ),
+        failures=_failures(audit),
         overall=audit.scores.overall,
         previous_as_of=previous.as_of if previous else None,
         previous_overall=previous.scores.overall if previous else None,
@@ -115,6 +126,19 @@ def summarize(
     )
 
 
+def _failures(audit: Audit) -> tuple[Failure, ...]:
+    engines = [
+        Failure("engine", e.name, e.status.value, e.detail) for e in audit.engines if not e.status.counts_in_score
+    ]
+    profiles = [
+        Failure("profile", p.network, p.linkback.verdict.value, p.linkback.reason)
+        for p in audit.profiles
+        if p.linkback.reason_code in PROFILE_FAILURES
+    ]
+    site = [Failure("site", "site", "failed", c.detail) for c in audit.site_checks if c.detail_code in SITE_FAILURES]
+    return (*engines, *profiles, *site[:1])
+
+
 def _moved(delta: ScoreDelta) -> bool:
     if delta.delta is None:
         return delta.previous is not None or delta.current is not None
@@ -125,7 +149,7 @@ def one_line(summary: Summary) -> str:
     """The whole summary in one line, for a log or a phone's notification."""
     parts = [f"{summary.person} {summary.as_of.isoformat()}: {summary.status}"]
     if summary.failures:
-        parts[0] += f" ({', '.join(f'{f.engine} {f.status}' for f in summary.failures)})"
+        parts[0] += f" ({', '.join(f'{f.label} {f.status}' for f in summary.failures)})"
     score = f"overall {_num(summary.overall)}"
     if summary.change is not None:
         score += f" ({_num(summary.change, signed=True)})"
@@ -144,9 +168,11 @@ def as_text(summary: Summary, *, head: bool = True) -> list[str]:
     lines = []
     if head:
         lines.append(f"Status: {summary.status}   overall score: {_num(summary.overall)}")
-        for failure in summary.failures:
+    for failure in summary.failures:
+        # Without `head` the caller has printed every engine's line already; profiles and the site follow.
+        if head or failure.kind != "engine":
             detail = f" - {failure.detail}" if failure.detail else ""
-            lines.append(f"  {failure.engine}: {failure.status}{detail}")
+            lines.append(f"  {failure.label}: {failure.status}{detail}")
     if summary.previous_as_of is None:
         lines.append("Change: first audit, nothing to compare with yet")
     else:
@@ -187,7 +213,9 @@ def to_dict(summary: Summary) -> dict[str, Any]:
         "person": summary.person,
         "as_of": summary.as_of.isoformat(),
         "status": summary.status,
-        "failures": [{"engine": f.engine, "status": f.status, "detail": f.detail} for f in summary.failures],
+        "failures": [
+            {"kind": f.kind, "name": f.name, "status": f.status, "detail": f.detail} for f in summary.failures
+        ],
         "overall": summary.overall,
         "change": summary.change,
         "previous": (

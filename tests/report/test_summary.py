@@ -88,3 +88,25 @@ def test_only_engine_lines_look_like_the_engine_lines_a_cron_script_picks_out() 
     assert summary.entered and summary.linkbacks and summary.actions  # every kind of indented line is there
     picked = [line for line in as_text(summary) if re.match(r"^  [a-z_]+: ", line)]
     assert picked == ["  searxng: blocked - CAPTCHA page"]
+
+
+def test_a_profile_or_the_site_that_could_not_be_read_is_named_too() -> None:
+    from auditor.models import LinkBack, SiteCheck, Verdict
+
+    audit = make_audit(2)
+    broken = LinkBack(Verdict.UNVERIFIABLE, "connection refused", reason_code="fetch_error")
+    walled = LinkBack(Verdict.UNVERIFIABLE, "HTTP 999 (login wall)", reason_code="login_wall")
+    profiles = tuple(
+        replace(p, linkback=broken if p.network == "github" else walled if p.network == "linkedin" else p.linkback)
+        for p in audit.profiles
+    )
+    down = SiteCheck("https", False, "no answer", "site_error")
+    partial = replace(audit, status=AuditStatus.PARTIAL, profiles=profiles, site_checks=(down, *audit.site_checks[1:]))
+    summary = summarize(partial, None, [])
+    assert [(f.kind, f.name) for f in summary.failures] == [("profile", "github"), ("site", "site")]  # not the wall
+    lines = as_text(summary, head=False)
+    assert "  profile github: unverifiable - connection refused" in lines and "  site: failed - no answer" in lines
+    assert "(profile github unverifiable, site failed)" in one_line(summary)
+    assert to_dict(summary)["failures"][0] == {
+        "kind": "profile", "name": "github", "status": "unverifiable", "detail": "connection refused"
+    }  # fmt: skip
