@@ -83,6 +83,10 @@ def send_email(settings: EmailSettings, summary: Summary, report: Path | None, e
         raise NotificationFailed(f"{where} refused the message ({exc.smtp_code} {_text(exc.smtp_error)})") from None
     except smtplib.SMTPRecipientsRefused as exc:
         raise NotificationFailed(f"{where} refused every recipient ({', '.join(exc.recipients)})") from None
+    except ssl.SSLCertVerificationError as exc:
+        raise NotificationFailed(
+            f"{where}: the server's certificate cannot be trusted ({exc.verify_message})"
+        ) from None
     except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
         raise NotificationFailed(f"{where}: {_reason(exc)}") from None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -43,18 +46,38 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[int, Mailbox]]:
-    """A plain SMTP server that accepts USER / PASSWORD (no TLS: the test network is the loopback)."""
+def smtp_server(security: str = "none", certificate: Path | None = None) -> Iterator[tuple[int, Mailbox]]:
+    """An SMTP server that accepts USER / PASSWORD: plain (`none`), `starttls` (required before the login)
+    or implicit `tls`, the last two with `certificate` (from `self_signed`)."""
     mailbox = Mailbox()
     port = free_port()
-    controller = Controller(
-        mailbox, hostname="127.0.0.1", port=port, authenticator=_check_login, auth_require_tls=False
-    )
+    options: dict[str, Any] = {"auth_require_tls": False}
+    if security != "none":
+        assert certificate is not None
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(certificate, certificate.with_suffix(".key"))
+        if security == "starttls":
+            options = {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
+        else:
+            options = {"ssl_context": context, "auth_require_tls": False}
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, authenticator=_check_login, **options)
     controller.start()
     try:
         yield port, mailbox
     finally:
         controller.stop()
+
+
+def self_signed(directory: Path) -> Path:
+    """A certificate for 127.0.0.1 (and its key beside it, `.key`), made by the openssl command."""
+    certificate = directory / "server.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(certificate.with_suffix(".key")),
+         "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return certificate
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from auditor.config import EmailSettings, NotifySettings, WebhookSettings
 from auditor.net import logs
 from auditor.notify import notify
 from auditor.report.summary import summarize
-from tests.notify.receivers import PASSWORD, USER, free_port, http_receiver, smtp_server
+from tests.notify.receivers import PASSWORD, USER, free_port, http_receiver, self_signed, smtp_server
 from tests.report.factories import DATES, make_history
 
 TOKEN = "s3cr3tT0kenXYZ"
@@ -116,3 +117,22 @@ def test_a_webhook_answering_500_or_hanging_fails_in_one_line_without_its_token(
     assert "HTTP Request: POST" in logged or "notification by webhook generic" in logged  # the log did run
     for text in [d.detail for d in deliveries] + [logged]:
         assert TOKEN not in text
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_email_over_starttls_or_tls_checks_the_servers_certificate(
+    security: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make the test server's certificate")
+    certificate = self_signed(tmp_path)
+    with smtp_server(security, certificate) as (port, mailbox):
+        settings = NotifySettings(email=_email(port, security=security))
+        [untrusted] = notify(settings, _summary(), None, {"TEST_SMTP_PW": PASSWORD})
+        # The same server once its certificate is trusted (as a company's own CA would be, system-wide).
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+        [trusted] = notify(settings, _summary(), None, {"TEST_SMTP_PW": PASSWORD})
+    assert not untrusted.ok
+    assert untrusted.detail == f"127.0.0.1:{port}: the server's certificate cannot be trusted (self-signed certificate)"
+    assert trusted.ok, trusted.detail
+    assert len(mailbox.messages) == 1
