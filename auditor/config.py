@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
@@ -229,6 +229,49 @@ class ReportSettings(Strict):
         return value
 
 
+class EmailSettings(Strict):
+    """Where `[notify.email]` sends the summary (plain SMTP through the standard library)."""
+
+    host: Annotated[str, Field(min_length=1)]
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    user: str = ""
+    password_env: str = "AUDITOR_SMTP_PASSWORD"
+    """The environment variable holding the SMTP password; the password itself is never in the config."""
+    sender: Annotated[str, Field(min_length=3)]
+    to: Annotated[tuple[str, ...], Field(min_length=1)]
+    timeout: Annotated[float, Field(gt=0, le=120)] = 20.0
+
+
+class WebhookSettings(Strict):
+    """One endpoint that `[[notify.webhooks]]` POSTs the summary to as JSON."""
+
+    url: str
+    format: Literal["generic", "slack", "ntfy"] = "generic"
+    timeout: Annotated[float, Field(gt=0, le=120)] = 10.0
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not is_http_url(value):
+            raise ValueError("not an http(s) URL")  # never echoed: a webhook URL may carry a token
+        return value
+
+
+class NotifySettings(Strict):
+    """After every audit, send its summary by email and to webhooks; off unless `enabled`."""
+
+    enabled: bool = False
+    email: EmailSettings | None = None
+    webhooks: tuple[WebhookSettings, ...] = ()
+
+    @model_validator(mode="after")
+    def _somewhere_to_send(self) -> NotifySettings:
+        if self.enabled and self.email is None and not self.webhooks:
+            raise ValueError("enabled = true, but neither [notify.email] nor [[notify.webhooks]] is set")
+        return self
+
+
 class Config(Strict):
     person: Person
     profiles: dict[str, str] = Field(default_factory=dict)
@@ -238,6 +281,7 @@ class Config(Strict):
     scoring: ScoringSettings = ScoringSettings()
     storage: StorageSettings = StorageSettings()
     report: ReportSettings = ReportSettings()
+    notify: NotifySettings = NotifySettings()
 
     base_dir: Path = Field(default=Path("."), exclude=True)
     """Directory of the config file: relative storage paths are resolved against it."""

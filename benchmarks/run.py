@@ -1,11 +1,17 @@
-"""Benchmarks: how long the demo takes end to end, and how fast the engine parsers are.
+"""Benchmarks: how long the demo takes end to end, how fast the engine parsers are, and how the commands
+that read the history scale with it (6 monthly audits against 120).
 
-Run with `make bench`; record what it prints, with the machine, in benchmarks/results.md.
+Run with `make bench` (`--history` for the history part alone); record what it prints, with the machine, in
+benchmarks/results.md. Figures are wall-clock times of the real command in a child process (Python's start
+and imports included), and the ratio of 120 audits to 6 measured in the same run.
 """
 
 from __future__ import annotations
 
+import os
 import platform
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -16,7 +22,16 @@ from pathlib import Path
 from auditor.engines.duckduckgo_html import parse_page
 from auditor.net.fetched import Fetched
 
-FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "duckduckgo_html"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "duckduckgo_html"
+HISTORY_COMMANDS = (
+    ("summary", ("summary",)),
+    ("trends", ("trends", "--csv")),
+    ("export", ("export", "-o", "export.csv")),
+    ("compare", ("compare", "previous", "latest")),
+    ("report", ("report", "latest")),
+)
+HISTORY_SIZES = (6, 120)
 
 
 def time_demo() -> float:
@@ -43,9 +58,70 @@ def time_parser(rounds: int = 200) -> tuple[float, int]:
     return statistics.median(samples), len(text)
 
 
+Timing = tuple[float, float]
+"""(wall-clock seconds, CPU seconds): on a machine shared with other work the CPU time is the steadier."""
+
+
+def time_history_commands(rounds: int = 3) -> dict[tuple[str, int], Timing]:
+    """Median wall and CPU seconds of each history command over `rounds` runs, for each history size."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.history import grow_history
+
+    timings: dict[tuple[str, int], Timing] = {}
+    with tempfile.TemporaryDirectory() as directory:
+        demo = Path(directory) / "demo"
+        subprocess.run(
+            [sys.executable, "-m", "auditor", "demo", "--dir", str(demo), "--quiet"], check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        for size in HISTORY_SIZES:
+            home = Path(directory) / f"history-{size}"
+            home.mkdir()
+            shutil.copyfile(demo / "auditor.toml", home / "auditor.toml")
+            grow_history(demo / "auditor.db", home / "auditor.db", size)
+            # One report first: `report latest` then rewrites files that exist, as it does month after month.
+            _run(home, ("report", "latest"))
+        for name, args in HISTORY_COMMANDS:
+            for size in HISTORY_SIZES:
+                home = Path(directory) / f"history-{size}"
+                walls, cpus = [], []
+                for _ in range(rounds):
+                    before = _children_cpu()
+                    started = time.perf_counter()
+                    _run(home, args)
+                    walls.append(time.perf_counter() - started)
+                    cpus.append(_children_cpu() - before)
+                timings[(name, size)] = (statistics.median(walls), statistics.median(cpus))
+    return timings
+
+
+def _run(home: Path, args: tuple[str, ...]) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(
+        [sys.executable, "-m", "auditor", *args, "-c", str(home / "auditor.toml")], check=True, cwd=home,
+        stdout=subprocess.DEVNULL, env=env,
+    )  # fmt: skip
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def print_history(timings: dict[tuple[str, int], Timing]) -> None:
+    small, large = HISTORY_SIZES
+    print(f"history commands, median of 3 runs, wall (CPU) seconds: {small} audits | {large} audits | CPU ratio")
+    for name, _args in HISTORY_COMMANDS:
+        (wall_a, cpu_a), (wall_b, cpu_b) = timings[(name, small)], timings[(name, large)]
+        print(f"  {name:<8} {wall_a:5.2f} ({cpu_a:4.2f}) | {wall_b:5.2f} ({cpu_b:4.2f}) | {cpu_b / cpu_a:4.2f}x")
+
+
 def main() -> None:
     system = f"{platform.system()} {platform.release()}"
-    print(f"machine: {platform.machine()}, {system}, Python {platform.python_version()}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {system}, Python {platform.python_version()}")
+    print_history(time_history_commands())
+    if "--history" in sys.argv[1:]:
+        return
     demo_runs = [time_demo() for _ in range(3)]
     print(f"auditor demo (6 audits, sandbox): median {statistics.median(demo_runs):.1f} s over 3 runs")
     median, size = time_parser()

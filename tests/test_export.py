@@ -39,3 +39,14 @@ def test_the_label_column_says_when_the_users_own_label_decided() -> None:
     table = pd.read_csv(io.StringIO(to_csv(rows)))
     assert table["label"][0] == "not-me"
     assert table["label"][1:].isna().all()  # no label: an empty cell, never a made-up value
+
+
+def test_each_row_carries_its_audits_scores_and_an_unmeasured_one_stays_empty() -> None:
+    audit = replace(sample_audit(), id=3)
+    unmeasured = replace(audit, id=4, scores=replace(audit.scores, site=None))
+    table = pd.read_csv(io.StringIO(to_csv(export_rows([audit, unmeasured]))))
+    first = table[table["audit_id"] == 3]
+    assert first["score_overall"].tolist() == [audit.scores.overall] * len(audit.results)
+    assert first["score_visibility"].iloc[0] == audit.scores.visibility
+    assert table[table["audit_id"] == 4]["score_site"].isna().all()
+    assert first["score_site"].tolist() == [50.0] * len(audit.results)

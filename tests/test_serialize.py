@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from auditor.models import (
     Audit,
     AuditStatus,
@@ -165,3 +167,27 @@ def test_unknown_keys_are_ignored_when_loading() -> None:
     data = to_data(SearchResult(1, "https://x.ca", "t", "s", ("google",)))
     data["added_in_a_later_version"] = 1
     assert from_data(SearchResult, data) == SearchResult(1, "https://x.ca", "t", "s", ("google",))
+
+
+def test_type_hints_are_read_once_per_class_not_once_per_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    import typing
+
+    from auditor.store import serialize
+
+    serialize._converter.cache_clear()
+    calls: list[object] = []
+    real = typing.get_type_hints
+
+    def counting(obj: object, *args: object, **kwargs: object) -> dict[str, object]:
+        calls.append(obj)
+        return real(obj, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(serialize.typing, "get_type_hints", counting)
+    data = json.loads(json.dumps(to_data(sample_audit())))
+    first = from_data(Audit, data)
+    once = len(calls)
+    assert once > 1 and len(set(map(id, calls))) == once  # each dataclass of an audit, once
+    for _ in range(5):
+        assert from_data(Audit, data) == first
+    assert len(calls) == once
+    serialize._converter.cache_clear()  # the next test starts from the real get_type_hints

@@ -11,12 +11,12 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli import audit, confirm, engines, history, identify, sandbox, store_commands
+from auditor.cli import audit, confirm, engines, history, identify, loop, sandbox, store_commands
 from auditor.cli.common import app, err
 from auditor.errors import AuditorError, UsageError
 from auditor.net import logs
 
-__all__ = ["app", "audit", "confirm", "engines", "history", "identify", "main", "sandbox", "store_commands"]
+__all__ = ["app", "audit", "confirm", "engines", "history", "identify", "loop", "main", "sandbox", "store_commands"]
 
 
 @app.callback()

@@ -21,6 +21,7 @@ from auditor.cli.common import (
     parse_as_of,
     progress_printer,
 )
+from auditor.cli.loop import print_summary, send_notifications, summary_of
 from auditor.config import Config, load_config
 from auditor.engines import registry
 from auditor.engines.catalog import engine_notes
@@ -85,7 +86,10 @@ def audit(
             progress=progress_printer(quiet), lock_wait=lock_wait, announce=_announce,
         )  # fmt: skip
     _summary(outcome.audit)
-    out.print(f"Report: {outcome.paths.html}", highlight=False)
+    result = summary_of(outcome.audit, cfg, report=str(outcome.paths.html))
+    print_summary(result, head=False)
+    # After the audit is stored and reported: a failed notification is printed, never changes the exit code.
+    send_notifications(cfg, result, outcome.paths.html)
     raise typer.Exit(EXIT_CODES.get(outcome.audit.status, 1))
 
 

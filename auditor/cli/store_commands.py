@@ -18,7 +18,7 @@ from auditor.config import Config, load_config
 from auditor.errors import UsageError
 from auditor.models import Audit
 from auditor.report.changes import Changes, ResultMove, compute_changes
-from auditor.store import DEFAULT_LOCK_WAIT, Store
+from auditor.store import DEFAULT_LOCK_WAIT, AuditRow, Store
 
 if TYPE_CHECKING:
     from auditor.report.html import ReportPaths
@@ -43,6 +43,16 @@ def check_ref(ref: str) -> None:
         raise UsageError(f"{ref!r} is not an audit id, latest or previous (see `auditor history`)")
 
 
+def resolve_row(ref: str, store: Store, rows: Sequence[AuditRow], person: str) -> Audit:
+    """`resolve` from the list of `person`'s finished audits' rows: only the audit named is read."""
+    if ref in ("latest", "previous"):
+        index = -1 if ref == "latest" else -2
+        if len(rows) < -index:
+            raise UsageError(f"there is no {ref} audit: {len(rows)} finished audit(s) in {store.path}")
+        return store.load_audit(rows[index].id)
+    return resolve(ref, store, (), person)
+
+
 @app.command()
 def compare(
     first: AuditRef,
@@ -55,12 +65,12 @@ def compare(
     for ref in (first, second):  # a mistyped reference is named before any audit is looked up
         check_ref(ref)
     with Store.open(cfg.database_path, write=False) as store:
-        history = store.finished_audits(cfg.person.name)
+        rows = store.finished_rows(cfg.person.name)  # two audits are read, whatever the length of the history
         person = cfg.person.name
         for ref in (first, second):  # an id that does not exist is named before another person's is refused
             if ref.isdigit() and store.audit_person(int(ref)) is None:
                 store.load_audit(int(ref))  # raises: no audit with that id
-        before, after = resolve(first, store, history, person), resolve(second, store, history, person)
+        before, after = resolve_row(first, store, rows, person), resolve_row(second, store, rows, person)
     changes = compute_changes(before, after)
     if as_json:
         data = {"from": _ref(before), "to": _ref(after), **changes.to_dict()}

@@ -173,7 +173,8 @@ def _to_svg(fig: Figure, chart_id: str, title: str) -> str:
 def trend_section(timeline: Sequence[Audit], *, lang: str, depth: int) -> dict[str, Any]:
     """What the report's trend section shows: the charts (as trusted markup) and their data as tables."""
     _ = i18n.translations(lang).gettext
-    scores = trends.scores_frame(timeline)
+    # The same table as `auditor trends`: one computation of the history for the page and the command line.
+    scores = trends.trend_table(trends.points_from_audits(timeline))
     positions = trends.positions_frame(timeline)
     components = ("overall", "visibility", "linkback", "site", "consistency")
     columns = {c: i18n.label(lang, "component", c) for c in components}

@@ -8,13 +8,17 @@ is, titles with commas, quotes, newlines and accents included. The JSON is a lis
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from auditor.models import Audit
+from auditor.models import Audit, Scores
 
+SCORES = tuple(f.name for f in dataclasses.fields(Scores) if f.name != "visibility_by_engine")
+SCORE_EXPORT = tuple(f"score_{c}" for c in SCORES)
+"""The audit's scores, repeated on each of its rows (empty where unmeasured): a trend needs no join."""
 COLUMNS = (
     "audit_id",
     "person",
@@ -30,6 +34,7 @@ COLUMNS = (
     "ownership",
     "label",
     "profile",
+    *SCORE_EXPORT,
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with these as a formula; titles and snippets are written by strangers."""
@@ -39,6 +44,7 @@ def export_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
     """One row per result per audit, audits in the order given (oldest first), results by engine order."""
     rows = []
     for audit in audits:
+        scores = {f"score_{c}": getattr(audit.scores, c) for c in SCORES}
         for r in audit.results:
             rows.append(
                 {
@@ -56,6 +62,7 @@ def export_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
                     "ownership": r.ownership.value,
                     "label": r.label,  # `me` / `not-me` when the user's own label decided the ownership
                     "profile": r.profile,
+                    **scores,
                 }
             )
     return rows
@@ -63,10 +70,10 @@ def export_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
 
 def to_csv(rows: Sequence[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    # Cells by position, not through DictWriter: a long history writes hundreds of thousands of them.
+    writer.writerows([_cell(row.get(column)) for column in COLUMNS] for row in rows)
     return buffer.getvalue()
 
 

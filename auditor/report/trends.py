@@ -11,8 +11,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 from auditor.models import Audit, Ownership
+from auditor.store import ScorePoint
 
 SCORE_COLUMNS = ("overall", "visibility", "linkback", "site", "consistency", "namesake_pressure")
+LOWER_IS_BETTER = ("namesake_pressure",)
+"""Components whose best is their lowest: namesakes crowding the first page is a pressure to bring down."""
+ROLLING = 3
+"""Audits in the rolling mean: a quarter of monthly audits, enough to smooth one engine's bad month."""
 SITE = "site"
 """The `network` value of the person's own site in the position frames."""
 
@@ -31,6 +36,56 @@ def scores_frame(audits: Sequence[Audit]) -> pd.DataFrame:
     frame = frame.astype({c: "float64" for c in SCORE_COLUMNS})
     frame["as_of"] = pd.to_datetime(frame["as_of"])
     return frame.sort_values("as_of", kind="stable").reset_index(drop=True)
+
+
+def points_from_audits(audits: Sequence[Audit]) -> list[ScorePoint]:
+    """What `trend_table` needs of each audit, taken from whole audits (the store reads it alone)."""
+    return [
+        ScorePoint(
+            a.id or 0,
+            a.as_of,
+            a.status,
+            {c: getattr(a.scores, c) for c in SCORE_COLUMNS},
+            {p.network: p.best_position for p in a.profiles},
+        )
+        for a in audits
+    ]
+
+
+def trend_table(points: Sequence[ScorePoint], profiles: Sequence[str] = ()) -> pd.DataFrame:
+    """One row per audit, oldest first: `audit_id`, `as_of`, `status`; for every score component its value,
+    `<component>_change` (since the last audit that measured it), `<component>_mean3` (mean over the last
+    three audits, of those that measured it) and `<component>_best` (best so far: the highest, or the lowest
+    for `LOWER_IS_BETTER`); then `position_<profile>`, that profile's best position in the audit, for each of
+    `profiles` (default: every profile ever checked).
+
+    An unmeasured score stays NaN and is skipped by the change, the mean and the best, never read as 0.
+    """
+    records = [
+        {"audit_id": p.id, "as_of": p.as_of.isoformat(), "status": p.status.value,
+         "scores": dict(p.scores), "positions": dict(p.positions)}
+        for p in points
+    ]  # fmt: skip
+    flat = pd.json_normalize(records) if records else pd.DataFrame(columns=["audit_id", "as_of", "status"])
+    flat["as_of"] = pd.to_datetime(flat["as_of"])
+    flat = flat.sort_values("as_of", kind="stable").reset_index(drop=True)
+    scores = flat.reindex(columns=[f"scores.{c}" for c in SCORE_COLUMNS]).astype("float64")
+    scores.columns = pd.Index(SCORE_COLUMNS)
+    derived = {
+        "": scores,
+        "_change": scores - scores.ffill().shift(),
+        "_mean3": scores.rolling(ROLLING, min_periods=1).mean(),
+        "_best": scores.cummax().ffill().assign(**{c: scores[c].cummin().ffill() for c in LOWER_IS_BETTER}),
+    }
+    measures = pd.concat([frame.add_suffix(suffix) for suffix, frame in derived.items()], axis=1)
+    ordered = [f"{c}{suffix}" for c in SCORE_COLUMNS for suffix in derived]
+    networks = list(profiles) or sorted(
+        c.removeprefix("positions.") for c in flat.columns if c.startswith("positions.")
+    )
+    positions = flat.reindex(columns=[f"positions.{n}" for n in networks]).astype("float64")
+    positions.columns = pd.Index([f"position_{n}" for n in networks])
+    table = pd.concat([flat[["audit_id", "as_of", "status"]], measures[ordered], positions], axis=1)
+    return table.astype({"audit_id": "int64"})
 
 
 def positions_frame(audits: Sequence[Audit]) -> pd.DataFrame:

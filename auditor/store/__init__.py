@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from auditor.store.database import DEFAULT_LOCK_WAIT, AuditRow, Store
+from auditor.store.database import DEFAULT_LOCK_WAIT, AuditRow, ScorePoint, Store
 from auditor.store.migrations import MIGRATIONS, migrate
 from auditor.store.raw import RawRecord
 
-__all__ = ["DEFAULT_LOCK_WAIT", "MIGRATIONS", "AuditRow", "RawRecord", "Store", "migrate"]
+__all__ = ["DEFAULT_LOCK_WAIT", "MIGRATIONS", "AuditRow", "RawRecord", "ScorePoint", "Store", "migrate"]

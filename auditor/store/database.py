@@ -14,7 +14,7 @@ import os
 import sqlite3
 import stat
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,6 +60,19 @@ class AuditRow:
     engines: tuple[str, ...] = ()
     """The engines the audit set out to ask; empty for audits stored before migration 002."""
     rescored_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """One finished audit's scores and where each configured profile ranked: what the trends are made of."""
+
+    id: int
+    as_of: dt.date
+    status: AuditStatus
+    scores: Mapping[str, float | None]
+    """Every score component of the audit by name (`overall`, `visibility` ...); None where unmeasured."""
+    positions: Mapping[str, int | None]
+    """Each checked profile's best position over every engine and query; None where it did not rank."""
 
 
 class Store:
@@ -226,6 +239,36 @@ class Store:
         if whose is not None and whose != person:
             raise UsageError(f"audit {audit_id} is of {whose}, not of {person} (this config's person)")
         return self.load_audit(audit_id)
+
+    def finished_rows(self, person: str) -> list[AuditRow]:
+        """`finished_audits` without their data: what a command needs to pick audits and read their overall
+        score, at the cost of one small row each whatever the length of the history."""
+        rows = self.db.execute(
+            "SELECT * FROM audits WHERE data IS NOT NULL AND status != ? AND person = ? ORDER BY as_of, id",
+            (AuditStatus.INCOMPLETE.value, person),
+        )
+        return [_audit_row(row) for row in rows]
+
+    def score_points(self, person: str) -> list[ScorePoint]:
+        """The scores and profile positions of every finished audit of `person`, oldest first. SQLite picks
+        them out of each stored audit, so nothing else of it is decoded."""
+        rows = self.db.execute(
+            "SELECT id, as_of, status, json_extract(data, '$.scores') AS scores,"
+            " (SELECT json_group_object(json_extract(p.value, '$.network'), json_extract(p.value, '$.best_position'))"
+            "  FROM json_each(audits.data, '$.profiles') AS p) AS positions"
+            " FROM audits WHERE data IS NOT NULL AND status != ? AND person = ? ORDER BY as_of, id",
+            (AuditStatus.INCOMPLETE.value, person),
+        )
+        return [
+            ScorePoint(
+                row["id"],
+                dt.date.fromisoformat(row["as_of"]),
+                AuditStatus(row["status"]),
+                {k: v for k, v in json.loads(row["scores"] or "{}").items() if not isinstance(v, dict)},
+                json.loads(row["positions"] or "{}"),
+            )
+            for row in rows
+        ]
 
     def incomplete_audit(self, person: str) -> AuditRow | None:
         """The most recently started audit of `person` that never finished (the one `--resume` finishes)."""

@@ -7,10 +7,12 @@ import datetime as dt
 import enum
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+Converter = Callable[[Any], Any]
 
 
 def to_data(value: Any) -> Any:
@@ -30,30 +32,60 @@ def to_data(value: Any) -> Any:
 
 def from_data(cls: type[T], data: Any) -> T:
     """Rebuild a dataclass of type `cls` from `to_data`'s output."""
-    return typing.cast(T, _convert(cls, data))
+    return typing.cast(T, _converter(typing.cast(Any, cls))(data))
 
 
-def _convert(hint: Any, data: Any) -> Any:
-    if data is None:
-        return None
+@cache
+def _converter(hint: Any) -> Converter:
+    """The function that rebuilds a value of type `hint`, worked out once per type.
+
+    Reading the type hints costs far more than building an instance, and a history of audits builds
+    thousands of instances of the same few classes: each type is inspected once, not once per value.
+    """
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _convert(options[0], data)
+        return _nullable(_converter(options[0]))
     if origin is tuple:
-        args = typing.get_args(hint)
-        return tuple(_convert(args[0], item) for item in data)
+        item = _converter(typing.get_args(hint)[0])
+        return _nullable(lambda data: tuple(item(v) for v in data))
     if origin in (dict, Mapping, typing.Mapping) or hint is Mapping:
         args = typing.get_args(hint)
-        return {k: _convert(args[1], v) for k, v in data.items()} if args else dict(data)
+        if not args:
+            return _nullable(dict)
+        value = _converter(args[1])
+        return _nullable(lambda data: {k: value(v) for k, v in data.items()})
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
-        known = {f.name for f in dataclasses.fields(hint)}
-        return hint(**{k: _convert(hints[k], v) for k, v in data.items() if k in known})
+        return _nullable(_dataclass_converter(hint))
     if hint is dt.datetime:
-        return dt.datetime.fromisoformat(data)
+        return _nullable(dt.datetime.fromisoformat)
     if hint is dt.date:
-        return dt.date.fromisoformat(data)
+        return _nullable(dt.date.fromisoformat)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint(data)
+        return _nullable(hint)
+    return _identity
+
+
+def _dataclass_converter(cls: type) -> Converter:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    converters: dict[str, Converter] = {}
+
+    def build(data: Any) -> Any:
+        if not converters:
+            # Filled at the first instance, not here: a dataclass may name itself (or a class naming it).
+            converters.update({name: _converter(hint) for name, hint in fields.items()})
+        return cls(**{k: converters[k](v) for k, v in data.items() if k in converters})
+
+    return build
+
+
+def _nullable(convert: Converter) -> Converter:
+    def apply(data: Any) -> Any:
+        return None if data is None else convert(data)
+
+    return apply
+
+
+def _identity(data: Any) -> Any:
     return data

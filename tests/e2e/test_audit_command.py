@@ -90,7 +90,14 @@ def test_every_engine_failing_exits_4_with_a_report_that_says_so(tmp_path: Path,
 
 def test_history_and_report_commands_read_the_stored_audit(sandbox: Sandbox, config_file: Path) -> None:
     for date in ("2026-01-01", "2026-02-01"):
-        assert auditor("audit", "-q", "-c", str(config_file), "--sandbox", sandbox.url, "--as-of", date).code == 0
+        run = auditor("audit", "-q", "-c", str(config_file), "--sandbox", sandbox.url, "--as-of", date)
+        assert run.code == 0, run.stderr
+    # The run ends with its summary: status, change since the audit before, best ever, the report's path.
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("Status: complete   overall score: ")
+    assert any(line.startswith("Change: ") and "since 2026-01-01" in line for line in lines), run.stdout
+    assert any(line.startswith("Best ever: ") for line in lines)
+    assert lines[-1] == f"Report: {config_file.parent / 'reports' / SLUG / '2026-02-01.html'}"
     history = auditor("history", "-c", str(config_file), "--json")
     assert history.code == 0, history.stderr
     import json

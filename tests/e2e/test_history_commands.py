@@ -109,7 +109,8 @@ def test_export_csv_and_json_load_in_pandas_as_they_are(history_dir: Path, tmp_p
     records = pd.read_json(io.StringIO(as_json.stdout))
 
     columns = ["audit_id", "person", "as_of", "status", "engine", "query", "position", "url", "title", "snippet",
-               "network", "ownership", "label", "profile"]  # fmt: skip
+               "network", "ownership", "label", "profile", "score_overall", "score_visibility", "score_linkback",
+               "score_site", "score_consistency", "score_namesake_pressure"]  # fmt: skip
     assert list(table.columns) == columns and list(records.columns) == columns
     assert len(table) == len(records) == 3 * 24  # 12 results a month from each of two engines
     assert table["as_of"].tolist() == sorted(table["as_of"].tolist())
@@ -184,3 +185,47 @@ def test_rescore_rewrites_the_reports_and_index_of_the_audits_it_changed(history
     index = (reports / "index.html").read_text(encoding="utf-8")
     shown = f"{history[3]['overall']:.1f}".replace(".", ",")  # the config's report.lang is French
     assert shown in index
+
+
+def test_summary_compares_with_the_audit_before_by_date_and_the_best_ever(history_dir: Path) -> None:
+    run = auditor("summary", "--json", "-c", str(history_dir))
+    assert run.code == 0, run.stderr
+    data = json.loads(run.stdout)
+    history = {r["id"]: r for r in json.loads(auditor("history", "--json", "-c", str(history_dir)).stdout)}
+    assert (data["audit_id"], data["as_of"], data["status"]) == (1, "2026-03-01", "complete")
+    assert data["previous"] == {"as_of": "2026-02-01", "overall": history[3]["overall"]}
+    assert data["change"] == pytest.approx(history[1]["overall"] - history[3]["overall"])
+    best = max(history.values(), key=lambda r: (r["overall"], -int(r["as_of"].replace("-", ""))))
+    assert data["best"] == {"as_of": best["as_of"], "overall": best["overall"]}
+    assert data["report"].endswith("2026-03-01.html") and Path(data["report"]).is_file()
+    assert len(data["actions"]) <= 3 and all("gain" in a for a in data["actions"])
+
+    line = auditor("summary", "2", "-q", "-c", str(history_dir))
+    assert line.code == 0 and line.stdout.count("\n") == 1
+    assert line.stdout.startswith("Carl-Frédéric de Celles 2026-01-01: complete; overall ")
+
+    text = auditor("summary", "previous", "-c", str(history_dir))
+    assert text.code == 0 and "Change: " in text.stdout and "since 2026-01-01" in text.stdout
+
+    missing = auditor("summary", "999", "-c", str(history_dir))
+    assert missing.code == 2 and "no audit with id 999" in missing.stderr
+
+
+def test_trends_one_row_per_audit_in_csv_and_json(history_dir: Path) -> None:
+    run = auditor("trends", "--csv", "-c", str(history_dir))
+    assert run.code == 0, run.stderr
+    table = pd.read_csv(io.StringIO(run.stdout))
+    history = json.loads(auditor("history", "--json", "-c", str(history_dir)).stdout)
+    assert table["as_of"].tolist() == ["2026-01-01", "2026-02-01", "2026-03-01"]
+    assert table["audit_id"].tolist() == [2, 3, 1]
+    assert table["overall"].tolist() == pytest.approx([r["overall"] for r in history])
+    assert table["overall_change"].iloc[1:].tolist() == pytest.approx(table["overall"].diff().iloc[1:].tolist())
+    assert table["overall_best"].tolist() == pytest.approx(table["overall"].cummax().tolist())
+    assert {"position_github", "position_mastodon"} <= set(table.columns)
+
+    as_json = json.loads(auditor("trends", "--json", "-c", str(history_dir)).stdout)
+    assert [r["audit_id"] for r in as_json] == [2, 3, 1] and as_json[0]["overall_change"] is None
+    human = auditor("trends", "-c", str(history_dir))
+    assert human.code == 0 and "2026-03-01" in human.stdout
+    both = auditor("trends", "--csv", "--json", "-c", str(history_dir))
+    assert both.code == 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from pathlib import Path
 
 import pandas as pd
 
@@ -73,3 +75,53 @@ def test_best_positions_first_date_reached() -> None:
 def test_best_positions_empty() -> None:
     best = best_positions([])
     assert best.empty and list(best.columns) == ["engine", "network", "best_position", "as_of"]
+
+
+def test_trend_table_change_rolling_mean_and_best_skip_unmeasured_months() -> None:
+    from dataclasses import replace
+
+    from auditor.report.trends import points_from_audits, trend_table
+
+    first, second, third = make_history()
+    fallen = replace(make_audit(0), id=4, as_of=dt.date(2026, 6, 1))
+    table = trend_table(points_from_audits([third, first, fallen, second]), profiles=("linkedin", "tiktok"))
+    assert list(table["as_of"].dt.date) == [*DATES, dt.date(2026, 6, 1)]
+    assert table["overall"].tolist() == [41.2, 55.0, 68.9, 41.2]
+    assert [round(v, 1) for v in table["overall_change"].iloc[1:]] == [13.8, 13.9, -27.7]
+    assert math.isnan(table.loc[0, "overall_change"])  # nothing before the first audit
+    assert [round(v, 2) for v in table["overall_mean3"]] == [41.2, 48.1, 55.03, 55.03]
+    assert table["overall_best"].tolist() == [41.2, 55.0, 68.9, 68.9]  # the fall keeps the best
+    # Month 1 did not measure consistency: a gap, and the change after it is against month 0, not against 0.
+    assert math.isnan(table.loc[1, "consistency"]) and math.isnan(table.loc[1, "consistency_change"])
+    assert table.loc[2, "consistency_change"] == 20.0 and table.loc[1, "consistency_best"] == 60.0
+    assert table.loc[2, "consistency_mean3"] == 70.0
+    # Namesake pressure is better low: its best is its lowest.
+    assert table["namesake_pressure_best"].tolist() == [40.2, 31.4, 18.0, 18.0]
+    assert [c for c in table.columns if c.startswith("position_")] == ["position_linkedin", "position_tiktok"]
+    linkedin = [
+        next(p.best_position for p in a.profiles if p.network == "linkedin") for a in (first, second, third, fallen)
+    ]
+    assert table["position_linkedin"].tolist() == [float(p) for p in linkedin]
+    assert table["position_tiktok"].isna().all()  # configured, never checked: NaN, not 0
+
+
+def test_trend_table_of_no_audit_is_empty_with_its_columns() -> None:
+    from auditor.report.trends import trend_table
+
+    table = trend_table([], profiles=("github",))
+    assert table.empty
+    assert {"overall", "overall_change", "overall_mean3", "overall_best", "position_github"} <= set(table.columns)
+
+
+def test_the_store_and_whole_audits_give_the_same_table(tmp_path: Path) -> None:
+    from auditor.report.trends import points_from_audits, trend_table
+    from auditor.store import Store
+
+    with Store.open(tmp_path / "h.db") as store:
+        for audit in make_history():
+            audit_id = store.begin_audit(audit.person, audit.as_of)
+            store.finish_audit(audit_id, audit)
+        light = trend_table(store.score_points(make_history()[0].person))
+        whole = trend_table(points_from_audits(store.finished_audits()))
+    pd.testing.assert_frame_equal(light, whole)
+    assert len(light) == 3 and light["position_linkedin"].notna().all()

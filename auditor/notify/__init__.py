@@ -1,0 +1,66 @@
+"""Notifications: the summary of an audit sent by email and to webhooks, once the audit is stored.
+
+A notification never changes the audit: each channel's failure becomes one line (logged and returned for
+the command to print), never an exception, and the command's exit code stays the audit's. Secrets (the
+SMTP password, a token in a webhook's URL) are never logged, printed or stored: a webhook is named by its
+format and host only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from auditor.config import NotifySettings
+from auditor.net.logs import remember_secrets
+from auditor.notify.email import send_email
+from auditor.notify.failure import NotificationFailed
+from auditor.notify.webhook import post_webhook, webhook_name, webhook_secrets
+from auditor.report.summary import Summary
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one channel's notification."""
+
+    channel: str
+    """`email` or `webhook <format> (<host>)`: never the URL, which may carry a token."""
+    ok: bool
+    detail: str = ""
+
+
+def notify(
+    settings: NotifySettings, summary: Summary, report: Path | None, environ: Mapping[str, str]
+) -> list[Delivery]:
+    """Send `summary` through every configured channel; one `Delivery` each, in the config's order."""
+    secrets = [s for hook in settings.webhooks for s in webhook_secrets(hook.url)]
+    if settings.email is not None and environ.get(settings.email.password_env):
+        secrets.append(environ[settings.email.password_env])
+    remember_secrets(secrets)  # blanked from every log record, whatever logs them
+    deliveries = []
+    if settings.email is not None:
+        deliveries.append(_attempt("email", partial(send_email, settings.email, summary, report, environ)))
+    for hook in settings.webhooks:
+        deliveries.append(_attempt(webhook_name(hook), partial(post_webhook, hook, summary)))
+    return deliveries
+
+
+def _attempt(channel: str, send: Callable[[], None]) -> Delivery:
+    try:
+        send()
+    except NotificationFailed as exc:
+        log.warning("notification by %s failed: %s", channel, exc)
+        return Delivery(channel, False, str(exc))
+    except Exception as exc:  # a notifier's own bug must not lose the audit either
+        log.exception("notification by %s failed unexpectedly", channel)
+        return Delivery(channel, False, f"unexpected error ({type(exc).__name__})")
+    log.info("notification sent by %s", channel)
+    return Delivery(channel, True)
+
+
+__all__ = ["Delivery", "NotificationFailed", "notify"]
