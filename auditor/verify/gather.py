@@ -101,7 +101,7 @@ class ProfileGatherer:
         browser_factory: BrowserFactory | None = None,
         answers: StoredAnswers | None = None,
     ) -> None:
-        if client is None and not (answers and answers.complete):
+        if client is None and not (answers is not None and answers.complete):  # complete, even with none
             raise ValueError("gathering without an HTTP client needs complete stored answers")
         self._client = client
         self._site = site
@@ -219,9 +219,9 @@ class ProfileGatherer:
 
     async def _render(self, network: Network, url: str) -> FetchResult:
         """The profile rendered by the browser, robots.txt permitting. Raises `FAILURES`."""
-        try:
+        try:  # a host out of reach raises FetchError: the profile fails as a network failure
             allowed = await self.client.allowed_by_robots(url)
-        except (FetchError, FetchRefused, ResponseTooLarge):
+        except (FetchRefused, ResponseTooLarge):
             allowed = False
         if not allowed:
             raise FetchRefused(f"robots.txt of {url_host(url)} does not allow fetching {url}")
