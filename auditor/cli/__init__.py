@@ -50,7 +50,8 @@ def main() -> None:
         # Without standalone mode click returns the code of `typer.Exit` instead of exiting.
         code = app(standalone_mode=False)
     except AuditorError as exc:
-        err.print(f"Error: {exc}", highlight=False, markup=False)
+        for line in str(exc).splitlines() or [""]:  # several problems (a config's): one line each
+            err.print(f"Error: {line}", highlight=False, markup=False)
         if exc.tip:
             err.print(f"Tip: {exc.tip}", highlight=False, markup=False)
         sys.exit(exc.exit_code)
