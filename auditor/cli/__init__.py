@@ -11,12 +11,19 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli import audit, engines, history, identify, sandbox, store_commands
-from auditor.cli.common import app, err
+from auditor import __version__
+from auditor.cli import audit, engines, history, identify, init, sandbox, store_commands
+from auditor.cli.common import app, err, out
 from auditor.errors import AuditorError, UsageError
 from auditor.net import logs
 
-__all__ = ["app", "audit", "engines", "history", "identify", "main", "sandbox", "store_commands"]
+__all__ = ["app", "audit", "engines", "history", "identify", "init", "main", "sandbox", "store_commands"]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"auditor {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
@@ -32,6 +39,10 @@ def diagnostics(
     log_file: Annotated[
         Path | None, typer.Option("--log-file", envvar="AUDITOR_LOG_FILE", help="Append the log to this file.")
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit."),
+    ] = False,
 ) -> None:
     """Audit how visible a person is when someone searches their name, and whether their profiles link back."""
     try:

@@ -1,9 +1,8 @@
-"""`auditor init` and `auditor audit`."""
+"""`auditor audit`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
 from typing import Annotated
 
 import typer
@@ -21,28 +20,12 @@ from auditor.cli.common import (
     parse_as_of,
     progress_printer,
 )
+from auditor.cli.init import refuse_the_example
 from auditor.config import Config, load_config
 from auditor.engines.catalog import engine_notes
 from auditor.errors import UsageError
 from auditor.models import Audit
 from auditor.store import DEFAULT_LOCK_WAIT
-
-
-@app.command()
-def init(
-    config: ConfigOption = DEFAULT_CONFIG,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-) -> None:
-    """Write a starter config (every key, commented) to edit with your name, site and profiles."""
-    if config.exists() and not force:
-        raise UsageError(f"{config}: already exists (use --force to overwrite it)")
-    example = resources.files("auditor").joinpath("config.example.toml").read_text(encoding="utf-8")
-    try:
-        config.parent.mkdir(parents=True, exist_ok=True)
-        config.write_text(example, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{config}: cannot write ({exc.strerror})") from None
-    out.print(f"Wrote {config}. Edit [person] and [profiles], then run: auditor audit -c {config}")
 
 
 @app.command()
@@ -61,6 +44,8 @@ def audit(
 ) -> None:
     """Search, verify, score, store the audit and write its report. Exit 0 complete, 3 partial, 4 failed."""
     cfg = load_config(config)
+    if sandbox is None:  # the example person lives in the sandbox too (the demo): there, auditing her is the point
+        refuse_the_example(cfg, config)
     only = _engine_list(engines, cfg)
     for note in engine_notes(only or cfg.audit.engines, dt.date.today()):
         err.print(f"Warning: {note}", highlight=False, markup=False)

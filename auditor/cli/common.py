@@ -24,8 +24,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # soft_wrap: an error is one line, whatever the terminal's width (scripts and tests read it whole).
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# markup and highlight off: what is printed (config values, titles and URLs from the web) is text, never
+# rich markup, so "[person]" stays "[person]".
+out = Console(soft_wrap=True, markup=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
 ConfigOption = Annotated[Path, typer.Option("-c", "--config", help="The person's config file.", show_default=True)]
 SandboxOption = Annotated[
     str | None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from auditor.sandbox import Sandbox
 from tests.e2e.conftest import AS_OF, auditor
 
@@ -36,3 +38,89 @@ def test_advice_for_a_failed_engine_is_to_run_again_never_to_resume() -> None:
             advice = gettext(lang, ENGINE_ADVICE[status])
             assert "--resume" not in advice
             assert re.search(r"run the audit again|running the audit again|relancer l'audit|relancez l'audit", advice)
+
+
+def test_version() -> None:
+    from auditor import __version__
+
+    done = auditor("--version")
+    assert (done.code, done.stdout, done.stderr) == (0, f"auditor {__version__}\n", "")
+
+
+def test_init_writes_the_users_own_person_and_profiles(tmp_path: Path) -> None:
+    from auditor.config import load_config
+
+    path = tmp_path / "me" / "auditor.toml"
+    done = auditor(
+        "init", "-c", str(path), "--name", "Jo [Q] Doe", "--site", "https://jodoe.example",
+        "--profile", "linkedin=https://www.linkedin.com/in/jodoe", "--profile", "https://github.com/jodoe",
+    )  # fmt: skip
+    assert done.code == 0, done.stderr
+    assert "Jo [Q] Doe" in done.stdout  # printed as text: brackets are not markup
+    config = load_config(path)
+    assert (config.person.name, config.person.site) == ("Jo [Q] Doe", "https://jodoe.example")
+    assert config.person.aliases == () and config.person.qualifiers == ()
+    assert config.profiles == {"linkedin": "https://www.linkedin.com/in/jodoe", "github": "https://github.com/jodoe"}
+    assert "Tremblay" not in path.read_text(encoding="utf-8").split("[audit]")[0]  # none of the example person
+    again = auditor("init", "-c", str(path), "--name", "Jo", "--site", "https://jodoe.example")
+    assert again.code == 2 and "already exists" in again.stderr
+
+
+def test_init_without_a_terminal_needs_name_and_site(tmp_path: Path) -> None:
+    done = auditor("init", "-c", str(tmp_path / "a.toml"))
+    assert done.code == 2
+    assert done.stderr == "Error: init: --name and --site needed (or run it in a terminal to be asked)\n"
+    assert not (tmp_path / "a.toml").exists()
+
+
+def test_init_bad_values_write_nothing_and_name_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "a.toml"
+    done = auditor("init", "-c", str(path), "--name", "Jo", "--site", "jodoe.example",
+                   "--profile", "linkdin=https://www.linkedin.com/in/jodoe")  # fmt: skip
+    assert done.code == 2 and not path.exists()
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"Error: {path} (not written): ") for line in lines)
+    assert "person.site" in lines[0] and "did you mean 'linkedin'?" in lines[1]
+
+
+def test_init_asks_in_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+    from auditor.cli import init as init_module
+    from auditor.config import load_config
+
+    monkeypatch.setattr(init_module, "_interactive", lambda: True)
+    path = tmp_path / "auditor.toml"
+    answers = "Jo Doe\njodoe.example\nhttps://jodoe.example\nhttps://example.com/nobody\nhttps://github.com/jodoe\n\n"
+    result = CliRunner().invoke(app, ["init", "-c", str(path)], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "not an address" in result.output and "Not a profile page" in result.output
+    config = load_config(path)
+    assert (config.person.name, config.person.site, config.profiles) == (
+        "Jo Doe", "https://jodoe.example", {"github": "https://github.com/jodoe"},
+    )  # fmt: skip
+
+
+def test_audit_refuses_the_example_person_in_one_line(tmp_path: Path) -> None:
+    from auditor.cli.init import example_text
+
+    path = tmp_path / "auditor.toml"
+    path.write_text(example_text(), encoding="utf-8")
+    done = auditor("audit", "-c", str(path))
+    assert done.code == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"Error: {path}: [person] is still the example's (Émilie Tremblay, ")
+    assert "init --force" in line
+    assert not (tmp_path / "auditor.db").exists()  # refused before anything was stored or sent
+
+
+def test_every_config_problem_is_its_own_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "auditor.toml"
+    path.write_text('[person]\nname = "Jo"\nsite = "jo"\n[audit]\ndepth = "20"\n', encoding="utf-8")
+    done = auditor("history", "-c", str(path))
+    assert done.code == 2
+    assert done.stderr.splitlines() == [
+        f"Error: {path}: person.site: not an http(s) URL: 'jo' (write it in full, e.g. https://example.com)",
+        f"Error: {path}: audit.depth: expected a whole number, got text '20' (write it without quotes)",
+    ]
