@@ -13,7 +13,7 @@ import typer
 
 from auditor import __version__
 from auditor.cli import audit, engines, history, identify, init, sandbox, store_commands
-from auditor.cli.common import app, err, out
+from auditor.cli.common import app, err, out, verbosity
 from auditor.errors import AuditorError, UsageError
 from auditor.net import logs
 
@@ -39,12 +39,26 @@ def diagnostics(
     log_file: Annotated[
         Path | None, typer.Option("--log-file", envvar="AUDITOR_LOG_FILE", help="Append the log to this file.")
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Print only results, warnings and errors: no progress.")
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "-v", "--verbose", help="Log every request, answer, retry and failure to stderr (--log-level debug)."
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit."),
     ] = False,
 ) -> None:
     """Audit how visible a person is when someone searches their name, and whether their profiles link back."""
+    if quiet and verbose:
+        raise UsageError("-q and -v: choose one")
+    verbosity.quiet, verbosity.verbose = quiet, verbose
+    if log_level is None and verbose:
+        log_level = "debug"
     try:
         level = logs.parse_level(log_level)
     except ValueError as exc:

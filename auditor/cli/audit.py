@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,14 +12,19 @@ from auditor.audit.runner import EXIT_CODES, audit_once, resume_audit
 from auditor.cli.common import (
     DEFAULT_CONFIG,
     ConfigOption,
+    JsonOption,
     LockWaitOption,
     SandboxOption,
     app,
     check_sandbox,
     err,
+    interrupted,
+    invocation,
     out,
     parse_as_of,
+    print_json,
     progress_printer,
+    say,
 )
 from auditor.cli.init import refuse_the_example
 from auditor.config import Config, load_config
@@ -35,7 +41,8 @@ def audit(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date of the audit (YYYY-MM-DD); default today.")] = None,
     lang: Annotated[str | None, typer.Option(help="Report language: en or fr (default: report.lang).")] = None,
     sandbox: SandboxOption = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output (as the global -q).")] = False,
+    as_json: JsonOption = False,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Finish the last interrupted audit; what it already got is not asked again."),
@@ -51,29 +58,62 @@ def audit(
         err.print(f"Warning: {note}", highlight=False, markup=False)
     if lang is not None and lang not in ("en", "fr"):
         raise UsageError(f"--lang: expected en or fr, got {lang!r}")
-    if resume:
-        if as_of is not None or engines is not None:
-            raise UsageError(
-                "--resume finishes the interrupted audit with its own date and engines: drop --as-of and --engines"
-            )
-        outcome = resume_audit(
-            cfg, sandbox_url=check_sandbox(sandbox), lang=lang, progress=progress_printer(quiet), lock_wait=lock_wait,
-            announce=_announce,
-        )  # fmt: skip
+    if resume and (as_of is not None or engines is not None):
+        raise UsageError(
+            "--resume finishes the interrupted audit with its own date and engines: drop --as-of and --engines"
+        )
+    announce = say  # what is being done: silenced by the global -q only (`audit -q` silences progress)
+    sandbox_url = check_sandbox(sandbox)
+    try:
+        if resume:
+            outcome = resume_audit(
+                cfg, sandbox_url=sandbox_url, lang=lang, progress=progress_printer(quiet), lock_wait=lock_wait,
+                announce=announce,
+            )  # fmt: skip
+        else:
+            date = parse_as_of(as_of)
+            announce(f"Auditing {cfg.person.name} ({date.isoformat()})")
+            outcome = audit_once(
+                cfg, as_of=date, sandbox_url=sandbox_url, only_engines=only, lang=lang,
+                progress=progress_printer(quiet), lock_wait=lock_wait, announce=announce,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        # Every answer is stored as it arrives, and --resume asks only for the rest.
+        raise interrupted(
+            f"the audit stays incomplete, with every answer it had received; "
+            f"`{invocation()} audit --resume -c {config}` finishes it without asking them again"
+        ) from None
+    code = EXIT_CODES.get(outcome.audit.status, 1)
+    if as_json:
+        print_json(audit_summary(outcome.audit, outcome.paths.html, code))
     else:
-        date = parse_as_of(as_of)
-        err.print(f"Auditing {cfg.person.name} ({date.isoformat()})", highlight=False)
-        outcome = audit_once(
-            cfg, as_of=date, sandbox_url=check_sandbox(sandbox), only_engines=only, lang=lang,
-            progress=progress_printer(quiet), lock_wait=lock_wait, announce=_announce,
-        )  # fmt: skip
-    _summary(outcome.audit)
-    out.print(f"Report: {outcome.paths.html}", highlight=False)
-    raise typer.Exit(EXIT_CODES.get(outcome.audit.status, 1))
+        _summary(outcome.audit)
+        out.print(f"Report: {outcome.paths.html}")
+    raise typer.Exit(code)
 
 
-def _announce(message: str) -> None:
-    err.print(message, highlight=False, markup=False)
+def audit_summary(result: Audit, report: Path | None, exit_code: int | None) -> dict[str, object]:
+    """What `audit --json` prints: the status, the scores, each engine's outcome, the report's path."""
+    scores = result.scores
+    return {
+        "id": result.id,
+        "person": result.person,
+        "as_of": result.as_of.isoformat(),
+        "status": result.status.value,
+        "exit_code": exit_code,
+        "scores": {
+            "overall": scores.overall,
+            "visibility": scores.visibility,
+            "linkback": scores.linkback,
+            "site": scores.site,
+            "consistency": scores.consistency,
+        },
+        "engines": [
+            {"name": e.name, "status": e.status.value, "detail": e.detail, "requests": e.requests}
+            for e in result.engines
+        ],
+        "report": str(report) if report is not None else None,
+    }
 
 
 def _engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from auditor.audit.pipeline import ProgressEvent
 from auditor.config import DEFAULT_CONFIG_NAME
@@ -49,6 +53,63 @@ LockWaitOption = Annotated[
 DEFAULT_CONFIG = Path(DEFAULT_CONFIG_NAME)
 
 
+@dataclass
+class Verbosity:
+    """The global `-q` / `-v` (before the command): set once by the app's callback."""
+
+    quiet: bool = False
+    """No chatter on stderr (progress, what is being done); results, warnings and errors still print."""
+    verbose: bool = False
+
+
+verbosity = Verbosity()
+
+
+def interrupted(note: str) -> typer.Exit:
+    """Ctrl-C: say what it left behind and how to go on, then exit 130 (raise what this returns)."""
+    err.print(f"Interrupted: {note}.")
+    return typer.Exit(130)
+
+
+def say(message: str) -> None:
+    """Chatter for a person watching: on stderr, silenced by `-q`."""
+    if not verbosity.quiet:
+        err.print(message)
+
+
+def print_table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | None = None, whole: Sequence[int] = ()
+) -> None:
+    """A table on stdout. In a terminal, drawn, the columns in `whole` (URLs) folded over lines, never cut; in a
+    pipe or a file, tab-separated lines with every value whole (a header line first, `# title` before it)."""
+    if out.is_terminal:
+        table = Table(*headers, title=title)
+        for index in whole:
+            table.columns[index].overflow = "fold"
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
+        out.print(table)
+        return
+    # Written past rich, which would expand the tabs into spaces.
+    out.file.flush()
+    lines = [f"# {title}"] if title else []
+    lines += ["\t".join(_one_line(cell) for cell in row) for row in (headers, *rows)]
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    sys.stdout.flush()
+
+
+def _one_line(cell: str) -> str:
+    return " ".join(cell.replace("\t", " ").splitlines())
+
+
+def print_json(data: object) -> None:
+    """`data` as JSON on stdout, whole, whatever the console's width."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")]
+
+
 def check_sandbox(url: str | None) -> str | None:
     if url is None:
         return None
@@ -62,7 +123,7 @@ def check_sandbox(url: str | None) -> str | None:
 
 def progress_printer(quiet: bool) -> Callable[[ProgressEvent], None]:
     def show(event: ProgressEvent) -> None:
-        if quiet:
+        if quiet or verbosity.quiet:
             return
         counter = f"[{event.done}/{event.total}] " if event.stage == "search" else ""
         err.print(f"  {counter}{event.message}", highlight=False, markup=False)

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out, print_table
 from auditor.config import Config, load_config
 from auditor.engines import PARSERS
 from auditor.engines.base import EngineResponse
@@ -113,11 +112,9 @@ def parse_command(
         data = {"engine": engine, "status": page.status.value, "detail": page.detail, "results": results}
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        table = Table("#", "url", "title", "snippet")
-        for r in results:
-            table.add_row(str(r["position"]), r["url"], r["title"], r["snippet"])
         if results:
-            out.print(table)
+            rows = [(str(r["position"]), r["url"], r["title"], r["snippet"]) for r in results]
+            print_table(("#", "url", "title", "snippet"), rows, whole=(1,))
         detail = f": {page.detail}" if page.detail else ""
         out.print(f"{engine}: {page.status.value}{detail}", highlight=False, markup=False)
     if not page.status.counts_in_score:

@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from auditor.audit.runner import scoring_info
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out, print_table
 from auditor.cli.store_commands import resolve
 from auditor.config import load_config
 from auditor.errors import UsageError
@@ -73,10 +71,10 @@ def history(
         ]  # fmt: skip
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("id", "date", "person", "status", "overall")
-    for r in rows:
-        table.add_row(str(r.id), r.as_of.isoformat(), Text(r.person), r.status.value,
-                      "n/a" if r.overall is None else f"{r.overall:.1f}")  # fmt: skip
-    out.print(table)
+    print_table(
+        ("id", "date", "person", "status", "overall"),
+        [(str(r.id), r.as_of.isoformat(), r.person, r.status.value, "n/a" if r.overall is None else f"{r.overall:.1f}")
+         for r in rows],
+    )  # fmt: skip
     if any(r.status is AuditStatus.INCOMPLETE for r in rows):
         out.print("incomplete: interrupted before it finished; `auditor audit --resume` finishes the latest one.")

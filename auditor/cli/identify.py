@@ -8,10 +8,8 @@ import unicodedata
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, invocation, out
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, invocation, out, print_table
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError, UsageError
 from auditor.identify.classify import Identity, classify
@@ -203,8 +201,5 @@ def _print_labels(cfg: Config, as_json: bool) -> None:
     if not labels:
         out.print(f"No label for {cfg.person.name} yet.", highlight=False, markup=False)
         return
-    table = Table("decision", "url", "since", title=f"Labels of {cfg.person.name}")
-    table.columns[1].overflow = "fold"  # a URL is shown whole, folded over lines, never cut
-    for item in labels:
-        table.add_row(item.decision.value, Text(shown(item.normalized_url)), item.created_at)
-    out.print(table)
+    rows = [(item.decision.value, shown(item.normalized_url), item.created_at) for item in labels]
+    print_table(("decision", "url", "since"), rows, title=f"Labels of {cfg.person.name}", whole=(1,))

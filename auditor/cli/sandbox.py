@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.common import app, err, invocation, out, progress_printer
+from auditor.cli.common import app, err, interrupted, invocation, out, progress_printer, say
 from auditor.errors import UsageError
 
 
@@ -46,12 +46,17 @@ def demo(
     directory: Annotated[Path, typer.Option("--dir", help="Where the demo's config, database and reports go.")] = Path(
         "demo"
     ),
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output (as the global -q).")] = False,
 ) -> None:
     """Start the sandbox and run six monthly audits of a fictional person, then print the report's path."""
     from auditor.audit.demo import run_demo
 
-    outcome = run_demo(directory, progress=progress_printer(True), announce=None if quiet else err.print)
+    try:
+        outcome = run_demo(directory, progress=progress_printer(True), announce=None if quiet else say)
+    except KeyboardInterrupt:
+        raise interrupted(
+            f"the demo stopped part-way; `{invocation()} demo --dir {directory}` runs it again from the start"
+        ) from None
     out.print(f"\nLatest report: {outcome.paths.latest}", highlight=False)
     out.print(f"All audits:    {outcome.paths.index}", highlight=False)
     out.print(f"Explore:       {invocation()} history -c {directory / 'auditor.toml'}", highlight=False)

@@ -9,10 +9,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, LockWaitOption, app, out
+from auditor.cli.common import (
+    DEFAULT_CONFIG,
+    ConfigOption,
+    JsonOption,
+    LockWaitOption,
+    app,
+    out,
+    print_json,
+    print_table,
+)
 from auditor.config import load_config
 from auditor.errors import UsageError
 from auditor.models import Audit
@@ -65,45 +72,40 @@ def _print_changes(before: Audit, after: Audit, changes: Changes) -> None:
         highlight=False,
         markup=False,
     )
-    scores = Table("score", str(before.as_of), str(after.as_of), "change", title="Scores")
-    for s in changes.scores:
-        scores.add_row(s.component, _num(s.previous), _num(s.current), _num(s.delta, signed=True))
-    out.print(scores)
+    print_table(
+        ("score", str(before.as_of), str(after.as_of), "change"),
+        [(s.component, _num(s.previous), _num(s.current), _num(s.delta, signed=True)) for s in changes.scores],
+        title="Scores",
+    )
     for title, moves in (
         ("Entered the top 10", changes.entered),
         ("Left the top 10", changes.left),
         ("Your results that moved", changes.moved),
     ):
         if moves:
-            out.print(_moves_table(title, moves))
+            _print_moves(title, moves)
     if changes.linkbacks:
-        table = Table("profile", "before", "now", "", title="Link-backs")
-        for c in changes.linkbacks:
-            table.add_row(Text(c.network), c.previous.value if c.previous else "-", c.current.value, c.kind)
-        out.print(table)
+        rows = [
+            (c.network, c.previous.value if c.previous else "-", c.current.value, c.kind) for c in changes.linkbacks
+        ]
+        print_table(("profile", "before", "now", "change"), rows, title="Link-backs")
     if changes.engines:
-        table = Table("engine", "before", "now", title="Engines")
-        for e in changes.engines:
-            table.add_row(e.name, e.previous.value if e.previous else "-", e.current.value if e.current else "-")
-        out.print(table)
+        engine_rows = [
+            (e.name, e.previous.value if e.previous else "-", e.current.value if e.current else "-")
+            for e in changes.engines
+        ]
+        print_table(("engine", "before", "now"), engine_rows, title="Engines")
     if changes.is_empty:
         out.print("Nothing changed.")
 
 
-def _moves_table(title: str, moves: Sequence[ResultMove]) -> Table:
-    table = Table("engine", "query", "before", "now", "whose", "url", "title", title=title)
-    for m in moves:
-        # Text(...) cells: titles and URLs come from strangers' pages and must not be read as rich markup.
-        table.add_row(
-            Text(m.engine),
-            Text(m.query),
-            _pos(m.previous_position),
-            _pos(m.current_position),
-            m.ownership.value,
-            Text(m.url),
-            Text(m.title),
-        )
-    return table
+def _print_moves(title: str, moves: Sequence[ResultMove]) -> None:
+    # Titles and URLs come from strangers' pages: print_table shows them as text, never as rich markup.
+    rows = [
+        (m.engine, m.query, _pos(m.previous_position), _pos(m.current_position), m.ownership.value, m.url, m.title)
+        for m in moves
+    ]
+    print_table(("engine", "query", "before", "now", "whose", "url", "title"), rows, title=title, whole=(5,))
 
 
 def _pos(value: int | None) -> str:
@@ -119,7 +121,8 @@ def _num(value: float | None, *, signed: bool = False) -> str:
 @app.command()
 def export(
     config: ConfigOption = DEFAULT_CONFIG,
-    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", metavar="csv|json", help="The file format: csv or json.")] = "csv",
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Every stored result, one row per result per audit (finished audits, oldest first)."""
@@ -127,6 +130,8 @@ def export(
 
     if fmt not in ("csv", "json"):
         raise UsageError(f"--format: expected csv or json, got {fmt!r}")
+    if as_json:
+        fmt = "json"
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
         audits = store.finished_audits()
@@ -147,6 +152,7 @@ def rescore(
     which: Annotated[str, typer.Argument(metavar="[ID|latest|all]", help="An audit id, latest, or all.")] = "all",
     config: ConfigOption = DEFAULT_CONFIG,
     lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
+    as_json: JsonOption = False,
 ) -> None:
     """Re-parse and re-score stored audits from their raw responses (after a parser fix or a scoring change)."""
     from auditor.audit.rescore import rescore as rescore_audits
@@ -155,6 +161,9 @@ def rescore(
     cfg = load_config(config)
     with Store.open(cfg.database_path) as store, store.writing(lock_wait):
         done = rescore_audits(store, cfg, select(store, cfg, which))
+    if as_json:
+        print_json([_rescored(item.before, item.after, item.note) for item in done])
+        return
     if not done:
         out.print(f"No finished audit of {cfg.person.name} to rescore.", highlight=False, markup=False)
         return
@@ -172,3 +181,16 @@ def rescore(
         line = f"overall {_num(before.scores.overall)} -> {_num(item.after.scores.overall)}, {status}"
         out.print(head + line, highlight=False, markup=False)
     out.print("Reports are not rewritten: `auditor report ID` renders one again.", highlight=False, markup=False)
+
+
+def _rescored(before: Audit, after: Audit | None, note: str) -> dict[str, object]:
+    def state(audit: Audit) -> dict[str, object]:
+        return {"status": audit.status.value, "overall": audit.scores.overall}
+
+    return {
+        "id": before.id,
+        "as_of": before.as_of.isoformat(),
+        "before": state(before),
+        "after": state(after) if after is not None else None,
+        "note": note or None,
+    }

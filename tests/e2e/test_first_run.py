@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import signal
 from pathlib import Path
 
 import pytest
 
 from auditor.sandbox import Sandbox
 from tests.e2e.conftest import AS_OF, auditor
+from tests.e2e.test_crash_and_lock import half_way, hanging, start_audit, wait_until
+
+__all__ = ["hanging"]  # the fixture, shared with the crash tests
 
 
 def without_profiles(config_file: Path) -> Path:
@@ -124,3 +128,63 @@ def test_every_config_problem_is_its_own_error_line(tmp_path: Path) -> None:
         f"Error: {path}: person.site: not an http(s) URL: 'jo' (write it in full, e.g. https://example.com)",
         f"Error: {path}: audit.depth: expected a whole number, got text '20' (write it without quotes)",
     ]
+
+
+def test_ctrl_c_says_what_was_kept_and_how_to_resume(hanging: Sandbox, config_file: Path) -> None:
+    database = config_file.parent / "auditor.db"
+    process = start_audit(config_file, hanging)
+    try:
+        wait_until(lambda: half_way(database), process, "half-way")
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("Interrupted: the audit stays incomplete, with every answer it had received; ")
+    assert f"audit --resume -c {config_file}` finishes it" in last
+    assert "Traceback" not in stderr
+
+
+def test_piped_tables_are_tab_separated_with_every_url_whole(config_file: Path, sandbox: Sandbox) -> None:
+    for as_of in ("2026-01-01", "2026-02-01"):
+        assert auditor("audit", "-c", str(config_file), "--sandbox", sandbox.url, "--as-of", as_of, "-q").code == 0
+    history = auditor("history", "-c", str(config_file))
+    assert history.stdout.splitlines()[0] == "id\tdate\tperson\tstatus\toverall"
+    assert history.stdout.splitlines()[1].startswith("1\t2026-01-01\tCarl-Frédéric de Celles\tcomplete\t")
+    url = "https://www.example.com/" + "a-long-path-segment/" * 8
+    label = auditor("label", url, "not-me", "-c", str(config_file))
+    assert label.code == 0, label.stderr
+    listed = auditor("label", "--list", "-c", str(config_file))
+    assert "…" not in listed.stdout
+    stored = url.replace("www.", "").rstrip("/")  # the label is kept on the normalised URL
+    assert f"not-me\t{stored}\t" in listed.stdout
+
+
+def test_json_for_audit_rescore_and_export(config_file: Path, sandbox: Sandbox) -> None:
+    import json
+
+    done = auditor("-q", "audit", "-c", str(config_file), "--sandbox", sandbox.url, "--as-of", AS_OF, "--json")
+    assert done.code == 0, done.stderr
+    assert done.stderr == ""  # -q before the command: no chatter, no progress
+    data = json.loads(done.stdout)
+    assert (data["id"], data["status"], data["exit_code"], data["as_of"]) == (1, "complete", 0, AS_OF)
+    assert {e["name"]: e["status"] for e in data["engines"]} == {"duckduckgo_html": "ok", "searxng": "ok"}
+    assert data["report"].endswith(f"{AS_OF}.html") and Path(data["report"]).exists()
+    assert data["scores"]["overall"] is not None
+    rescored = json.loads(auditor("rescore", "-c", str(config_file), "--json").stdout)
+    assert rescored == [
+        {"id": 1, "as_of": AS_OF, "before": {"status": "complete", "overall": data["scores"]["overall"]},
+         "after": {"status": "complete", "overall": data["scores"]["overall"]}, "note": None}
+    ]  # fmt: skip
+    as_json = auditor("export", "-c", str(config_file), "--json")
+    assert as_json.code == 0 and as_json.stdout == auditor("export", "-c", str(config_file), "--format", "json").stdout
+    assert json.loads(as_json.stdout)
+
+
+def test_verbose_logs_every_request(config_file: Path, sandbox: Sandbox) -> None:
+    done = auditor("-v", "audit", "-c", str(config_file), "--sandbox", sandbox.url, "--as-of", AS_OF, "-q")
+    assert done.code == 0, done.stderr
+    assert re.search(r"DEBUG auditor\.net\.client: POST https://html\.duckduckgo\.com/html/", done.stderr)
+    assert re.search(r"DEBUG auditor\.net\.client: HTTP 200 from https://html\.duckduckgo\.com/html/", done.stderr)
+    both = auditor("-q", "-v", "history", "-c", str(config_file))
+    assert both.code == 2 and "choose one" in both.stderr
