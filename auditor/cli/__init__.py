@@ -14,6 +14,7 @@ import typer
 from auditor import __version__
 from auditor.cli import audit, engines, history, identify, init, sandbox, store_commands
 from auditor.cli.common import app, err, out, verbosity
+from auditor.cli.helptext import plain_help
 from auditor.errors import AuditorError, UsageError
 from auditor.net import logs
 
@@ -73,7 +74,7 @@ def main() -> None:
     """Entry point: run the app, turning domain errors into one message and an exit code."""
     try:
         # Without standalone mode click returns the code of `typer.Exit` instead of exiting.
-        code = app(standalone_mode=False)
+        code = plain_help(typer.main.get_command(app))(standalone_mode=False)
     except AuditorError as exc:
         for line in str(exc).splitlines() or [""]:  # several problems (a config's): one line each
             err.print(f"Error: {line}", highlight=False, markup=False)

@@ -34,12 +34,18 @@ from auditor.models import Audit
 from auditor.store import DEFAULT_LOCK_WAIT
 
 
-@app.command()
+@app.command(short_help="Run an audit, store it and write its report.")
 def audit(
     config: ConfigOption = DEFAULT_CONFIG,
-    engines: Annotated[str | None, typer.Option(help="Only these engines, comma-separated.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of the audit (YYYY-MM-DD); default today.")] = None,
-    lang: Annotated[str | None, typer.Option(help="Report language: en or fr (default: report.lang).")] = None,
+    engines: Annotated[
+        str | None, typer.Option(help="Query only these engines of the config (names, comma-separated).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date of the audit (YYYY-MM-DD); today when not given.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="The report's language, en or fr; the config's report.lang when not given.")
+    ] = None,
     sandbox: SandboxOption = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output (as the global -q).")] = False,
     as_json: JsonOption = False,
@@ -49,7 +55,11 @@ def audit(
     ] = False,
     lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
 ) -> None:
-    """Search, verify, score, store the audit and write its report. Exit 0 complete, 3 partial, 4 failed."""
+    """Search the engines for your name, check your profiles and site, score it all, store the audit and write
+    its report.
+
+    Exit code: 0 complete, 3 partial (something could not be checked), 4 failed (no engine answered).
+    """
     cfg = load_config(config)
     if sandbox is None:  # the example person lives in the sandbox too (the demo): there, auditing her is the point
         refuse_the_example(cfg, config)

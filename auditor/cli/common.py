@@ -26,13 +26,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: paragraphs wrapped to the terminal, no boxes, no type names beside the options.
+    rich_markup_mode=None,
 )
 # soft_wrap: an error is one line, whatever the terminal's width (scripts and tests read it whole).
 # markup and highlight off: what is printed (config values, titles and URLs from the web) is text, never
 # rich markup, so "[person]" stays "[person]".
 out = Console(soft_wrap=True, markup=False, highlight=False)
 err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
-ConfigOption = Annotated[Path, typer.Option("-c", "--config", help="The person's config file.", show_default=True)]
+ConfigOption = Annotated[
+    Path, typer.Option("-c", "--config", help="The config file of the person audited.", show_default=True)
+]
 SandboxOption = Annotated[
     str | None,
     typer.Option(
@@ -41,12 +45,20 @@ SandboxOption = Annotated[
         help="Send every request to this running sandbox (http://127.0.0.1:PORT) instead of the internet.",
     ),
 ]
+
+
+def _not_negative(value: float) -> float:
+    if value < 0:
+        raise typer.BadParameter(f"{value:g} is less than 0: give a number of seconds, 0 or more")
+    return value
+
+
 LockWaitOption = Annotated[
     float,
     typer.Option(
         "--lock-wait",
         envvar="AUDITOR_LOCK_WAIT",
-        min=0,
+        callback=_not_negative,
         help="Seconds to wait for another audit of the same database to end before giving up.",
     ),
 ]

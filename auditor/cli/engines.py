@@ -25,10 +25,10 @@ from auditor.models import EngineStatus, ParsedPage
 PARSE_FAILED_EXIT = 3
 
 
-@app.command("engines")
+@app.command("engines", short_help="Show each engine's set-up and this month's use.")
 def engines_command(
     config: ConfigOption = DEFAULT_CONFIG,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """Every engine: configured or not, key present or not (never its value), queries used this month."""
     cfg = load_config(config)
@@ -93,11 +93,11 @@ def _used_this_month(cfg: Config) -> dict[str, int]:
         return {info.name: store.engine_requests_since(info.name, since) for info in CATALOG}
 
 
-@app.command("parse")
+@app.command("parse", short_help="Parse a saved engine response and print its results.")
 def parse_command(
-    file: Annotated[Path, typer.Argument(help="A saved engine response: HTML or JSON.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A saved engine response: HTML or JSON.")],
     engine: Annotated[str, typer.Option("--engine", help="The engine that answered it.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """Parse a saved engine response (HTML or JSON) and print its results; exit 3 on a block or unreadable page."""
     if engine not in PARSERS:

@@ -18,14 +18,21 @@ from auditor.models import AuditStatus
 from auditor.store import Store
 
 
-@app.command()
+@app.command(short_help="Write a stored audit's report again.")
 def report(
-    audit_id: Annotated[str, typer.Argument(metavar="[ID|latest]", help="Audit id, latest or previous.")] = "latest",
+    audit_id: Annotated[
+        str, typer.Argument(metavar="ID|latest|previous", help="The audit: its id, latest or previous.")
+    ] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
-    lang: Annotated[str | None, typer.Option(help="en or fr (default: report.lang).")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the HTML here instead.")] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="The report's language, en or fr; the config's report.lang when not given.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write the HTML to this file instead of the reports directory."),
+    ] = None,
 ) -> None:
-    """Re-render a stored audit's report."""
+    """Render a stored audit's report again, in the reports directory (or to --output)."""
     from auditor.report.changes import compute_changes
     from auditor.report.html import previous_audit, render_html, write_report
 
@@ -53,10 +60,10 @@ def report(
     out.print(f"Report: {paths.html}", highlight=False)
 
 
-@app.command()
+@app.command(short_help="List the stored audits with their status and scores.")
 def history(
     config: ConfigOption = DEFAULT_CONFIG,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
     cfg = load_config(config)

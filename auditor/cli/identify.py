@@ -55,14 +55,14 @@ def _classified(url: str, title: str, registry: Registry, who: Identity) -> tupl
     return result, found.handle if found else None
 
 
-@app.command("classify")
+@app.command("classify", short_help="Say whose each URL is, for this config (offline).")
 def classify_command(
     urls: Annotated[list[str], typer.Argument(metavar="URL...", help="One or more URLs, as an engine lists them.")],
     config: ConfigOption = DEFAULT_CONFIG,
     title: Annotated[
         str, typer.Option("--title", help="The result's title, as an engine shows it (the name is looked for in it).")
     ] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """Each URL's normalised form, network, handle and ownership for this config (offline; labels applied).
 
@@ -109,16 +109,18 @@ def _normalized_for_label(url: str, registry: Registry) -> str:
         raise UsageError(f"URL: {shown(url, 200)!r} is not an http(s) URL") from None
 
 
-@app.command()
+@app.command(short_help="Mark a result as yours (me) or not (not-me).")
 def label(
     url: Annotated[str | None, typer.Argument(metavar="URL", help="A result's URL (any spelling of it).")] = None,
     decision: Annotated[str | None, typer.Argument(metavar="me|not-me", help="Yours, or someone else's.")] = None,
     config: ConfigOption = DEFAULT_CONFIG,
     list_all: Annotated[bool, typer.Option("--list", help="List the labels of this config's person.")] = False,
     remove: Annotated[str | None, typer.Option("--remove", metavar="URL", help="Forget the label on URL.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --list, print the labels as JSON.")] = False,
 ) -> None:
     """Remember that a result is yours (me) or someone else's (not-me); every later audit applies it.
+
+    Give URL and me or not-me; or --list to see the labels; or --remove URL to forget one.
 
     `me` counts it as one of your profiles in the score; `not-me` counts it as a namesake (or as an ordinary
     page when it does not carry your name). `auditor rescore` applies labels to stored audits too.

@@ -131,7 +131,7 @@ def _ask_profiles() -> dict[str, str]:
         out.print(f"  {network}: {url}")
 
 
-@app.command()
+@app.command(short_help="Write your config: your name, site and profiles.")
 def init(
     config: ConfigOption = DEFAULT_CONFIG,
     name: Annotated[

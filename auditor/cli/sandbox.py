@@ -13,11 +13,13 @@ from auditor.cli.common import app, err, interrupted, invocation, out, progress_
 from auditor.errors import UsageError
 
 
-@app.command("sandbox")
+@app.command("sandbox", short_help="Run the local sandbox web alone and print its URL.")
 def sandbox_command(
-    scenario: Annotated[str, typer.Option(help="`demo`, `minimal`, or a scenario TOML file.")] = "demo",
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 picks a free one).")] = 0,
-    month: Annotated[int, typer.Option(help="Month of the scenario to serve first (0-based).")] = 0,
+    scenario: Annotated[
+        str, typer.Option(help="The scenario to serve: demo, minimal, or a scenario TOML file.")
+    ] = "demo",
+    port: Annotated[int, typer.Option(help="The port to listen on, on 127.0.0.1; 0 picks a free one.")] = 0,
+    month: Annotated[int, typer.Option(help="The month of the scenario to serve first, counted from 0.")] = 0,
 ) -> None:
     """Run the sandbox web alone and print its URL (for tests, benchmarks, trying things)."""
     import time
@@ -41,11 +43,11 @@ def sandbox_command(
             pass
 
 
-@app.command()
+@app.command(short_help="Run six monthly audits of a fictional person.")
 def demo(
-    directory: Annotated[Path, typer.Option("--dir", help="Where the demo's config, database and reports go.")] = Path(
-        "demo"
-    ),
+    directory: Annotated[
+        Path, typer.Option("--dir", help="The directory for the demo's config, database and reports.")
+    ] = Path("demo"),
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output (as the global -q).")] = False,
 ) -> None:
     """Start the sandbox and run six monthly audits of a fictional person, then print the report's path."""

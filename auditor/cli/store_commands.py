@@ -26,7 +26,8 @@ from auditor.models import Audit
 from auditor.report.changes import Changes, ResultMove, compute_changes
 from auditor.store import DEFAULT_LOCK_WAIT, Store
 
-AuditRef = Annotated[str, typer.Argument(metavar="ID|latest|previous", help="An audit id, latest or previous.")]
+First = Annotated[str, typer.Argument(metavar="FIRST", help="The earlier audit: its id, latest or previous.")]
+Second = Annotated[str, typer.Argument(metavar="SECOND", help="The later audit: its id, latest or previous.")]
 
 
 def resolve(ref: str, store: Store, history: Sequence[Audit]) -> Audit:
@@ -41,12 +42,12 @@ def resolve(ref: str, store: Store, history: Sequence[Audit]) -> Audit:
     return store.load_audit(int(ref))
 
 
-@app.command()
+@app.command(short_help="Show what changed between two audits.")
 def compare(
-    first: AuditRef,
-    second: AuditRef,
+    first: First,
+    second: Second,
     config: ConfigOption = DEFAULT_CONFIG,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """What changed from audit FIRST to audit SECOND: results in and out of the top 10, moves, link-backs, scores."""
     cfg = load_config(config)
@@ -118,7 +119,7 @@ def _num(value: float | None, *, signed: bool = False) -> str:
     return f"{value:+.1f}" if signed else f"{value:.1f}"
 
 
-@app.command()
+@app.command(short_help="Export every stored result as CSV or JSON.")
 def export(
     config: ConfigOption = DEFAULT_CONFIG,
     fmt: Annotated[str, typer.Option("--format", metavar="csv|json", help="The file format: csv or json.")] = "csv",
@@ -147,9 +148,9 @@ def export(
     out.print(f"Wrote {len(rows)} rows from {len(audits)} audits to {output}", highlight=False)
 
 
-@app.command()
+@app.command(short_help="Re-parse and re-score stored audits.")
 def rescore(
-    which: Annotated[str, typer.Argument(metavar="[ID|latest|all]", help="An audit id, latest, or all.")] = "all",
+    which: Annotated[str, typer.Argument(metavar="ID|latest|all", help="The audits: one id, latest, or all.")] = "all",
     config: ConfigOption = DEFAULT_CONFIG,
     lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
     as_json: JsonOption = False,
