@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from auditor.audit.runner import EXIT_CODES, audit_once, resume_audit
 from auditor.cli.common import (
     DEFAULT_CONFIG,
+    DEFAULT_LOCK_WAIT,
     ConfigOption,
     JsonOption,
     LockWaitOption,
@@ -26,12 +26,11 @@ from auditor.cli.common import (
     progress_printer,
     say,
 )
-from auditor.cli.init import refuse_the_example
-from auditor.config import Config, load_config
-from auditor.engines.catalog import engine_notes
 from auditor.errors import UsageError
-from auditor.models import Audit
-from auditor.store import DEFAULT_LOCK_WAIT
+
+if TYPE_CHECKING:
+    from auditor.config import Config
+    from auditor.models import Audit
 
 
 @app.command(short_help="Run an audit, store it and write its report.")
@@ -60,6 +59,11 @@ def audit(
 
     Exit code: 0 complete, 3 partial (something could not be checked), 4 failed (no engine answered).
     """
+    from auditor.audit.runner import EXIT_CODES, audit_once, resume_audit
+    from auditor.cli.init import refuse_the_example
+    from auditor.config import load_config
+    from auditor.engines.catalog import engine_notes
+
     cfg = load_config(config)
     if sandbox is None:  # the example person lives in the sandbox too (the demo): there, auditing her is the point
         refuse_the_example(cfg, config)

@@ -10,16 +10,18 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from auditor.audit.pipeline import ProgressEvent
-from auditor.config import DEFAULT_CONFIG_NAME
 from auditor.errors import UsageError
+
+if TYPE_CHECKING:
+    from auditor.audit.pipeline import ProgressEvent
+
+# Only what `--help` needs is imported here and in the command modules; each command imports the rest when it
+# runs (pydantic, the engines, the store, the report), so that `auditor --help` starts at once.
 
 app = typer.Typer(
     help="Audit how visible a person is when someone searches their name, and whether their profiles link back.",
@@ -62,7 +64,10 @@ LockWaitOption = Annotated[
         help="Seconds to wait for another audit of the same database to end before giving up.",
     ),
 ]
-DEFAULT_CONFIG = Path(DEFAULT_CONFIG_NAME)
+DEFAULT_CONFIG = Path("auditor.toml")
+"""config.DEFAULT_CONFIG_NAME, spelt here so that --help need not import the config's models."""
+DEFAULT_LOCK_WAIT = 5.0
+"""store.DEFAULT_LOCK_WAIT, spelt here for the same reason (a test keeps the two equal)."""
 
 
 @dataclass
@@ -95,6 +100,9 @@ def print_table(
     """A table on stdout. In a terminal, drawn, the columns in `whole` (URLs) folded over lines, never cut; in a
     pipe or a file, tab-separated lines with every value whole (a header line first, `# title` before it)."""
     if out.is_terminal:
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(*headers, title=title)
         for index in whole:
             table.columns[index].overflow = "fold"

@@ -8,19 +8,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out, print_table
-from auditor.config import Config, load_config
-from auditor.engines import PARSERS
-from auditor.engines.base import EngineResponse
-from auditor.engines.budget import month_start
-from auditor.engines.catalog import BY_NAME, CATALOG, notes
-from auditor.engines.sniff import looks_like
 from auditor.errors import UsageError
-from auditor.models import EngineStatus, ParsedPage
+
+if TYPE_CHECKING:  # the rest is imported by each command when it runs: --help stays quick
+    from auditor.config import Config
+    from auditor.models import ParsedPage
 
 PARSE_FAILED_EXIT = 3
 
@@ -31,6 +28,8 @@ def engines_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """Every engine: configured or not, key present or not (never its value), queries used this month."""
+    from auditor.config import load_config
+
     cfg = load_config(config)
     rows = engine_rows(cfg, os.environ, _used_this_month(cfg), dt.date.today())
     if as_json:
@@ -54,6 +53,8 @@ def engine_rows(
     cfg: Config, environ: dict[str, str] | os._Environ[str], used: dict[str, int], today: dt.date
 ) -> list[dict[str, Any]]:
     """One plain row per known engine, for `auditor engines` (the key's value never enters it)."""
+    from auditor.engines.catalog import CATALOG, notes
+
     rows = []
     for info in CATALOG:
         key_env = cfg.engines.key_env(info.name)
@@ -84,6 +85,9 @@ def engine_rows(
 
 
 def _used_this_month(cfg: Config) -> dict[str, int]:
+    from auditor.engines.budget import month_start
+    from auditor.engines.catalog import CATALOG
+
     if not cfg.database_path.exists():
         return {}  # no history yet: nothing used, and nothing is created just to say so
     from auditor.store import Store
@@ -100,6 +104,8 @@ def parse_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """Parse a saved engine response (HTML or JSON) and print its results; exit 3 on a block or unreadable page."""
+    from auditor.engines import PARSERS
+
     if engine not in PARSERS:
         raise UsageError(f"--engine: unknown engine {engine!r}; known engines: {', '.join(PARSERS)}")
     try:
@@ -124,6 +130,12 @@ def parse_command(
 def parse_saved(engine: str, text: str) -> ParsedPage:
     """The engine's own parser on a saved body, as if it had just answered 200; when nothing parses, say
     whether the file looks like another engine's answer."""
+    from auditor.engines import PARSERS
+    from auditor.engines.base import EngineResponse
+    from auditor.engines.catalog import BY_NAME
+    from auditor.engines.sniff import looks_like
+    from auditor.models import EngineStatus
+
     page = PARSERS[engine](EngineResponse(200, text, {}, ""))
     if page.status is not EngineStatus.PARSE_FAILURE:
         return page

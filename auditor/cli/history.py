@@ -9,13 +9,8 @@ from typing import Annotated
 
 import typer
 
-from auditor.audit.runner import scoring_info
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out, print_table
-from auditor.cli.store_commands import resolve
-from auditor.config import load_config
 from auditor.errors import UsageError
-from auditor.models import AuditStatus
-from auditor.store import Store
 
 
 @app.command(short_help="Write a stored audit's report again.")
@@ -33,8 +28,12 @@ def report(
     ] = None,
 ) -> None:
     """Render a stored audit's report again, in the reports directory (or to --output)."""
+    from auditor.audit.runner import scoring_info
+    from auditor.cli.store_commands import resolve
+    from auditor.config import load_config
     from auditor.report.changes import compute_changes
     from auditor.report.html import previous_audit, render_html, write_report
+    from auditor.store import Store
 
     cfg = load_config(config)
     language = lang or cfg.report.lang
@@ -66,6 +65,10 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
+    from auditor.config import load_config
+    from auditor.models import AuditStatus
+    from auditor.store import Store
+
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows()

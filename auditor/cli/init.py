@@ -8,15 +8,15 @@ import sys
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, invocation, out
-from auditor.config import Config, parse_config, profile_problems
 from auditor.errors import UsageError
-from auditor.identify.networks import default_registry
-from auditor.identify.urls import is_http_url
+
+if TYPE_CHECKING:
+    from auditor.config import Config
 
 
 def example_text() -> str:
@@ -24,6 +24,8 @@ def example_text() -> str:
 
 
 def example_config() -> Config:
+    from auditor.config import parse_config
+
     return parse_config(example_text(), source="config.example.toml", base_dir=Path("."))
 
 
@@ -76,6 +78,9 @@ def _toml(value: str) -> str:
 
 def parse_profile(value: str) -> tuple[str, str]:
     """`NETWORK=URL`, or a bare profile URL whose network is recognised. Raises UsageError."""
+    from auditor.identify.networks import default_registry
+    from auditor.identify.urls import is_http_url
+
     network, sep, url = value.partition("=")
     if sep and not network.strip().startswith(("http:", "https:")) and re.fullmatch(r"[a-z_]+", network.strip()):
         return network.strip(), url.strip()
@@ -108,6 +113,8 @@ def _name_problem(answer: str) -> str | None:
 
 
 def _site_problem(answer: str) -> str | None:
+    from auditor.identify.urls import is_http_url
+
     return None if is_http_url(answer) else f"{answer!r} is not an address; write it in full, e.g. https://example.com"
 
 
@@ -123,6 +130,8 @@ def _ask_profiles() -> dict[str, str]:
         except UsageError:
             err.print("  Not a profile page of a known network; try its full address, or leave it out.")
             continue
+        from auditor.config import profile_problems
+
         problems = profile_problems({network: url})
         if problems:
             err.print(f"  {problems[0]}")
@@ -155,6 +164,8 @@ def init(
     What is not given as an option is asked for, in a terminal. Without one (a script), --name and --site
     are needed.
     """
+    from auditor.config import parse_config
+
     if config.exists() and not force:
         raise UsageError(f"{config}: already exists (use --force to overwrite it)")
     profiles = dict(parse_profile(p) for p in profile or ())

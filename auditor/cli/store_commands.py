@@ -6,12 +6,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from auditor.cli.common import (
     DEFAULT_CONFIG,
+    DEFAULT_LOCK_WAIT,
     ConfigOption,
     JsonOption,
     LockWaitOption,
@@ -20,11 +21,12 @@ from auditor.cli.common import (
     print_json,
     print_table,
 )
-from auditor.config import load_config
 from auditor.errors import UsageError
-from auditor.models import Audit
-from auditor.report.changes import Changes, ResultMove, compute_changes
-from auditor.store import DEFAULT_LOCK_WAIT, Store
+
+if TYPE_CHECKING:
+    from auditor.models import Audit
+    from auditor.report.changes import Changes, ResultMove
+    from auditor.store import Store
 
 First = Annotated[str, typer.Argument(metavar="FIRST", help="The earlier audit: its id, latest or previous.")]
 Second = Annotated[str, typer.Argument(metavar="SECOND", help="The later audit: its id, latest or previous.")]
@@ -50,6 +52,10 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """What changed from audit FIRST to audit SECOND: results in and out of the top 10, moves, link-backs, scores."""
+    from auditor.config import load_config
+    from auditor.report.changes import compute_changes
+    from auditor.store import Store
+
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
         history = store.finished_audits(cfg.person.name)
@@ -127,7 +133,9 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Every stored result, one row per result per audit (finished audits, oldest first)."""
+    from auditor.config import load_config
     from auditor.report.export import export_rows, to_csv, to_json
+    from auditor.store import Store
 
     if fmt not in ("csv", "json"):
         raise UsageError(f"--format: expected csv or json, got {fmt!r}")
@@ -158,6 +166,8 @@ def rescore(
     """Re-parse and re-score stored audits from their raw responses (after a parser fix or a scoring change)."""
     from auditor.audit.rescore import rescore as rescore_audits
     from auditor.audit.rescore import select
+    from auditor.config import load_config
+    from auditor.store import Store
 
     cfg = load_config(config)
     with Store.open(cfg.database_path) as store, store.writing(lock_wait):
