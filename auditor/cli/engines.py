@@ -134,7 +134,7 @@ def parse_saved(engine: str, text: str) -> ParsedPage:
     from auditor.engines.base import EngineResponse
     from auditor.engines.catalog import BY_NAME
     from auditor.engines.sniff import looks_like
-    from auditor.models import EngineStatus
+    from auditor.models import EngineStatus, ParsedPage
 
     page = PARSERS[engine](EngineResponse(200, text, {}, ""))
     if page.status is not EngineStatus.PARSE_FAILURE:

@@ -167,7 +167,7 @@ ENGINE_ADVICE = {
         "if it keeps happening, add an API engine (Brave, SerpApi) to the config."
     ),
     "rate_limited": N_(
-        "The engine asked us to slow down. Wait before running the audit again, or audit fewer qualifiers at a time."
+        "The engine asked us to slow down. Wait before the next run, or audit fewer qualifiers at a time."
     ),
     "auth_error": N_(
         "The engine refused the API key. Check that the environment variable named in the engine's "
