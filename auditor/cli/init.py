@@ -30,10 +30,13 @@ def example_config() -> Config:
 
 
 def still_the_example(config: Config) -> bool:
-    """True when the config's person is the example's (its name or its site): auditing that is auditing a
-    stranger on the real internet, which nobody who ran `auditor init` meant to do."""
-    example = example_config().person
-    return config.person.name == example.name or _host(config.person.site) == _host(example.site)
+    """True when the config's person is the example's (its site, or its name with its profiles): auditing that
+    is auditing a stranger on the real internet, which nobody who ran `auditor init` meant to do. The name
+    alone proves nothing: a real person may share it."""
+    example = example_config()
+    if _host(config.person.site) == _host(example.person.site):
+        return True
+    return config.person.name == example.person.name and dict(config.profiles) == dict(example.profiles)
 
 
 def _host(url: str) -> str:

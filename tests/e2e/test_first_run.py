@@ -188,3 +188,17 @@ def test_verbose_logs_every_request(config_file: Path, sandbox: Sandbox) -> None
     assert re.search(r"DEBUG auditor\.net\.client: HTTP 200 from https://html\.duckduckgo\.com/html/", done.stderr)
     both = auditor("-q", "-v", "history", "-c", str(config_file))
     assert both.code == 2 and "choose one" in both.stderr
+
+
+def test_a_namesake_of_the_example_person_is_not_refused() -> None:
+    from auditor.cli.init import example_text, starter_text, still_the_example
+    from auditor.config import Config, parse_config
+
+    def config(text: str) -> Config:
+        return parse_config(text, source="t.toml", base_dir=Path("."))
+
+    assert still_the_example(config(example_text()))
+    namesake = starter_text("Émilie Tremblay", "https://emilie-tremblay-photo.example", {})
+    assert not still_the_example(config(namesake))  # her name, her own site: a real person
+    same_site = starter_text("Jo Doe", "https://www.emilietremblay.ca/", {})
+    assert still_the_example(config(same_site))
