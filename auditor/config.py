@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -52,7 +53,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Person(Strict):
+class StrictTyped(Strict):
+    """No silent conversion: `depth = "20"` is a mistake to point out, not a number to guess (TOML has types)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class Person(StrictTyped):
     name: Annotated[str, Field(min_length=1)]
     aliases: tuple[str, ...] = ()
     site: str
@@ -100,7 +107,7 @@ class Person(Strict):
         return self.locale.split("-")[1]
 
 
-class AuditSettings(Strict):
+class AuditSettings(StrictTyped):
     engines: tuple[str, ...] = ("duckduckgo_html",)
     depth: Annotated[int, Field(ge=10, le=30, multiple_of=10)] = 20
     concurrency: Annotated[int, Field(ge=1, le=16)] = 4
@@ -177,7 +184,7 @@ def _under(engine: str, error: ErrorDetails) -> InitErrorDetails:
     return found
 
 
-class HttpSettings(Strict):
+class HttpSettings(StrictTyped):
     timeout: Annotated[float, Field(gt=0, le=120)] = 15.0
     html_interval: Annotated[float, Field(ge=0)] = 1.0
     """Seconds between two requests to one host for HTML pages."""
@@ -185,7 +192,7 @@ class HttpSettings(Strict):
     retries: Annotated[int, Field(ge=0, le=2)] = 2
 
 
-class ScoringSettings(Strict):
+class ScoringSettings(StrictTyped):
     ctr: tuple[float, ...] = DEFAULT_CTR
     """Attention weight of positions 1, 2, 3 ...; positions past the end weigh 0."""
     weights: dict[str, float] = Field(
@@ -211,12 +218,12 @@ class ScoringSettings(Strict):
         return values
 
 
-class StorageSettings(Strict):
+class StorageSettings(StrictTyped):
     database: str = "auditor.db"
     reports_dir: str = "reports"
 
 
-class ReportSettings(Strict):
+class ReportSettings(StrictTyped):
     lang: str = "fr"
     manual_check_months: int = Field(default=6, ge=1, le=120)
     """How long the user's own check of a profile (`auditor confirm`) stands before the report asks again."""
@@ -229,7 +236,7 @@ class ReportSettings(Strict):
         return value
 
 
-class EmailSettings(Strict):
+class EmailSettings(StrictTyped):
     """Where `[notify.email]` sends the summary (plain SMTP through the standard library)."""
 
     host: Annotated[str, Field(min_length=1)]
@@ -243,7 +250,7 @@ class EmailSettings(Strict):
     timeout: Annotated[float, Field(gt=0, le=120)] = 20.0
 
 
-class WebhookSettings(Strict):
+class WebhookSettings(StrictTyped):
     """One endpoint that `[[notify.webhooks]]` POSTs the summary to as JSON."""
 
     url: str
@@ -258,7 +265,7 @@ class WebhookSettings(Strict):
         return value
 
 
-class NotifySettings(Strict):
+class NotifySettings(StrictTyped):
     """After every audit, send its summary by email and to webhooks; off unless `enabled`."""
 
     enabled: bool = False
@@ -272,7 +279,7 @@ class NotifySettings(Strict):
         return self
 
 
-class Config(Strict):
+class Config(StrictTyped):
     person: Person
     profiles: dict[str, str] = Field(default_factory=dict)
     audit: AuditSettings = AuditSettings()
@@ -289,18 +296,9 @@ class Config(Strict):
     @field_validator("profiles")
     @classmethod
     def _profiles_match_their_network(cls, values: dict[str, str]) -> dict[str, str]:
-        registry = default_registry()
-        for network, url in values.items():
-            if network not in registry.by_key:
-                raise ValueError(f"{network}: unknown network; known: {', '.join(sorted(registry.by_key))}")
-            if not is_http_url(url):
-                raise ValueError(f"{network}: not an http(s) URL: {url!r}")
-            found = registry.match(url)
-            if found is None or found.network.key != network:
-                actual = f"a {found.network.label} URL" if found else "not a known network's URL"
-                raise ValueError(f"{network}: {url!r} is {actual}, not a {registry.by_key[network].label} profile")
-            if not found.is_profile:
-                raise ValueError(f"{network}: {url!r} is not a person's profile page")
+        problems = profile_problems(values)
+        if problems:
+            raise ValueError(problems[0])
         return values
 
     @model_validator(mode="after")
@@ -319,6 +317,28 @@ class Config(Strict):
     @property
     def reports_path(self) -> Path:
         return (self.base_dir / self.storage.reports_dir).resolve()
+
+
+def profile_problems(values: Mapping[str, object]) -> list[str]:
+    """Every problem of a `[profiles]` table, each as `network: problem`; [] when it is right."""
+    registry = default_registry()
+    problems = []
+    for network, url in values.items():
+        if network not in registry.by_key:
+            close = difflib.get_close_matches(network, list(registry.by_key), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(registry.by_key))}"
+            problems.append(f"{network}: unknown network ({hint})")
+            continue
+        if not isinstance(url, str) or not is_http_url(url):
+            problems.append(f"{network}: not an http(s) URL: {url!r}")
+            continue
+        found = registry.match(url)
+        if found is None or found.network.key != network:
+            actual = f"a {found.network.label} URL" if found else "not a known network's URL"
+            problems.append(f"{network}: {url!r} is {actual}, not a {registry.by_key[network].label} profile")
+        elif not found.is_profile:
+            problems.append(f"{network}: {url!r} is not a person's profile page")
+    return problems
 
 
 def _location(error: ErrorDetails) -> str:
@@ -350,8 +370,81 @@ def _message(error: ErrorDetails) -> str:
         return f"unknown key ({hint})"
     if error["type"] == "missing":
         return "required key is missing"
+    if error["type"] in _EXPECTED:
+        given = error["input"]
+        hint = " (write it without quotes)" if isinstance(given, str) and _looks_numeric(given) else ""
+        return f"expected {_EXPECTED[error['type']]}, got {_toml_kind(given)} {_shown(given)}{hint}"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
+
+
+_EXPECTED = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "string_type": "text in quotes",
+    "bool_type": "true or false",
+    "tuple_type": 'a list, such as ["a", "b"]',
+    "dict_type": "a table",
+    "model_type": "a table",
+}
+"""What a key of each type takes, in TOML's words (strict types: nothing is converted)."""
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _toml_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date" if hasattr(value, "isoformat") else "a value"
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if not isinstance(value, tuple) else repr(list(value))
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _as_tuples(value: object) -> object:
+    """TOML arrays as tuples, the config's sequence type, so strict validation takes them as they are."""
+    if isinstance(value, list):
+        return tuple(_as_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_tuples(v) for k, v in value.items()}
+    return value
+
+
+def _problems(errors: list[ErrorDetails], data: Mapping[str, object]) -> list[str]:
+    """Every problem as `key: problem`, unknown keys first (a typo is the cause of the key it makes missing)."""
+    typos = {
+        (tuple(e["loc"][:-1]), close)
+        for e in errors
+        if e["type"] == "extra_forbidden"
+        for close in difflib.get_close_matches(str(e["loc"][-1]), _known_keys(tuple(e["loc"])), n=1)
+    }
+    problems: list[str] = []
+    for error in sorted(errors, key=lambda e: e["type"] != "extra_forbidden"):
+        loc = tuple(error["loc"])
+        if error["type"] == "missing" and (loc[:-1], str(loc[-1])) in typos:
+            continue  # `nmae` already says it: "did you mean 'name'?"
+        profiles = data.get("profiles")
+        if loc == ("profiles",) and isinstance(profiles, Mapping):
+            problems.extend(f"profiles: {p}" for p in profile_problems(profiles) or [_message(error)])
+            continue
+        problems.append(f"{_location(error)}: {_message(error)}")
+    return problems
 
 
 def parse_config(text: str, *, source: str, base_dir: Path) -> Config:
@@ -364,14 +457,13 @@ def parse_config(text: str, *, source: str, base_dir: Path) -> Config:
         # Set from the file's location, never from the file: a written one would be silently overridden.
         raise ConfigError(f"{source}: base_dir: unknown key (paths are relative to the config file's directory)")
     try:
-        return Config.model_validate({**data, "base_dir": base_dir})
+        return Config.model_validate({**_as_tuples(data), "base_dir": base_dir})  # type: ignore[dict-item]
     except ValidationError as exc:
-        # An unknown key (or engine table) first: a typo such as `nmae` also makes `name` missing, and the typo
-        # is the cause.
+        # Every problem at once, one line each, so one edit fixes them all; an unknown key (or engine table)
+        # first: a typo such as `nmae` also makes `name` missing, and the typo is the cause.
         errors = sorted(exc.errors(), key=lambda error: error["type"] not in ("extra_forbidden", "unknown_engine"))
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ConfigError(f"{source}: {_location(first)}: {_message(first)}{more}") from None
+        lines = [f"{source}: {problem}" for problem in _problems(errors, data)]
+        raise ConfigError("\n".join(lines)) from None
 
 
 def load_config(path: Path) -> Config:

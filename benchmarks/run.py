@@ -116,6 +116,47 @@ def print_history(timings: dict[tuple[str, int], Timing]) -> None:
         print(f"  {name:<8} {wall_a:5.2f} ({cpu_a:4.2f}) | {wall_b:5.2f} ({cpu_b:4.2f}) | {cpu_b / cpu_a:4.2f}x")
 
 
+def time_startup(rounds: int = 7) -> dict[str, float]:
+    """Best-of-`rounds` wall time of commands that should answer at once, and of a bare interpreter (the
+    ratio to it is what carries from one machine to another). The best run is the one the machine's other
+    work disturbed least."""
+    with tempfile.TemporaryDirectory() as directory:
+        config = Path(directory) / "auditor.toml"
+        subprocess.run(
+            [sys.executable, "-m", "auditor", "init", "-c", str(config), "--name", "Jo Doe",
+             "--site", "https://jodoe.example", "--profile", "github=https://github.com/jodoe"],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        # A label creates the history's database, so that `history` reads one (empty of audits).
+        subprocess.run(
+            [sys.executable, "-m", "auditor", "label", "https://example.com/", "not-me", "-c", str(config)],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "auditor --help": [sys.executable, "-m", "auditor", "--help"],
+            "auditor classify URL": [sys.executable, "-m", "auditor", "classify", "https://github.com/jodoe",
+                                     "-c", str(config)],
+            "auditor history": [sys.executable, "-m", "auditor", "history", "-c", str(config)],
+        }  # fmt: skip
+        best = {}
+        for name, command in commands.items():
+            samples = []
+            for _ in range(rounds):
+                started = time.perf_counter()
+                subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+                samples.append(time.perf_counter() - started)
+            best[name] = min(samples)
+        return best
+
+
+def print_startup() -> None:
+    best = time_startup()
+    bare = best["python -c pass"]
+    for name, seconds in best.items():
+        print(f"start-up, {name}: {seconds * 1000:.0f} ms, {seconds / bare:.1f}x a bare interpreter (best of 7)")
+
+
 def main() -> None:
     system = f"{platform.system()} {platform.release()}"
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {system}, Python {platform.python_version()}")
@@ -126,6 +167,7 @@ def main() -> None:
     print(f"auditor demo (6 audits, sandbox): median {statistics.median(demo_runs):.1f} s over 3 runs")
     median, size = time_parser()
     print(f"duckduckgo_html parse of a {size / 1024:.0f} KiB page: median {median * 1000:.2f} ms over 200 runs")
+    print_startup()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gzip
+import logging
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -592,10 +593,31 @@ def test_unreachable_robots_disallows_everything() -> None:
     with pytest.raises(FetchRefused, match="unreachable"):
         run(site, get("https://site.example/page", respect_robots=True))
     assert site.paths == ["/robots.txt"] * 3  # retried like any fetch, then given up
+    # A host that cannot be connected to is disallowed too, and its page fails as what happened: the network,
+    # not robots.txt (the page is still never requested).
     site = Site(httpx.ConnectError("reset"))
-    with pytest.raises(FetchRefused, match="unreachable"):
+    with pytest.raises(FetchError, match=r"^could not connect \(DNS/connection\): connection failed") as failed:
         run(site, get("https://site.example/page", respect_robots=True))
+    assert failed.value.kind == "connection"
     assert "/page" not in site.paths
+
+
+def test_a_network_that_is_down_is_never_blamed_on_robots_txt(caplog: pytest.LogCaptureFixture) -> None:
+    async def offline(host: str, port: int) -> list[str]:
+        raise OSError("Name or service not known")
+
+    site = Site(reply(200, text="User-agent: *\nAllow: /\n"))
+    caplog.set_level(logging.DEBUG, logger="auditor.net.client")
+    for ask in (get("https://site.example/page", respect_robots=True), allowed("https://site.example/page")):
+        with pytest.raises(FetchError, match=r"^could not connect \(DNS/connection\): cannot resolve site.example"):
+            run(site, ask, resolver=offline)
+    assert site.paths == []
+    # The debug log names each failure, though no request left the machine.
+    assert "failed: GET https://site.example/robots.txt: could not connect (DNS/connection)" in caplog.text
+
+
+def allowed(url: str) -> Callable[[HttpClient], Awaitable[bool]]:
+    return lambda client: client.allowed_by_robots(url)
 
 
 # -- decoding -----------------------------------------------------------------------------------------

@@ -11,12 +11,32 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli import audit, confirm, engines, history, identify, loop, sandbox, store_commands
-from auditor.cli.common import app, err
+from auditor import __version__
+from auditor.cli import audit, confirm, engines, history, identify, init, loop, sandbox, store_commands
+from auditor.cli.common import app, err, out, verbosity
+from auditor.cli.helptext import plain_help
 from auditor.errors import AuditorError, UsageError
 from auditor.net import logs
 
-__all__ = ["app", "audit", "confirm", "engines", "history", "identify", "loop", "main", "sandbox", "store_commands"]
+__all__ = [
+    "app",
+    "audit",
+    "confirm",
+    "engines",
+    "history",
+    "identify",
+    "init",
+    "loop",
+    "main",
+    "sandbox",
+    "store_commands",
+]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"auditor {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
@@ -32,8 +52,26 @@ def diagnostics(
     log_file: Annotated[
         Path | None, typer.Option("--log-file", envvar="AUDITOR_LOG_FILE", help="Append the log to this file.")
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Print only results, warnings and errors: no progress.")
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "-v", "--verbose", help="Log every request, answer, retry and failure to stderr (--log-level debug)."
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit."),
+    ] = False,
 ) -> None:
     """Audit how visible a person is when someone searches their name, and whether their profiles link back."""
+    if quiet and verbose:
+        raise UsageError("-q and -v: choose one")
+    verbosity.quiet, verbosity.verbose = quiet, verbose
+    if log_level is None and verbose:
+        log_level = "debug"
     try:
         level = logs.parse_level(log_level)
     except ValueError as exc:
@@ -48,9 +86,10 @@ def main() -> None:
     """Entry point: run the app, turning domain errors into one message and an exit code."""
     try:
         # Without standalone mode click returns the code of `typer.Exit` instead of exiting.
-        code = app(standalone_mode=False)
+        code = plain_help(typer.main.get_command(app))(standalone_mode=False)
     except AuditorError as exc:
-        err.print(f"Error: {exc}", highlight=False, markup=False)
+        for line in str(exc).splitlines() or [""]:  # several problems (a config's): one line each
+            err.print(f"Error: {line}", highlight=False, markup=False)
         if exc.tip:
             err.print(f"Tip: {exc.tip}", highlight=False, markup=False)
         sys.exit(exc.exit_code)

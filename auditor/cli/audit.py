@@ -1,105 +1,146 @@
-"""`auditor init` and `auditor audit`."""
+"""`auditor audit`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from auditor.audit.runner import EXIT_CODES, audit_once, resume_audit
 from auditor.cli.common import (
     DEFAULT_CONFIG,
+    DEFAULT_LOCK_WAIT,
     ConfigOption,
+    JsonOption,
     LockWaitOption,
     SandboxOption,
     app,
     check_sandbox,
     err,
+    interrupted,
+    invocation,
     out,
     parse_as_of,
+    print_json,
     progress_printer,
+    say,
 )
-from auditor.cli.loop import print_summary, send_notifications, summary_of
-from auditor.config import Config, load_config
-from auditor.engines import registry
-from auditor.engines.catalog import engine_notes
 from auditor.errors import UsageError
-from auditor.models import Audit
-from auditor.store import DEFAULT_LOCK_WAIT
+
+if TYPE_CHECKING:
+    from auditor.config import Config
+    from auditor.models import Audit
 
 
-@app.command()
-def init(
-    config: ConfigOption = DEFAULT_CONFIG,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-) -> None:
-    """Write a starter config (every key, commented) to edit with your name, site and profiles."""
-    if config.exists() and not force:
-        raise UsageError(f"{config}: already exists (use --force to overwrite it)")
-    example = resources.files("auditor").joinpath("config.example.toml").read_text(encoding="utf-8")
-    try:
-        config.parent.mkdir(parents=True, exist_ok=True)
-        config.write_text(example, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{config}: cannot write ({exc.strerror})") from None
-    out.print(f"Wrote {config}. Edit [person] and [profiles], then run: auditor audit -c {config}")
-
-
-@app.command()
+@app.command(short_help="Run an audit, store it and write its report.")
 def audit(
     config: ConfigOption = DEFAULT_CONFIG,
-    engines: Annotated[str | None, typer.Option(help="Only these engines, comma-separated.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of the audit (YYYY-MM-DD); default today.")] = None,
-    lang: Annotated[str | None, typer.Option(help="Report language: en or fr (default: report.lang).")] = None,
+    engines: Annotated[
+        str | None, typer.Option(help="Query only these engines of the config (names, comma-separated).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date of the audit (YYYY-MM-DD); today when not given.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="The report's language, en or fr; the config's report.lang when not given.")
+    ] = None,
     sandbox: SandboxOption = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output (as the global -q).")] = False,
+    as_json: JsonOption = False,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Finish the last interrupted audit; what it already got is not asked again."),
     ] = False,
     lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
 ) -> None:
-    """Search, verify, score, store the audit and write its report. Exit 0 complete, 3 partial, 4 failed."""
+    """Search the engines for your name, check your profiles and site, score it all, store the audit and write
+    its report.
+
+    Exit code: 0 complete, 3 partial (something could not be checked), 4 failed (no engine answered).
+    """
+    from auditor.audit.runner import EXIT_CODES, audit_once, resume_audit
+    from auditor.cli.init import refuse_the_example
+    from auditor.cli.loop import print_summary, send_notifications, summary_of
+    from auditor.config import load_config
+    from auditor.engines.catalog import engine_notes
+
     cfg = load_config(config)
+    if sandbox is None:  # the example person lives in the sandbox too (the demo): there, auditing her is the point
+        refuse_the_example(cfg, config)
     only = _engine_list(engines, cfg)
     date = None if resume else parse_as_of(as_of)  # a bad date is refused before anything else is said
     for note in engine_notes(only or cfg.audit.engines, dt.date.today()):
         err.print(f"Warning: {note}", highlight=False, markup=False)
     if lang is not None and lang not in ("en", "fr"):
         raise UsageError(f"--lang: expected en or fr, got {lang!r}")
-    if resume:
-        if as_of is not None or engines is not None:
-            raise UsageError(
-                "--resume finishes the interrupted audit with its own date and engines: drop --as-of and --engines"
-            )
-        outcome = resume_audit(
-            cfg, sandbox_url=check_sandbox(sandbox), lang=lang, progress=progress_printer(quiet), lock_wait=lock_wait,
-            announce=_announce,
-        )  # fmt: skip
+    if resume and (as_of is not None or engines is not None):
+        raise UsageError(
+            "--resume finishes the interrupted audit with its own date and engines: drop --as-of and --engines"
+        )
+    announce = say  # what is being done: silenced by the global -q only (`audit -q` silences progress)
+    sandbox_url = check_sandbox(sandbox)
+    try:
+        if resume:
+            outcome = resume_audit(
+                cfg, sandbox_url=sandbox_url, lang=lang, progress=progress_printer(quiet), lock_wait=lock_wait,
+                announce=announce,
+            )  # fmt: skip
+        else:
+            date = parse_as_of(as_of)
+            announce(f"Auditing {cfg.person.name} ({date.isoformat()})")
+            outcome = audit_once(
+                cfg, as_of=date, sandbox_url=sandbox_url, only_engines=only, lang=lang,
+                progress=progress_printer(quiet), lock_wait=lock_wait, announce=announce,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        # Every answer is stored as it arrives, and --resume asks only for the rest.
+        raise interrupted(
+            f"the audit stays incomplete, with every answer it had received; "
+            f"`{invocation()} audit --resume -c {config}` finishes it without asking them again"
+        ) from None
+    code = EXIT_CODES.get(outcome.audit.status, 1)
+    if as_json:
+        print_json(audit_summary(outcome.audit, outcome.paths.html, code))
     else:
-        assert date is not None
-        err.print(f"Auditing {cfg.person.name} ({date.isoformat()})", highlight=False)
-        outcome = audit_once(
-            cfg, as_of=date, sandbox_url=check_sandbox(sandbox), only_engines=only, lang=lang,
-            progress=progress_printer(quiet), lock_wait=lock_wait, announce=_announce,
-        )  # fmt: skip
-    _summary(outcome.audit)
+        _summary(outcome.audit)
     result = summary_of(outcome.audit, cfg, report=str(outcome.paths.html))
-    print_summary(result, head=False)
+    if not as_json:
+        print_summary(result, head=False)
     # After the audit is stored and reported: a failed notification is printed, never changes the exit code.
     send_notifications(cfg, result, outcome.paths.html)
-    raise typer.Exit(EXIT_CODES.get(outcome.audit.status, 1))
+    raise typer.Exit(code)
 
 
-def _announce(message: str) -> None:
-    err.print(message, highlight=False, markup=False)
+def audit_summary(result: Audit, report: Path | None, exit_code: int | None) -> dict[str, object]:
+    """What `audit --json` prints: the status, the scores, each engine's outcome, the report's path."""
+    scores = result.scores
+    return {
+        "id": result.id,
+        "person": result.person,
+        "as_of": result.as_of.isoformat(),
+        "status": result.status.value,
+        "exit_code": exit_code,
+        "scores": {
+            "overall": scores.overall,
+            "visibility": scores.visibility,
+            "linkback": scores.linkback,
+            "site": scores.site,
+            "consistency": scores.consistency,
+        },
+        "engines": [
+            {"name": e.name, "status": e.status.value, "detail": e.detail, "requests": e.requests}
+            for e in result.engines
+        ],
+        "report": str(report) if report is not None else None,
+    }
 
 
 def _engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:
     if value is None:
         return None
+    from auditor.engines import registry
+
     names = tuple(n.strip() for n in value.split(",") if n.strip())
     for name in names:
         if registry.find(name) is None:

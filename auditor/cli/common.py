@@ -3,30 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from auditor.audit.pipeline import ProgressEvent
-from auditor.config import DEFAULT_CONFIG_NAME
 from auditor.errors import UsageError
+
+if TYPE_CHECKING:
+    from auditor.audit.pipeline import ProgressEvent
+
+# Only what `--help` needs is imported here and in the command modules; each command imports the rest when it
+# runs (pydantic, the engines, the store, the report), so that `auditor --help` starts at once.
 
 app = typer.Typer(
     help="Audit how visible a person is when someone searches their name, and whether their profiles link back.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: paragraphs wrapped to the terminal, no boxes, no type names beside the options.
+    rich_markup_mode=None,
 )
 # soft_wrap: an error is one line, whatever the terminal's width (scripts and tests read it whole).
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-ConfigOption = Annotated[Path, typer.Option("-c", "--config", help="The person's config file.", show_default=True)]
+# markup and highlight off: what is printed (config values, titles and URLs from the web) is text, never
+# rich markup, so "[person]" stays "[person]".
+out = Console(soft_wrap=True, markup=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+ConfigOption = Annotated[
+    Path, typer.Option("-c", "--config", help="The config file of the person audited.", show_default=True)
+]
 SandboxOption = Annotated[
     str | None,
     typer.Option(
@@ -35,16 +47,87 @@ SandboxOption = Annotated[
         help="Send every request to this running sandbox (http://127.0.0.1:PORT) instead of the internet.",
     ),
 ]
+
+
+def _not_negative(value: float) -> float:
+    if value < 0:
+        raise typer.BadParameter(f"{value:g} is less than 0: give a number of seconds, 0 or more")
+    return value
+
+
 LockWaitOption = Annotated[
     float,
     typer.Option(
         "--lock-wait",
         envvar="AUDITOR_LOCK_WAIT",
-        min=0,
+        callback=_not_negative,
         help="Seconds to wait for another audit of the same database to end before giving up.",
     ),
 ]
-DEFAULT_CONFIG = Path(DEFAULT_CONFIG_NAME)
+DEFAULT_CONFIG = Path("auditor.toml")
+"""config.DEFAULT_CONFIG_NAME, spelt here so that --help need not import the config's models."""
+DEFAULT_LOCK_WAIT = 5.0
+"""store.DEFAULT_LOCK_WAIT, spelt here for the same reason (a test keeps the two equal)."""
+
+
+@dataclass
+class Verbosity:
+    """The global `-q` / `-v` (before the command): set once by the app's callback."""
+
+    quiet: bool = False
+    """No chatter on stderr (progress, what is being done); results, warnings and errors still print."""
+    verbose: bool = False
+
+
+verbosity = Verbosity()
+
+
+def interrupted(note: str) -> typer.Exit:
+    """Ctrl-C: say what it left behind and how to go on, then exit 130 (raise what this returns)."""
+    err.print(f"Interrupted: {note}.")
+    return typer.Exit(130)
+
+
+def say(message: str) -> None:
+    """Chatter for a person watching: on stderr, silenced by `-q`."""
+    if not verbosity.quiet:
+        err.print(message)
+
+
+def print_table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | None = None, whole: Sequence[int] = ()
+) -> None:
+    """A table on stdout. In a terminal, drawn, the columns in `whole` (URLs) folded over lines, never cut; in a
+    pipe or a file, tab-separated lines with every value whole (a header line first, `# title` before it)."""
+    if out.is_terminal:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(*headers, title=title)
+        for index in whole:
+            table.columns[index].overflow = "fold"
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
+        out.print(table)
+        return
+    # Written past rich, which would expand the tabs into spaces.
+    out.file.flush()
+    lines = [f"# {title}"] if title else []
+    lines += ["\t".join(_one_line(cell) for cell in row) for row in (headers, *rows)]
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    sys.stdout.flush()
+
+
+def _one_line(cell: str) -> str:
+    return " ".join(cell.replace("\t", " ").splitlines())
+
+
+def print_json(data: object) -> None:
+    """`data` as JSON on stdout, whole, whatever the console's width."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")]
 
 
 def check_sandbox(url: str | None) -> str | None:
@@ -60,7 +143,7 @@ def check_sandbox(url: str | None) -> str | None:
 
 def progress_printer(quiet: bool) -> Callable[[ProgressEvent], None]:
     def show(event: ProgressEvent) -> None:
-        if quiet:
+        if quiet or verbosity.quiet:
             return
         counter = f"[{event.done}/{event.total}] " if event.stage == "search" else ""
         err.print(f"  {counter}{event.message}", highlight=False, markup=False)

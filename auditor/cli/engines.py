@@ -8,30 +8,28 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from auditor.audit.budget import month_start
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
-from auditor.config import Config, load_config
-from auditor.engines import registry
-from auditor.engines.catalog import notes
-from auditor.engines.sniff import looks_like
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out, print_table
 from auditor.errors import UsageError
-from auditor.models import EngineStatus, ParsedPage
-from auditor.net.fetched import Fetched
+
+if TYPE_CHECKING:  # the rest is imported by each command when it runs: --help stays quick
+    from auditor.config import Config
+    from auditor.models import ParsedPage
 
 PARSE_FAILED_EXIT = 3
 
 
-@app.command("engines")
+@app.command("engines", short_help="Show each engine's set-up and this month's use.")
 def engines_command(
     config: ConfigOption = DEFAULT_CONFIG,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """Every engine: configured or not, key present or not (never its value), queries used this month."""
+    from auditor.config import load_config
+
     cfg = load_config(config)
     rows = engine_rows(cfg, os.environ, _used_this_month(cfg), dt.date.today())
     if as_json:
@@ -55,6 +53,9 @@ def engine_rows(
     cfg: Config, environ: dict[str, str] | os._Environ[str], used: dict[str, int], today: dt.date
 ) -> list[dict[str, Any]]:
     """One plain row per known engine, for `auditor engines` (the key's value never enters it)."""
+    from auditor.engines import registry
+    from auditor.engines.catalog import notes
+
     rows = []
     for spec in registry.specs():
         key_env = cfg.engines.key_env(spec.name)
@@ -84,6 +85,9 @@ def engine_rows(
 
 
 def _used_this_month(cfg: Config) -> dict[str, int]:
+    from auditor.audit.budget import month_start
+    from auditor.engines import registry
+
     if not cfg.database_path.exists():
         return {}  # no history yet: nothing used, and nothing is created just to say so
     from auditor.store import Store
@@ -93,43 +97,50 @@ def _used_this_month(cfg: Config) -> dict[str, int]:
         return {name: store.engine_requests_since(name, since) for name in registry.names()}
 
 
-@app.command("parse")
+@app.command("parse", short_help="Parse a saved engine response and print its results.")
 def parse_command(
-    file: Annotated[Path, typer.Argument(help="A saved engine response: HTML or JSON.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A saved engine response: HTML or JSON.")],
     engine: Annotated[str, typer.Option("--engine", help="The engine that answered it.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """Parse a saved engine response (HTML or JSON) and print its results; exit 3 on a block or unreadable page."""
+    from auditor.engines import registry
+
     if registry.find(engine) is None:
         raise UsageError(f"--engine: {registry.unknown_engine(engine)}")
     try:
-        text = file.read_bytes().decode("utf-8", errors="replace")
+        body = file.read_bytes()
     except OSError as exc:
         raise UsageError(f"{file}: cannot read ({exc.strerror or exc})") from None
-    page = parse_saved(engine, text)
+    page = parse_saved(engine, body)
     results = [_result_data(r) for r in page.results]
     if as_json:
         data = {"engine": engine, "status": page.status.value, "detail": page.detail, "results": results}
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        table = Table("#", "url", "title", "snippet")
-        for r in results:
-            table.add_row(str(r["position"]), r["url"], r["title"], r["snippet"])
         if results:
-            out.print(table)
+            rows = [(str(r["position"]), r["url"], r["title"], r["snippet"]) for r in results]
+            print_table(("#", "url", "title", "snippet"), rows, whole=(1,))
         detail = f": {page.detail}" if page.detail else ""
         out.print(f"{engine}: {page.status.value}{detail}", highlight=False, markup=False)
     if not page.status.counts_in_score:
         raise typer.Exit(PARSE_FAILED_EXIT)
 
 
-def parse_saved(engine: str, text: str) -> ParsedPage:
-    """The engine's own parser on a saved body, as if it had just answered 200; when nothing parses, say
-    whether the file looks like another engine's answer."""
-    page = registry.get(engine).parser(Fetched.of_text(text))
+def parse_saved(engine: str, body: bytes | str) -> ParsedPage:
+    """The engine's own parser on a saved body, as if it had just answered 200 (bytes are decoded as every
+    answer is: BOM, `<meta charset>`, then detection); when nothing parses, say whether the file looks like
+    another engine's answer."""
+    from auditor.engines import registry
+    from auditor.engines.sniff import looks_like
+    from auditor.models import EngineStatus, ParsedPage
+    from auditor.net.fetched import Fetched
+
+    saved = Fetched("", "", 200, {}, body) if isinstance(body, bytes) else Fetched.of_text(body)
+    page = registry.get(engine).parser(saved)
     if page.status is not EngineStatus.PARSE_FAILURE:
         return page
-    other = looks_like(text)
+    other = looks_like(saved.text)
     if other is None or other == engine:
         return page
     return ParsedPage(

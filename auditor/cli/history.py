@@ -8,30 +8,32 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from auditor.audit.runner import scoring_info
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
-from auditor.cli.store_commands import resolve
-from auditor.config import load_config
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out, print_table
 from auditor.errors import UsageError
-from auditor.models import AuditStatus
-from auditor.store import Store
 
 
-@app.command()
+@app.command(short_help="Write a stored audit's report again.")
 def report(
     audit_id: Annotated[
         str, typer.Argument(metavar="[ID|latest|previous|all]", help="Audit id, latest, previous, or all.")
     ] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
-    lang: Annotated[str | None, typer.Option(help="en or fr (default: report.lang).")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the HTML here instead.")] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="The report's language, en or fr; the config's report.lang when not given.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write the HTML to this file instead of the reports directory."),
+    ] = None,
 ) -> None:
     """Re-render a stored audit's report (`all`: every audit's, and the index)."""
+    from auditor.audit.runner import scoring_info
+    from auditor.cli.store_commands import resolve
+    from auditor.config import load_config
     from auditor.report.changes import compute_changes
     from auditor.report.html import previous_audit, render_html, write_report, write_reports
+    from auditor.store import Store
 
     cfg = load_config(config)
     language = lang or cfg.report.lang
@@ -65,12 +67,16 @@ def report(
     out.print(f"Report: {paths.html}", highlight=False)
 
 
-@app.command()
+@app.command(short_help="List the stored audits with their status and scores.")
 def history(
     config: ConfigOption = DEFAULT_CONFIG,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
+    from auditor.config import load_config
+    from auditor.models import AuditStatus
+    from auditor.store import Store
+
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows(cfg.person.name)
@@ -83,10 +89,10 @@ def history(
         ]  # fmt: skip
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("id", "date", "person", "status", "overall")
-    for r in rows:
-        table.add_row(str(r.id), r.as_of.isoformat(), Text(r.person), r.status.value,
-                      "n/a" if r.overall is None else f"{r.overall:.1f}")  # fmt: skip
-    out.print(table)
+    print_table(
+        ("id", "date", "person", "status", "overall"),
+        [(str(r.id), r.as_of.isoformat(), r.person, r.status.value, "n/a" if r.overall is None else f"{r.overall:.1f}")
+         for r in rows],
+    )  # fmt: skip
     if any(r.status is AuditStatus.INCOMPLETE for r in rows):
         out.print("incomplete: interrupted before it finished; `auditor audit --resume` finishes the latest one.")

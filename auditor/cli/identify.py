@@ -5,22 +5,20 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from auditor.audit.identity import identity_for
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, invocation, out
-from auditor.config import Config, load_config
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, invocation, out, print_table
 from auditor.errors import AuditorError, UsageError
-from auditor.identify.classify import Identity, classify
-from auditor.identify.labels import Decision, parse_decision
-from auditor.identify.networks import Registry, default_registry
-from auditor.models import ClassifiedResult, Ownership, SearchResult
-from auditor.store import Store
-from auditor.store.labels import list_labels, load_labels, remove_label, save_label
+
+if TYPE_CHECKING:
+    from auditor.config import Config
+    from auditor.identify.classify import Identity
+    from auditor.identify.labels import Decision
+    from auditor.identify.networks import Registry
+    from auditor.models import ClassifiedResult
+    from auditor.store import Store
 
 MAX_LABEL_URL = 8192
 """Characters: no search result's URL is that long; a longer argument is a paste gone wrong, refused clearly."""
@@ -38,6 +36,9 @@ def shown(text: str, limit: int = SHOWN_MAX) -> str:
 
 def _stored_labels(cfg: Config) -> dict[str, Decision]:
     """The labels of the config's person, read-only; none when there is no history yet."""
+    from auditor.store import Store
+    from auditor.store.labels import load_labels
+
     if not cfg.database_path.exists():
         return {}
     try:
@@ -49,6 +50,9 @@ def _stored_labels(cfg: Config) -> dict[str, Decision]:
 
 
 def _classified(url: str, title: str, registry: Registry, who: Identity) -> tuple[ClassifiedResult, str | None]:
+    from auditor.identify.classify import classify
+    from auditor.models import SearchResult
+
     result = classify(SearchResult(0, url, title, ""), engine="", query="", registry=registry, who=who)
     try:
         found = registry.match(url)
@@ -57,20 +61,24 @@ def _classified(url: str, title: str, registry: Registry, who: Identity) -> tupl
     return result, found.handle if found else None
 
 
-@app.command("classify")
+@app.command("classify", short_help="Say whose each URL is, for this config (offline).")
 def classify_command(
     urls: Annotated[list[str], typer.Argument(metavar="URL...", help="One or more URLs, as an engine lists them.")],
     config: ConfigOption = DEFAULT_CONFIG,
     title: Annotated[
         str, typer.Option("--title", help="The result's title, as an engine shows it (the name is looked for in it).")
     ] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """Each URL's normalised form, network, handle and ownership for this config (offline; labels applied).
 
     A string that is not an http(s) URL is classified `other` with that reason, as an audit does with such a
     result, so a list with one bad line still gets an answer for every line.
     """
+    from auditor.config import load_config
+    from auditor.identify.context import identity_for
+    from auditor.identify.networks import default_registry
+
     cfg = load_config(config)
     registry = default_registry()
     who = identity_for(cfg, registry, labels=_stored_labels(cfg))
@@ -111,20 +119,30 @@ def _normalized_for_label(url: str, registry: Registry) -> str:
         raise UsageError(f"URL: {shown(url, 200)!r} is not an http(s) URL") from None
 
 
-@app.command()
+@app.command(short_help="Mark a result as yours (me) or not (not-me).")
 def label(
     url: Annotated[str | None, typer.Argument(metavar="URL", help="A result's URL (any spelling of it).")] = None,
     decision: Annotated[str | None, typer.Argument(metavar="me|not-me", help="Yours, or someone else's.")] = None,
     config: ConfigOption = DEFAULT_CONFIG,
     list_all: Annotated[bool, typer.Option("--list", help="List the labels of this config's person.")] = False,
     remove: Annotated[str | None, typer.Option("--remove", metavar="URL", help="Forget the label on URL.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --list, print the labels as JSON.")] = False,
 ) -> None:
     """Remember that a result is yours (me) or someone else's (not-me); every later audit applies it.
+
+    Give URL and me or not-me; or --list to see the labels; or --remove URL to forget one.
 
     `me` counts it as one of your profiles in the score; `not-me` counts it as a namesake (or as an ordinary
     page when it does not carry your name). `auditor rescore` applies labels to stored audits too.
     """
+    from auditor.config import load_config
+    from auditor.identify.context import identity_for
+    from auditor.identify.labels import Decision, parse_decision
+    from auditor.identify.networks import default_registry
+    from auditor.models import Ownership
+    from auditor.store import Store
+    from auditor.store.labels import save_label
+
     modes = sum((url is not None, list_all, remove is not None))
     if modes != 1 or (url is not None and decision is None) or (url is None and decision is not None):
         raise UsageError("give URL and me|not-me, or --list, or --remove URL", tip="auditor label URL me")
@@ -175,6 +193,8 @@ def _forget_same_page(
     store: Store, person: str, target: str, registry: Registry, keep: str | None = None
 ) -> list[tuple[str, Decision]]:
     """Remove every label of `person` on the page `target` names (any spelling of it) but `keep`."""
+    from auditor.store.labels import list_labels, remove_label
+
     key = registry.same_page_key(target)
     removed = []
     for item in list_labels(store, person):
@@ -192,6 +212,9 @@ def _page_key(url: str, registry: Registry) -> str | None:
 
 
 def _print_labels(cfg: Config, as_json: bool) -> None:
+    from auditor.store import Store
+    from auditor.store.labels import list_labels
+
     labels = []
     if cfg.database_path.exists():
         with Store.open(cfg.database_path, write=False) as store:
@@ -203,8 +226,5 @@ def _print_labels(cfg: Config, as_json: bool) -> None:
     if not labels:
         out.print(f"No label for {cfg.person.name} yet.", highlight=False, markup=False)
         return
-    table = Table("decision", "url", "since", title=f"Labels of {cfg.person.name}")
-    table.columns[1].overflow = "fold"  # a URL is shown whole, folded over lines, never cut
-    for item in labels:
-        table.add_row(item.decision.value, Text(shown(item.normalized_url)), item.created_at)
-    out.print(table)
+    rows = [(item.decision.value, shown(item.normalized_url), item.created_at) for item in labels]
+    print_table(("decision", "url", "since"), rows, title=f"Labels of {cfg.person.name}", whole=(1,))

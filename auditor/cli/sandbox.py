@@ -9,15 +9,17 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.common import app, err, invocation, out, progress_printer
+from auditor.cli.common import app, err, interrupted, invocation, out, progress_printer, say
 from auditor.errors import UsageError
 
 
-@app.command("sandbox")
+@app.command("sandbox", short_help="Run the local sandbox web alone and print its URL.")
 def sandbox_command(
-    scenario: Annotated[str, typer.Option(help="`demo`, `minimal`, or a scenario TOML file.")] = "demo",
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 picks a free one).")] = 0,
-    month: Annotated[int, typer.Option(help="Month of the scenario to serve first (0-based).")] = 0,
+    scenario: Annotated[
+        str, typer.Option(help="The scenario to serve: demo, minimal, or a scenario TOML file.")
+    ] = "demo",
+    port: Annotated[int, typer.Option(help="The port to listen on, on 127.0.0.1; 0 picks a free one.")] = 0,
+    month: Annotated[int, typer.Option(help="The month of the scenario to serve first, counted from 0.")] = 0,
 ) -> None:
     """Run the sandbox web alone and print its URL (for tests, benchmarks, trying things)."""
     import time
@@ -41,17 +43,22 @@ def sandbox_command(
             pass
 
 
-@app.command()
+@app.command(short_help="Run six monthly audits of a fictional person.")
 def demo(
-    directory: Annotated[Path, typer.Option("--dir", help="Where the demo's config, database and reports go.")] = Path(
-        "demo"
-    ),
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
+    directory: Annotated[
+        Path, typer.Option("--dir", help="The directory for the demo's config, database and reports.")
+    ] = Path("demo"),
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output (as the global -q).")] = False,
 ) -> None:
     """Start the sandbox and run six monthly audits of a fictional person, then print the report's path."""
     from auditor.audit.demo import run_demo
 
-    outcome = run_demo(directory, progress=progress_printer(True), announce=None if quiet else err.print)
+    try:
+        outcome = run_demo(directory, progress=progress_printer(True), announce=None if quiet else say)
+    except KeyboardInterrupt:
+        raise interrupted(
+            f"the demo stopped part-way; `{invocation()} demo --dir {directory}` runs it again from the start"
+        ) from None
     out.print(f"\nLatest report: {outcome.paths.latest}", highlight=False)
     out.print(f"All audits:    {outcome.paths.index}", highlight=False)
     out.print(f"Explore:       {invocation()} history -c {directory / 'auditor.toml'}", highlight=False)

@@ -9,21 +9,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from auditor.audit.runner import scoring_info
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, LockWaitOption, app, out
-from auditor.config import Config, load_config
+from auditor.cli.common import (
+    DEFAULT_CONFIG,
+    DEFAULT_LOCK_WAIT,
+    ConfigOption,
+    JsonOption,
+    LockWaitOption,
+    app,
+    out,
+    print_json,
+    print_table,
+)
 from auditor.errors import UsageError
-from auditor.models import Audit
-from auditor.report.changes import Changes, ResultMove, compute_changes
-from auditor.store import DEFAULT_LOCK_WAIT, AuditRow, Store
 
 if TYPE_CHECKING:
+    from auditor.config import Config
+    from auditor.models import Audit
     from auditor.report.html import ReportPaths
+    from auditor.store import AuditRow, Store
 
-AuditRef = Annotated[str, typer.Argument(metavar="ID|latest|previous", help="An audit id, latest or previous.")]
+if TYPE_CHECKING:
+    from auditor.models import Audit
+    from auditor.report.changes import Changes, ResultMove
+    from auditor.store import Store
+
+First = Annotated[str, typer.Argument(metavar="FIRST", help="The earlier audit: its id, latest or previous.")]
+Second = Annotated[str, typer.Argument(metavar="SECOND", help="The later audit: its id, latest or previous.")]
 
 
 def resolve(ref: str, store: Store, history: Sequence[Audit], person: str) -> Audit:
@@ -53,14 +65,18 @@ def resolve_row(ref: str, store: Store, rows: Sequence[AuditRow], person: str) -
     return resolve(ref, store, (), person)
 
 
-@app.command()
+@app.command(short_help="Show what changed between two audits.")
 def compare(
-    first: AuditRef,
-    second: AuditRef,
+    first: First,
+    second: Second,
     config: ConfigOption = DEFAULT_CONFIG,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """What changed from audit FIRST to audit SECOND: results in and out of the top 10, moves, link-backs, scores."""
+    from auditor.config import load_config
+    from auditor.report.changes import compute_changes
+    from auditor.store import Store
+
     cfg = load_config(config)
     for ref in (first, second):  # a mistyped reference is named before any audit is looked up
         check_ref(ref)
@@ -90,45 +106,40 @@ def _print_changes(before: Audit, after: Audit, changes: Changes) -> None:
         highlight=False,
         markup=False,
     )
-    scores = Table("score", str(before.as_of), str(after.as_of), "change", title="Scores")
-    for s in changes.scores:
-        scores.add_row(s.component, _num(s.previous), _num(s.current), _num(s.delta, signed=True))
-    out.print(scores)
+    print_table(
+        ("score", str(before.as_of), str(after.as_of), "change"),
+        [(s.component, _num(s.previous), _num(s.current), _num(s.delta, signed=True)) for s in changes.scores],
+        title="Scores",
+    )
     for title, moves in (
         ("Entered the top 10", changes.entered),
         ("Left the top 10", changes.left),
         ("Your results that moved", changes.moved),
     ):
         if moves:
-            out.print(_moves_table(title, moves))
+            _print_moves(title, moves)
     if changes.linkbacks:
-        table = Table("profile", "before", "now", "", title="Link-backs")
-        for c in changes.linkbacks:
-            table.add_row(Text(c.network), c.previous.value if c.previous else "-", c.current.value, c.kind)
-        out.print(table)
+        rows = [
+            (c.network, c.previous.value if c.previous else "-", c.current.value, c.kind) for c in changes.linkbacks
+        ]
+        print_table(("profile", "before", "now", "change"), rows, title="Link-backs")
     if changes.engines:
-        table = Table("engine", "before", "now", title="Engines")
-        for e in changes.engines:
-            table.add_row(e.name, e.previous.value if e.previous else "-", e.current.value if e.current else "-")
-        out.print(table)
+        engine_rows = [
+            (e.name, e.previous.value if e.previous else "-", e.current.value if e.current else "-")
+            for e in changes.engines
+        ]
+        print_table(("engine", "before", "now"), engine_rows, title="Engines")
     if changes.is_empty:
         out.print("Nothing changed.")
 
 
-def _moves_table(title: str, moves: Sequence[ResultMove]) -> Table:
-    table = Table("engine", "query", "before", "now", "whose", "url", "title", title=title)
-    for m in moves:
-        # Text(...) cells: titles and URLs come from strangers' pages and must not be read as rich markup.
-        table.add_row(
-            Text(m.engine),
-            Text(m.query),
-            _pos(m.previous_position),
-            _pos(m.current_position),
-            m.ownership.value,
-            Text(m.url),
-            Text(m.title),
-        )
-    return table
+def _print_moves(title: str, moves: Sequence[ResultMove]) -> None:
+    # Titles and URLs come from strangers' pages: print_table shows them as text, never as rich markup.
+    rows = [
+        (m.engine, m.query, _pos(m.previous_position), _pos(m.current_position), m.ownership.value, m.url, m.title)
+        for m in moves
+    ]
+    print_table(("engine", "query", "before", "now", "whose", "url", "title"), rows, title=title, whole=(5,))
 
 
 def _pos(value: int | None) -> str:
@@ -141,17 +152,22 @@ def _num(value: float | None, *, signed: bool = False) -> str:
     return f"{value:+.1f}" if signed else f"{value:.1f}"
 
 
-@app.command()
+@app.command(short_help="Export every stored result as CSV or JSON.")
 def export(
     config: ConfigOption = DEFAULT_CONFIG,
-    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", metavar="csv|json", help="The file format: csv or json.")] = "csv",
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Every stored result, one row per result per audit (finished audits, oldest first)."""
+    from auditor.config import load_config
     from auditor.report.export import export_rows, to_csv, to_json
+    from auditor.store import Store
 
     if fmt not in ("csv", "json"):
         raise UsageError(f"--format: expected csv or json, got {fmt!r}")
+    if as_json:
+        fmt = "json"
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
         audits = store.finished_audits(cfg.person.name)
@@ -167,15 +183,18 @@ def export(
     out.print(f"Wrote {len(rows)} rows from {len(audits)} audits to {output}", highlight=False)
 
 
-@app.command()
+@app.command(short_help="Re-parse and re-score stored audits.")
 def rescore(
-    which: Annotated[str, typer.Argument(metavar="[ID|latest|all]", help="An audit id, latest, or all.")] = "all",
+    which: Annotated[str, typer.Argument(metavar="ID|latest|all", help="The audits: one id, latest, or all.")] = "all",
     config: ConfigOption = DEFAULT_CONFIG,
     lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
+    as_json: JsonOption = False,
 ) -> None:
     """Re-parse and re-score stored audits from their raw responses (after a parser fix or a scoring change)."""
     from auditor.audit.rescore import rescore as rescore_audits
     from auditor.audit.rescore import select
+    from auditor.config import load_config
+    from auditor.store import Store
 
     cfg = load_config(config)
     with Store.open(cfg.database_path) as store, store.writing(lock_wait):
@@ -184,6 +203,9 @@ def rescore(
         # Still under the lock: the reports of the audits that changed, and of every later one (their
         # trends and "what changed" show the changed scores), and the index.
         rewritten = rewrite_reports(cfg, store, changed) if changed else []
+    if as_json:
+        print_json([_rescored(item.before, item.after, item.note) for item in done])
+        return
     if not done:
         out.print(f"No finished audit of {cfg.person.name} to rescore.", highlight=False, markup=False)
         return
@@ -209,9 +231,23 @@ def rescore(
 
 def rewrite_reports(cfg: Config, store: Store, since: Sequence[Audit]) -> list[ReportPaths]:
     """Write again the reports of `since` and of every later audit of the person, in `report.lang`."""
+    from auditor.audit.runner import scoring_info
     from auditor.report.html import chronological, write_reports
 
     history = store.finished_audits(cfg.person.name)
     first = min(chronological(a) for a in since)
     chosen = [a for a in history if chronological(a) >= first]
     return write_reports(chosen, history, reports_dir=cfg.reports_path, lang=cfg.report.lang, scoring=scoring_info(cfg))
+
+
+def _rescored(before: Audit, after: Audit | None, note: str) -> dict[str, object]:
+    def state(audit: Audit) -> dict[str, object]:
+        return {"status": audit.status.value, "overall": audit.scores.overall}
+
+    return {
+        "id": before.id,
+        "as_of": before.as_of.isoformat(),
+        "before": state(before),
+        "after": state(after) if after is not None else None,
+        "note": note or None,
+    }

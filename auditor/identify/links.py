@@ -7,12 +7,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-import tldextract
-from bs4 import BeautifulSoup, Tag
-
 from auditor.identify.urls import is_http_url, unwrap
+
+if TYPE_CHECKING:  # imported where used: parsing HTML is not every command's business
+    import tldextract
+    from bs4 import Tag
 
 EVIDENCE_MAX = 300
 
@@ -32,6 +34,8 @@ class PageLink:
 
 def page_links(html: str, base_url: str) -> list[PageLink]:
     """Every `a[href]` and `link[href]` of the page, absolute and unwrapped, non-http ones dropped."""
+    from bs4 import BeautifulSoup
+
     return tag_links(BeautifulSoup(html, "lxml").select("a[href], link[href]"), base_url)
 
 
@@ -53,6 +57,8 @@ def tag_links(tags: Iterable[Tag], base_url: str) -> list[PageLink]:
 
 def jsonld_objects(html: str) -> Iterator[dict[str, object]]:
     """Every JSON-LD object of the page, `@graph` members included; broken blocks are skipped."""
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(html, "lxml")
     for script in soup.select('script[type="application/ld+json"]'):
         try:
@@ -128,6 +134,8 @@ def urls_in_text(text: str) -> list[str]:
 
 @cache
 def _suffixes() -> tldextract.TLDExtract:
+    import tldextract
+
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled list, never fetched
 
 

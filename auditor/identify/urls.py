@@ -13,9 +13,11 @@ import ipaddress
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-import tldextract
+if TYPE_CHECKING:
+    import tldextract
 
 # Query parameters that only track the click; removing them never changes the page.
 TRACKING_PARAMS = frozenset(
@@ -86,7 +88,18 @@ WRAPPERS: tuple[tuple[str, str, str], ...] = (
 
 MAX_UNWRAP = 5
 
-_extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+@lru_cache(maxsize=1)
+def _extractor() -> tldextract.TLDExtract:
+    # Imported on first use: tldextract brings requests along, which a command that never splits a host
+    # (`auditor --help`, `auditor history`) should not pay for.
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def _extract(host: str) -> tldextract.tldextract.ExtractResult:
+    return _extractor()(host)
 
 
 @lru_cache(maxsize=4096)

@@ -11,6 +11,7 @@ nothing the audit reads is in them.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,8 @@ from auditor.net.fetched import Fetched
 from auditor.net.fetcher import Request
 from auditor.net.guard import Resolver, check_target, system_resolver
 from auditor.net.redaction import redact
+
+log = logging.getLogger(__name__)
 
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = (
@@ -150,6 +153,7 @@ class BrowserFetcher:
         A redirect of the page itself is followed by navigating again (each hop checked, at most
         MAX_REDIRECTS), so the result's URL is where the page really ended (consent.google.com, /sorry/).
         """
+        log.debug("browser GET %s", redact(url))
         await check_target(url, sandbox=self.policy.sandbox_url is not None, resolver=self._resolver)
         browser = await self._start()
         # Service workers fetch outside the route handler: none are allowed to start.
@@ -171,12 +175,15 @@ class BrowserFetcher:
                 final_url = page.url
                 status = response.status if response is not None else 200
                 headers = dict(response.headers) if response is not None else {}
-        except FetchError:
+        except FetchError as exc:
+            log.debug("browser failed: %s: %s", redact(url), exc)
             raise
         except Exception as exc:
             if state.refused:
+                log.debug("browser refused: %s: needed %s", redact(url), state.refused[-1])
                 raise FetchRefused(f"the page needed a refused address: {state.refused[-1]}") from None
             kind = "timeout" if "Timeout" in type(exc).__name__ else "browser"
+            log.debug("browser failed: %s: %s", redact(url), exc)
             raise FetchError(kind, f"browser could not load {redact(url)}: {str(exc).splitlines()[0]}") from None
         finally:
             await context.close()
@@ -184,6 +191,7 @@ class BrowserFetcher:
         if len(body) > self.policy.max_body_bytes:
             raise FetchError("too_large", f"rendered page over the {self.policy.max_body_bytes}-byte cap")
         headers["content-type"] = "text/html; charset=utf-8"  # page.content() is the DOM serialised as UTF-8
+        log.debug("browser HTTP %s from %s (%d bytes rendered)", status, redact(final_url), len(body))
         return Fetched(url, final_url, status, headers, body, tuple(visited))
 
     async def _navigate(self, page: Any, url: str, state: _Navigation, visited: list[str], timeout_ms: float) -> Any:

@@ -43,6 +43,7 @@ from auditor.net.bodies import read_capped
 from auditor.net.fetched import Fetched
 from auditor.net.fetcher import FAILURES, Request
 from auditor.net.guard import (
+    COULD_NOT_CONNECT,
     Resolver,
     check_target,
     guarded_transport,
@@ -57,6 +58,8 @@ logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
+UNREACHABLE_HOST = frozenset({"dns", "connection"})
+"""Failure kinds that leave a whole host out of reach (the network is down, the name does not resolve)."""
 MAX_RETRY_AFTER = 120.0
 """A longer Retry-After is not waited for: the response is recorded as rate limited instead."""
 SANDBOX_TIME_SCALE = 0.02
@@ -195,8 +198,9 @@ class HttpClient:
         self._wall_clock = wall_clock
         self.pacer = HostPacer(policy.concurrency, sleep=sleep, clock=clock)
         """Shared with the browser fetcher, so a host sees one polite client whichever fetches."""
-        self._robots: dict[str, Protego | bool] = {}
-        """Per origin: the parsed rules, True (no robots.txt: allow all) or False (unreachable: disallow all)."""
+        self._robots: dict[str, Protego | bool | FetchError] = {}
+        """Per origin: the parsed rules, True (no robots.txt: allow all), False (unreachable: disallow all), or
+        the DNS or connection failure that left the whole host out of reach (its pages fail the same way)."""
         self.sent = 0
         """Requests that reached the wire, retries included (for budgets and progress)."""
 
@@ -259,6 +263,7 @@ class HttpClient:
             raise FetchRefused(f"not a valid URL ({exc}): {redact(url)[:100]!r}") from None
         if respect_robots and not await self.allowed_by_robots(url):
             host = httpx.URL(url).host
+            log.debug("not fetching %s: robots.txt of %s", redact(url), host)
             if self._robots.get(self._origin(url)) is False:
                 raise FetchRefused(f"robots.txt of {host} is unreachable (server or network error): not fetching {url}")
             raise FetchRefused(f"robots.txt of {host} disallows {url}")
@@ -285,9 +290,11 @@ class HttpClient:
                 return replace(exc.response, requested_url=url, attempts=sent.count)
             error = FetchError(exc.kind, str(exc))
             error.attempts = sent.count
+            log.debug("failed: %s %s: %s", method, redact(url), error)
             raise error from None
         except (FetchError, FetchRefused, ResponseTooLarge) as exc:
             exc.attempts = sent.count
+            log.debug("failed: %s %s: %s", method, redact(url), exc)
             raise
         raise AssertionError("unreachable: tenacity either returns or re-raises")
 
@@ -296,6 +303,9 @@ class HttpClient:
         if origin not in self._robots:
             self._robots[origin] = await self._load_robots(origin)
         rules = self._robots[origin]
+        if isinstance(rules, FetchError):  # the host could not be reached at all: no robots.txt to blame
+            text = str(rules)
+            raise FetchError(rules.kind, text if text.startswith(COULD_NOT_CONNECT) else f"{COULD_NOT_CONNECT}: {text}")
         return rules if isinstance(rules, bool) else rules.can_fetch(url, self.policy.user_agent)
 
     # -- internals ----------------------------------------------------------------------------------
@@ -305,13 +315,15 @@ class HttpClient:
         parsed = httpx.URL(url)
         return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
 
-    async def _load_robots(self, origin: str) -> Protego | bool:
+    async def _load_robots(self, origin: str) -> Protego | bool | FetchError:
         # RFC 9309: a robots.txt that is "unavailable" (4xx) allows everything (section 2.3.1.3); one that is
         # "unreachable" (5xx, network error) means complete disallow (section 2.3.1.4); 429 counts as unreachable.
+        # A host that cannot be resolved or connected to is disallowed too, but the page then fails as what it
+        # is, a network failure, not as a robots.txt refusal.
         try:
             result = await self.fetch(origin + "/robots.txt", kind="html")
-        except FetchError:
-            return False
+        except FetchError as exc:
+            return exc if exc.kind in UNREACHABLE_HOST else False
         except (FetchRefused, ResponseTooLarge):
             return True  # nothing usable to obey; the page itself is still checked hop by hop
         status = result.status_code or 0

@@ -19,6 +19,9 @@ import httpx
 from auditor.errors import FetchError, FetchRefused
 from auditor.net.redaction import redact
 
+COULD_NOT_CONNECT = "could not connect (DNS/connection)"
+"""How a host out of reach is described, whichever request found it so (a page, its robots.txt, an engine)."""
+
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 
@@ -78,7 +81,10 @@ async def check_target(url: str, *, sandbox: bool, resolver: Resolver, trusted: 
         try:
             addresses = await resolver(parsed.host, parsed.port or 443)
         except OSError as exc:
-            raise FetchError("dns", f"cannot resolve {parsed.host}: {exc}") from None
+            # The wording `HttpClient` uses for a host out of reach (net.client.COULD_NOT_CONNECT).
+            raise FetchError(
+                "dns", f"could not connect (DNS/connection): cannot resolve {parsed.host}: {exc}"
+            ) from None
     for address in addresses:
         if not address_allowed(address):
             if literal is not None:

@@ -51,9 +51,14 @@ class RoutingFetcher:
     async def send(self, request: Request) -> Fetched:
         if request.via != "browser":
             return await self.client.send(request)
-        if request.respect_robots and not await self._allowed(request.full_url):
-            refused = FetchRefused(f"robots.txt of {_host(request.url)} does not allow fetching {request.url}")
-            return request.failed(refused, 0)
+        if request.respect_robots:
+            try:
+                allowed = await self._allowed(request.full_url)
+            except FetchError as exc:  # the host is out of reach: a network failure, not a robots.txt refusal
+                return request.failed(exc, exc.attempts)
+            if not allowed:
+                refused = FetchRefused(f"robots.txt of {_host(request.url)} does not allow fetching {request.url}")
+                return request.failed(refused, 0)
         if self._browser_error is not None:  # tried once already: Chromium is not started again for every page
             return request.failed(self._browser_error, 0)
         async with self._starting:
@@ -65,9 +70,10 @@ class RoutingFetcher:
         return fetched
 
     async def _allowed(self, url: str) -> bool:
+        """Raises FetchError when the host could not be reached at all (`HttpClient.allowed_by_robots`)."""
         try:
             return await self.client.allowed_by_robots(url)
-        except (FetchError, FetchRefused, ResponseTooLarge):
+        except (FetchRefused, ResponseTooLarge):
             return False
 
 

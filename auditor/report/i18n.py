@@ -175,12 +175,11 @@ ENGINE_ADVICE = {
         "config; if the name is right, the engine does not know you yet."
     ),
     "blocked": N_(
-        "The engine showed a CAPTCHA, a consent page or a challenge. Wait an hour, then run the audit again "
-        "with --resume; if it keeps happening, add an API engine (Brave, SerpApi) to the config."
+        "The engine showed a CAPTCHA, a consent page or a challenge. Wait an hour, then run the audit again; "
+        "if it keeps happening, add an API engine (Brave, SerpApi) to the config."
     ),
     "rate_limited": N_(
-        "The engine asked us to slow down. Wait before the next run (resume with --resume) or audit fewer "
-        "qualifiers at a time."
+        "The engine asked us to slow down. Wait before the next run, or audit fewer qualifiers at a time."
     ),
     "auth_error": N_(
         "The engine refused the API key. Check that the environment variable named in the engine's "
@@ -195,8 +194,7 @@ ENGINE_ADVICE = {
         "response and run `auditor parse --engine NAME FILE`, then update the auditor."
     ),
     "network_error": N_(
-        "The engine could not be reached. Check your connection, proxy or firewall, then run the audit "
-        "again with --resume."
+        "The engine could not be reached. Check your connection, proxy or firewall, then run the audit again."
     ),
 }
 

@@ -71,11 +71,12 @@ def test_missing_config_suggests_init_and_init_writes_one_that_loads(tmp_path: P
     assert run.code == 2
     assert "not found" in run.stderr and "auditor init" in run.stderr
 
-    created = auditor("init", "-c", str(missing))
+    # Without a terminal to ask in, init takes the person's own data as options.
+    created = auditor("init", "-c", str(missing), "--name", "Jo Doe", "--site", "https://jodoe.example")
     assert created.code == 0, created.stderr
-    assert load_config(missing).person.name
+    assert load_config(missing).person.name == "Jo Doe"
 
-    again = auditor("init", "-c", str(missing))
+    again = auditor("init", "-c", str(missing), "--name", "Jo Doe", "--site", "https://jodoe.example")
     assert again.code == 2 and "already exists" in again.stderr
 
 
