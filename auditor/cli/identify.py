@@ -76,7 +76,7 @@ def classify_command(
     result, so a list with one bad line still gets an answer for every line.
     """
     from auditor.config import load_config
-    from auditor.identify.context import identity_for
+    from auditor.audit.identity import identity_for
     from auditor.identify.networks import default_registry
 
     cfg = load_config(config)
@@ -136,7 +136,7 @@ def label(
     page when it does not carry your name). `auditor rescore` applies labels to stored audits too.
     """
     from auditor.config import load_config
-    from auditor.identify.context import identity_for
+    from auditor.audit.identity import identity_for
     from auditor.identify.labels import Decision, parse_decision
     from auditor.identify.networks import default_registry
     from auditor.models import Ownership
