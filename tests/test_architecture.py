@@ -26,11 +26,13 @@ ALLOWED: dict[str, set[str]] = {
     "config": BASE | {"identify", "engines"},
     "verify": BASE | {"identify", "net", "config"},
     "scoring": BASE | {"identify", "config"},
-    "store": BASE | {"identify", "net"},
-    "report": BASE | {"identify", "engines", "config", "scoring"},
+    "store": BASE | {"identify", "net", "verify"},
+    "report": BASE | {"identify", "engines", "config", "scoring", "store"},
+    "notify": BASE | {"identify", "net", "config", "report"},
     "sandbox": BASE | {"identify", "engines", "config"},
     "audit": BASE | {"identify", "net", "engines", "config", "verify", "scoring", "store", "report", "sandbox"},
-    "cli": BASE | {"identify", "net", "engines", "config", "verify", "scoring", "store", "report", "sandbox", "audit"},
+    "cli": BASE
+    | {"identify", "net", "engines", "config", "verify", "scoring", "store", "report", "sandbox", "audit", "notify"},
     "__main__": {"cli"},
 }
 TOP_LEVEL_MODULES = {"__init__", "__main__", "config", "errors", "models"}

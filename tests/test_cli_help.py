@@ -25,7 +25,7 @@ def help_of(name: str | None) -> str:
 def test_every_command_is_listed_with_a_whole_sentence() -> None:
     listing = help_of(None).split("Commands:")[1]
     lines = [line for line in listing.splitlines() if line.strip()]
-    assert len(lines) == len(NAMES) == 13
+    assert len(lines) == len(NAMES) == 18
     for line in lines:
         assert line.rstrip().endswith(".") and not line.rstrip().endswith("..."), line
 
@@ -47,8 +47,11 @@ def test_help_names_values_in_plain_words(name: str | None) -> None:
     ("name", "usage"),
     [
         ("compare", "compare [OPTIONS] FIRST SECOND"),
-        ("report", "report [OPTIONS] [ID|latest|previous]"),
+        ("report", "report [OPTIONS] [ID|latest|previous|all]"),
         ("rescore", "rescore [OPTIONS] [ID|latest|all]"),
+        ("summary", "summary [OPTIONS] [ID|latest|previous]"),
+        ("notify", "notify [OPTIONS] [ID|latest|previous]"),
+        ("confirm", "confirm [OPTIONS] [URL] [linked|not-linked]"),
         ("classify", "classify [OPTIONS] URL..."),
         ("parse", "parse [OPTIONS] FILE"),
         ("label", "label [OPTIONS] [URL] [me|not-me]"),

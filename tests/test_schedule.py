@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from auditor.cli.recipes import recipes
 from auditor.config import parse_config
-from auditor.schedule import recipes
 
 CONFIG = """\
 [person]

@@ -5,20 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, invocation, out
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, invocation, out, print_table
 from auditor.cli.identify import MAX_LABEL_URL, shown
-from auditor.config import Config, load_config
 from auditor.errors import UsageError
-from auditor.identify.networks import Registry, default_registry
-from auditor.store import Store
-from auditor.store.manual_checks import list_checks, remove_check, save_check
-from auditor.verify.manual import CheckState, ManualCheck, parse_state
+
+if TYPE_CHECKING:  # the rest is imported when the command runs: --help stays quick
+    from auditor.config import Config
+    from auditor.identify.networks import Registry
 
 
 def _profile_of(url: str, cfg: Config, registry: Registry) -> tuple[str, str]:
@@ -44,7 +41,7 @@ def _profile_of(url: str, cfg: Config, registry: Registry) -> tuple[str, str]:
     )
 
 
-@app.command()
+@app.command(short_help="Record your own check of a profile the auditor cannot see.")
 def confirm(
     url: Annotated[str | None, typer.Argument(metavar="URL", help="One of your profiles (any spelling of it).")] = None,
     state: Annotated[
@@ -61,6 +58,12 @@ def confirm(
     Audits count your check as the profile's link-back for `[report] manual_check_months` months (default 6)
     from today; then the report asks you to check again. `auditor rescore` applies it to stored audits.
     """
+    from auditor.config import load_config
+    from auditor.identify.networks import default_registry
+    from auditor.store import Store
+    from auditor.store.manual_checks import remove_check, save_check
+    from auditor.verify.manual import CheckState, ManualCheck, parse_state
+
     modes = sum((url is not None, list_all, remove is not None))
     if modes != 1 or (url is not None and state is None) or (url is None and state is not None):
         raise UsageError("give URL and linked|not-linked, or --list, or --remove URL", tip="auditor confirm URL linked")
@@ -106,6 +109,9 @@ def confirm(
 
 
 def _print_checks(cfg: Config, as_json: bool) -> None:
+    from auditor.store import Store
+    from auditor.store.manual_checks import list_checks
+
     checks = []
     if cfg.database_path.exists():
         with Store.open(cfg.database_path, write=False) as store:
@@ -119,8 +125,5 @@ def _print_checks(cfg: Config, as_json: bool) -> None:
     if not checks:
         out.print(f"No check recorded for {cfg.person.name} yet.", highlight=False, markup=False)
         return
-    table = Table("result", "url", "checked on", title=f"Your checks of {cfg.person.name}'s profiles")
-    table.columns[1].overflow = "fold"
-    for check in checks:
-        table.add_row(check.state.value, Text(shown(check.normalized_url)), check.checked_on.isoformat())
-    out.print(table)
+    rows = [(c.state.value, shown(c.normalized_url), c.checked_on.isoformat()) for c in checks]
+    print_table(("result", "url", "checked on"), rows, title=f"Your checks of {cfg.person.name}'s profiles", whole=(1,))

@@ -16,7 +16,11 @@ from auditor.errors import UsageError
 @app.command(short_help="Write a stored audit's report again.")
 def report(
     audit_id: Annotated[
-        str, typer.Argument(metavar="[ID|latest|previous|all]", help="Audit id, latest, previous, or all.")
+        str,
+        typer.Argument(
+            metavar="ID|latest|previous|all",
+            help="The audit: its id, latest or previous; all: every audit and the index.",
+        ),
     ] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
     lang: Annotated[

@@ -75,8 +75,8 @@ def classify_command(
     A string that is not an http(s) URL is classified `other` with that reason, as an audit does with such a
     result, so a list with one bad line still gets an answer for every line.
     """
-    from auditor.config import load_config
     from auditor.audit.identity import identity_for
+    from auditor.config import load_config
     from auditor.identify.networks import default_registry
 
     cfg = load_config(config)
@@ -135,8 +135,8 @@ def label(
     `me` counts it as one of your profiles in the score; `not-me` counts it as a namesake (or as an ordinary
     page when it does not carry your name). `auditor rescore` applies labels to stored audits too.
     """
-    from auditor.config import load_config
     from auditor.audit.identity import identity_for
+    from auditor.config import load_config
     from auditor.identify.labels import Decision, parse_decision
     from auditor.identify.networks import default_registry
     from auditor.models import Ownership

@@ -21,31 +21,34 @@ from rich.table import Table
 from rich.text import Text
 
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, out
-from auditor.config import Config, load_config
 from auditor.errors import UsageError
-from auditor.models import Audit, AuditStatus
-from auditor.report.html import slugify
-from auditor.report.summary import Action, Summary, as_text, one_line, summarize, to_dict
-from auditor.store import AuditRow, Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rest is imported by each command when it runs: --help stays quick
     import pandas as pd
 
+    from auditor.config import Config
+    from auditor.models import Audit
     from auditor.notify import Delivery
+    from auditor.report.summary import Summary
+    from auditor.store import AuditRow, Store
 
-_COMPARABLE = (AuditStatus.COMPLETE, AuditStatus.PARTIAL)
 SUMMARY_LANG = "en"
 """The command line speaks English; the actions in a summary are worded in it too."""
 
 
-@app.command()
+@app.command(short_help="Summarise an audit: its score, what moved, what to do next.")
 def summary(
-    audit_id: Annotated[str, typer.Argument(metavar="[ID|latest]", help="Audit id, latest or previous.")] = "latest",
+    audit_id: Annotated[
+        str, typer.Argument(metavar="ID|latest|previous", help="The audit: its id, latest or previous.")
+    ] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="One line.")] = False,
 ) -> None:
     """What an audit found: status, score against the last audit and the best, what moved, what to do next."""
+    from auditor.config import load_config
+    from auditor.store import Store
+
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
         result = load_summary(store, cfg, audit_id)
@@ -53,6 +56,8 @@ def summary(
 
 
 def print_summary(result: Summary, *, as_json: bool = False, quiet: bool = False, head: bool = True) -> None:
+    from auditor.report.summary import as_text, one_line, to_dict
+
     if as_json:
         sys.stdout.write(json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n")
     elif quiet:
@@ -64,18 +69,25 @@ def print_summary(result: Summary, *, as_json: bool = False, quiet: bool = False
 
 def load_summary(store: Store, cfg: Config, ref: str) -> Summary:
     """The summary of audit `ref` (an id, `latest` or `previous`), reading that audit and the one before it."""
+    from auditor.models import AuditStatus
+    from auditor.report.html import report_stem, slugify
+    from auditor.report.summary import summarize
+
     rows = store.finished_rows(cfg.person.name)
     chosen = _pick(ref, rows, store)
     audit = store.load_audit(chosen.id)
-    before = [r for r in rows if r.as_of <= chosen.as_of and r.id != chosen.id and r.status in _COMPARABLE]
+    comparable = (AuditStatus.COMPLETE, AuditStatus.PARTIAL)
+    before = [r for r in rows if r.as_of <= chosen.as_of and r.id != chosen.id and r.status in comparable]
     previous = store.load_audit(before[-1].id) if before else None
-    report = cfg.reports_path / slugify(audit.person) / f"{audit.as_of.isoformat()}.html"
+    report = cfg.reports_path / slugify(audit.person) / f"{report_stem(chosen, rows)}.html"
     history = [(r.as_of, r.overall) for r in rows if r.id != chosen.id]
     return summarize(audit, previous, history, lang=SUMMARY_LANG, report=str(report) if report.exists() else None)
 
 
 def summary_of(audit: Audit, cfg: Config, report: str) -> Summary:
     """The summary of an audit just stored (what `auditor audit` prints after its run)."""
+    from auditor.store import Store
+
     with Store.open(cfg.database_path, write=False) as store:
         result = load_summary(store, cfg, str(audit.id))
     return replace(result, report=report)
@@ -96,14 +108,16 @@ def _pick(ref: str, rows: list[AuditRow], store: Store) -> AuditRow:
     return found
 
 
-@app.command()
+@app.command(short_help="Show every score audit by audit, with changes and bests.")
 def trends(
     config: ConfigOption = DEFAULT_CONFIG,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (one object per audit).")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (one row per audit).")] = False,
 ) -> None:
     """One row per audit: every score, its change, its 3-audit rolling mean, its best, and each profile's position."""
+    from auditor.config import load_config
     from auditor.report.trends import trend_table
+    from auditor.store import Store
 
     if as_json and as_csv:
         raise UsageError("--json and --csv: pick one")
@@ -155,13 +169,18 @@ def _cell(column: str, value: object) -> Text | str:
     return f"{number:+.1f}" if column.endswith("_change") else f"{number:.1f}"
 
 
-@app.command()
+@app.command(short_help="Send an audit's summary by email or webhook again.")
 def notify(
-    audit_id: Annotated[str, typer.Argument(metavar="[ID|latest]", help="Audit id, latest or previous.")] = "latest",
+    audit_id: Annotated[
+        str, typer.Argument(metavar="ID|latest|previous", help="The audit: its id, latest or previous.")
+    ] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
     test: Annotated[bool, typer.Option("--test", help="Send a sample summary, not a stored audit's.")] = False,
 ) -> None:
     """Send an audit's summary through [notify] (email, webhooks) again; exit 2 when any channel fails."""
+    from auditor.config import load_config
+    from auditor.store import Store
+
     cfg = load_config(config)
     if cfg.notify.email is None and not cfg.notify.webhooks:
         raise UsageError(
@@ -196,6 +215,8 @@ def send_notifications(cfg: Config, result: Summary, report: Path | None, *, for
 
 def sample_summary(cfg: Config) -> Summary:
     """A made-up summary that says it is a test, for `auditor notify --test`."""
+    from auditor.report.summary import Action, Summary
+
     today = dt.date.today()
     return Summary(
         audit_id=None, person=cfg.person.name, as_of=today, status="complete", failures=(), overall=72.5,
@@ -206,7 +227,7 @@ def sample_summary(cfg: Config) -> Summary:
     )  # fmt: skip
 
 
-@app.command()
+@app.command(short_help="Print a ready recipe to run this audit every month.")
 def schedule(
     kind: Annotated[str, typer.Argument(metavar="cron|systemd|github-actions", help="Which scheduler.")],
     config: ConfigOption = DEFAULT_CONFIG,
@@ -215,7 +236,8 @@ def schedule(
     ] = None,
 ) -> None:
     """Print a ready recipe that runs this config's audit every month (absolute paths; see the README)."""
-    from auditor.schedule import KINDS, recipes
+    from auditor.cli.recipes import KINDS, recipes
+    from auditor.config import load_config
 
     if kind not in KINDS:
         raise UsageError(f"{kind!r}: expected one of {', '.join(KINDS)}")

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -201,13 +201,22 @@ def render_index(history: Sequence[Audit], *, lang: str, linkable: set[str] | No
     return environment(lang).get_template("index.html").render(rows=rows_linked, person=person)
 
 
-def chronological(audit: Audit) -> tuple[dt.date, bool, int]:
+class Dated(Protocol):
+    """What orders a person's history: an audit, or its row in the store."""
+
+    @property
+    def as_of(self) -> dt.date: ...
+    @property
+    def id(self) -> int | None: ...
+
+
+def chronological(audit: Dated) -> tuple[dt.date, bool, int]:
     """The order of a person's history: by date, then by id (the order the audits were started); an audit
     not stored yet (no id) comes after the stored ones of its day."""
     return (audit.as_of, audit.id is None, audit.id or 0)
 
 
-def report_stem(audit: Audit, history: Sequence[Audit]) -> str:
+def report_stem(audit: Dated, history: Sequence[Dated]) -> str:
     """The name of an audit's report files: its date, or for a later audit of the same day, date and id, so
     that a second audit of a day never overwrites the first one's report."""
     same_day = sorted((a for a in history if a.as_of == audit.as_of and a.id is not None), key=chronological)

@@ -151,8 +151,11 @@ def test_registering_adds_the_engine_and_leaving_the_block_removes_it() -> None:
 
 def test_a_config_naming_an_unregistered_engine_is_refused(tmp_path: Path) -> None:
     # Both its [engines.fake] table and audit.engines name it: the table, like any unknown key, comes first.
-    with pytest.raises(ConfigError, match=r"engines\.fake: unknown engine 'fake'.*\(and 1 more\)$"):
+    with pytest.raises(ConfigError) as raised:
         config_of(CONFIG, tmp_path)
+    table, listed = str(raised.value).splitlines()
+    assert re.search(r"engines\.fake: unknown engine 'fake'", table), table
+    assert re.search(r"audit\.engines: unknown engine 'fake'", listed), listed
 
 
 def test_the_config_validates_the_engines_table_with_its_own_model(
@@ -164,7 +167,7 @@ def test_the_config_validates_the_engines_table_with_its_own_model(
     assert config.engines.brave.api_key_env == "BRAVE_API_KEY"  # the built-in engines keep their defaults
     bad = {
         "per_pgae = 5": r"engines\.fake\.per_pgae: unknown key \(did you mean 'per_page'\?\)",
-        'per_page = "5"': r"engines\.fake\.per_page: Input should be a valid integer",
+        'per_page = "5"': r"engines\.fake\.per_page: expected a whole number, got text '5'",
         "per_page = 50": r"engines\.fake\.per_page: Input should be less than or equal to 20",
     }
     for line, expected in bad.items():
