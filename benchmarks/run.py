@@ -71,9 +71,10 @@ def time_history_commands(rounds: int = 3) -> dict[tuple[str, int], Timing]:
     with tempfile.TemporaryDirectory() as directory:
         demo = Path(directory) / "demo"
         subprocess.run(
-            [sys.executable, "-m", "auditor", "demo", "--dir", str(demo), "--quiet"], check=True,
+            [sys.executable, "-m", "auditor", "demo", "--dir", str(demo), "--quiet"],
+            check=True,
             stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         for size in HISTORY_SIZES:
             home = Path(directory) / f"history-{size}"
             home.mkdir()
@@ -98,9 +99,12 @@ def time_history_commands(rounds: int = 3) -> dict[tuple[str, int], Timing]:
 def _run(home: Path, args: tuple[str, ...]) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run(
-        [sys.executable, "-m", "auditor", *args, "-c", str(home / "auditor.toml")], check=True, cwd=home,
-        stdout=subprocess.DEVNULL, env=env,
-    )  # fmt: skip
+        [sys.executable, "-m", "auditor", *args, "-c", str(home / "auditor.toml")],
+        check=True,
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        env=env,
+    )
 
 
 def _children_cpu() -> float:
@@ -123,22 +127,43 @@ def time_startup(rounds: int = 7) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as directory:
         config = Path(directory) / "auditor.toml"
         subprocess.run(
-            [sys.executable, "-m", "auditor", "init", "-c", str(config), "--name", "Jo Doe",
-             "--site", "https://jodoe.example", "--profile", "github=https://github.com/jodoe"],
-            check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "auditor",
+                "init",
+                "-c",
+                str(config),
+                "--name",
+                "Jo Doe",
+                "--site",
+                "https://jodoe.example",
+                "--profile",
+                "github=https://github.com/jodoe",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         # A label creates the history's database, so that `history` reads one (empty of audits).
         subprocess.run(
             [sys.executable, "-m", "auditor", "label", "https://example.com/", "not-me", "-c", str(config)],
-            check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         commands = {
             "python -c pass": [sys.executable, "-c", "pass"],
             "auditor --help": [sys.executable, "-m", "auditor", "--help"],
-            "auditor classify URL": [sys.executable, "-m", "auditor", "classify", "https://github.com/jodoe",
-                                     "-c", str(config)],
+            "auditor classify URL": [
+                sys.executable,
+                "-m",
+                "auditor",
+                "classify",
+                "https://github.com/jodoe",
+                "-c",
+                str(config),
+            ],
             "auditor history": [sys.executable, "-m", "auditor", "history", "-c", str(config)],
-        }  # fmt: skip
+        }
         best = {}
         for name, command in commands.items():
             samples = []

@@ -50,7 +50,11 @@ def filed(
 def refiled(record: RawRecord) -> tuple[Request, Fetched]:
     """A recorded answer as `Store.save_raw` is given it."""
     asked = Request(
-        record.requested_url, record.kind, engine=record.engine, query=record.query, page=record.page,
+        record.requested_url,
+        record.kind,
+        engine=record.engine,
+        query=record.query,
+        page=record.page,
         subject=record.subject,
-    )  # fmt: skip
+    )
     return asked, record

@@ -38,8 +38,9 @@ def test_every_answer_is_recorded_once_a_followed_link_without_its_body() -> Non
 
 def test_pages_of_a_query_posted_to_one_url_are_different_requests() -> None:
     first = Request(DDG, "engine", method="POST", form={"q": "x"}, engine="duckduckgo_html", query="x", page=1)
-    second = Request(DDG, "engine", method="POST", form={"q": "x", "s": "10"}, engine="duckduckgo_html", query="x",
-                     page=2)  # fmt: skip
+    second = Request(
+        DDG, "engine", method="POST", form={"q": "x", "s": "10"}, engine="duckduckgo_html", query="x", page=2
+    )
     assert first.key() != second.key()
     # Other kinds are found by what was asked alone: a link followed for two profiles is one request.
     assert (

@@ -386,9 +386,15 @@ def test_redirects_to_private_addresses_are_refused(location: str) -> None:
 
 @pytest.mark.parametrize(
     "location",
-    ["http://127.0.0.1/ok", "http://[::1]:8765/", "http://user@127.1/", "http://2130706433/", "http://0x7f.0.0.1/",
-     "http://[::ffff:169.254.169.254]/"],
-)  # fmt: skip
+    [
+        "http://127.0.0.1/ok",
+        "http://[::1]:8765/",
+        "http://user@127.1/",
+        "http://2130706433/",
+        "http://0x7f.0.0.1/",
+        "http://[::ffff:169.254.169.254]/",
+    ],
+)
 def test_a_literal_loopback_address_is_refused_even_in_sandbox_mode(location: str) -> None:
     # The sandbox answers for names; its own address is never a URL an audit fetches (issue 8).
     script = redirecting(location)

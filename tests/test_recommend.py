@@ -408,8 +408,14 @@ def test_every_rule_of_the_issue_fires_with_an_english_and_a_french_message() ->
         "namesake_pressure",
     }
     assert {r.params["check"] for r in recs if r.rule == "fix_site_check"} == {
-        "https", "title_has_name", "description_has_name", "not_noindex", "canonical", "rel_me", "jsonld_sameas"
-    }  # fmt: skip
+        "https",
+        "title_has_name",
+        "description_has_name",
+        "not_noindex",
+        "canonical",
+        "rel_me",
+        "jsonld_sameas",
+    }
     for rec in recs:
         en = recommendation_message("en", rec.rule, rec.params, rec.id)
         fr = recommendation_message("fr", rec.rule, rec.params, rec.id)

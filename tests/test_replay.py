@@ -190,11 +190,23 @@ def test_a_resume_asks_again_an_engine_page_that_parses_to_a_status_that_does_no
 
 def test_a_rescore_replays_failures_and_refuses_what_was_not_stored() -> None:
     records = [
-        record(1, "profile_link", None, url="https://noemiegagnon.ca/", requested_url="https://bit.ly/n",
-               error="timeout: timed out after 2 s: https://noemiegagnon.ca/"),
-        record(2, "profile_link", 200, url="https://noemiegagnon.ca/", requested_url="https://noemie.page/",
-               redirects=("https://noemie.page/", "https://ow.ly/n")),
-    ]  # fmt: skip
+        record(
+            1,
+            "profile_link",
+            None,
+            url="https://noemiegagnon.ca/",
+            requested_url="https://bit.ly/n",
+            error="timeout: timed out after 2 s: https://noemiegagnon.ca/",
+        ),
+        record(
+            2,
+            "profile_link",
+            200,
+            url="https://noemiegagnon.ca/",
+            requested_url="https://noemie.page/",
+            redirects=("https://noemie.page/", "https://ow.ly/n"),
+        ),
+    ]
     failed, chained, missing = ask(
         replayed(records),
         Request("https://bit.ly/n", "profile_link"),

@@ -94,8 +94,10 @@ def test_systemd_service_and_monthly_persistent_timer(config_path: Path, tmp_pat
         (directory / recipe.path).write_text(recipe.text.replace("/opt/auditor env/bin/auditor", "/bin/true"))
     run = subprocess.run(
         [analyze, "verify", *(str(directory / r.path) for r in (service, timer))],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     complaints = [line for line in run.stderr.splitlines() if "auditor-carl" in line]
     assert run.returncode == 0 and complaints == [], run.stderr
 
@@ -109,8 +111,12 @@ def test_systemd_analyze_notices_a_broken_unit(config_path: Path, tmp_path: Path
     for recipe in (service, timer):
         text = recipe.text.replace("/opt/auditor env/bin/auditor", "/bin/true").replace("oneshot", "oneshoot")
         (tmp_path / recipe.path).write_text(text)
-    run = subprocess.run([analyze, "verify", *(str(tmp_path / r.path) for r in (service, timer))],
-                         capture_output=True, text=True, check=False)  # fmt: skip
+    run = subprocess.run(
+        [analyze, "verify", *(str(tmp_path / r.path) for r in (service, timer))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "oneshoot" in run.stderr
 
 

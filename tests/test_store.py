@@ -105,9 +105,16 @@ def test_raw_responses_are_stored_compressed(store: Store) -> None:
     audit_id = store.begin_audit("Émilie Tremblay", dt.date(2026, 3, 1))
     body = ("<html>" + "Émilie Tremblay " * 2000 + "</html>").encode()
     raw = filed(
-        "engine", "https://html.duckduckgo.com/html/", 200, body, "duckduckgo_html", "Émilie Tremblay", 1,
-        requested_url="https://html.duckduckgo.com/html/", headers={"Content-Type": "text/html; charset=utf-8"},
-    )  # fmt: skip
+        "engine",
+        "https://html.duckduckgo.com/html/",
+        200,
+        body,
+        "duckduckgo_html",
+        "Émilie Tremblay",
+        1,
+        requested_url="https://html.duckduckgo.com/html/",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
     store.save_raw(audit_id, *raw)
     row = store.db.execute("SELECT kind, engine, query, url, status_code, body, page FROM raw_responses").fetchone()
     assert (row["kind"], row["engine"], row["query"], row["status_code"], row["page"]) == (
@@ -131,15 +138,26 @@ def test_a_followed_link_keeps_its_redirect_chain_and_a_row_without_one_reads_as
     hops = ("https://bit.ly/et", f"https://old.example/?token={SECRET}")
     store.save_raw(
         audit_id,
-        *filed("profile_link", "https://emilietremblay.ca/", 200, b"", subject="github",
-                    requested_url="https://bit.ly/et", redirects=hops),
+        *filed(
+            "profile_link",
+            "https://emilietremblay.ca/",
+            200,
+            b"",
+            subject="github",
+            requested_url="https://bit.ly/et",
+            redirects=hops,
+        ),
         secrets=[SECRET],
-    )  # fmt: skip
+    )
     store.save_raw(audit_id, *filed("site", "https://emilietremblay.ca/", 200, b"<html></html>", subject="site"))
     # A row stored before chains were kept (migration 005) has none: it reads as one hop from the URL asked
     # to the final one, which is where the chain led, and never as "no redirect".
-    store.save_raw(audit_id, *filed("profile_link", "https://emilietremblay.ca/", 200, b"", subject="github",
-                                    requested_url="https://lnkd.in/et"))  # fmt: skip
+    store.save_raw(
+        audit_id,
+        *filed(
+            "profile_link", "https://emilietremblay.ca/", 200, b"", subject="github", requested_url="https://lnkd.in/et"
+        ),
+    )
     store.db.execute("UPDATE raw_responses SET redirects = NULL WHERE requested_url = 'https://lnkd.in/et'")
     link, site, old = store.raw_records(audit_id)
     assert link.redirects == ("https://bit.ly/et", "https://old.example/?token=REDACTED")
@@ -156,13 +174,24 @@ def test_secrets_never_reach_the_database(store: Store) -> None:
     store.save_raw(
         audit_id,
         *filed(
-            "engine", f"https://serpapi.com/search.json?q=x&api_key={SECRET}", 200, echoed.encode(), "serpapi", "x", 1,
+            "engine",
+            f"https://serpapi.com/search.json?q=x&api_key={SECRET}",
+            200,
+            echoed.encode(),
+            "serpapi",
+            "x",
+            1,
             requested_url=f"https://serpapi.com/search.json?q=x&api_key={SECRET}",
-            headers={"Content-Type": "application/json", "Set-Cookie": "session=abc", "X-RateLimit-Remaining": "9",
-                     "Location": f"https://serpapi.com/next?api_key={SECRET}", "X-Echo": SECRET},
+            headers={
+                "Content-Type": "application/json",
+                "Set-Cookie": "session=abc",
+                "X-RateLimit-Remaining": "9",
+                "Location": f"https://serpapi.com/next?api_key={SECRET}",
+                "X-Echo": SECRET,
+            },
         ),
         secrets=[SECRET],
-    )  # fmt: skip
+    )
     store.save_raw(
         audit_id,
         *filed("engine", "https://serpapi.com/", None, b"", "serpapi", "x", 2, error=f"timed out: key={SECRET}"),

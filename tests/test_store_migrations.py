@@ -233,8 +233,12 @@ def _check_as(prefix: list[str], shared: Path) -> None:
     try:
         done = subprocess.run(
             [*prefix, sys.executable, "-c", UNPRIVILEGED_CHECK, *map(str, paths)],
-            capture_output=True, text=True, timeout=60, cwd=ROOT, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+            check=False,
+        )
     finally:
         locked_dir.chmod(0o755)
     assert done.returncode == 0, done.stderr

@@ -90,11 +90,21 @@ async def collect_serp(
 def engine_request(engine: Engine, query: Query, request: EngineRequest, number: int) -> Request:
     """Page `number` of `query` as the fetcher is asked for it, and filed in the history."""
     return Request(
-        request.url, "engine", via=engine.kind, method=request.method, params=request.params or None,
-        form=request.form, json=request.json_body, headers=request.headers or None,
-        retry_statuses=engine.rate_limit_statuses, interval=engine.min_interval,
-        engine=engine.name, query=query.text, page=number, describe=plain_words,
-    )  # fmt: skip
+        request.url,
+        "engine",
+        via=engine.kind,
+        method=request.method,
+        params=request.params or None,
+        form=request.form,
+        json=request.json_body,
+        headers=request.headers or None,
+        retry_statuses=engine.rate_limit_statuses,
+        interval=engine.min_interval,
+        engine=engine.name,
+        query=query.text,
+        page=number,
+        describe=plain_words,
+    )
 
 
 def parse_answer(engine: Engine, fetched: Fetched) -> ParsedPage:

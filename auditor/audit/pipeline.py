@@ -264,6 +264,14 @@ async def run_audit(
         config, fetcher, engines, plan_queries(config), registry, labels=labels, progress=progress
     )
     return assemble(
-        config, as_of, found.serps, [e.name for e in engines], found.profiles, found.site_page, registry,
-        labels=labels, candidate_pages=found.candidate_pages, manual_checks=manual_checks,
-    )  # fmt: skip
+        config,
+        as_of,
+        found.serps,
+        [e.name for e in engines],
+        found.profiles,
+        found.site_page,
+        registry,
+        labels=labels,
+        candidate_pages=found.candidate_pages,
+        manual_checks=manual_checks,
+    )

@@ -83,16 +83,26 @@ def audit(
     try:
         if resume:
             outcome = resume_audit(
-                cfg, sandbox_url=sandbox_url, lang=lang, progress=progress_printer(quiet), lock_wait=lock_wait,
+                cfg,
+                sandbox_url=sandbox_url,
+                lang=lang,
+                progress=progress_printer(quiet),
+                lock_wait=lock_wait,
                 announce=announce,
-            )  # fmt: skip
+            )
         else:
             date = parse_as_of(as_of)
             announce(f"Auditing {cfg.person.name} ({date.isoformat()})")
             outcome = audit_once(
-                cfg, as_of=date, sandbox_url=sandbox_url, only_engines=only, lang=lang,
-                progress=progress_printer(quiet), lock_wait=lock_wait, announce=announce,
-            )  # fmt: skip
+                cfg,
+                as_of=date,
+                sandbox_url=sandbox_url,
+                only_engines=only,
+                lang=lang,
+                progress=progress_printer(quiet),
+                lock_wait=lock_wait,
+                announce=announce,
+            )
     except KeyboardInterrupt:
         # Every answer is stored as it arrives, and --resume asks only for the rest.
         raise interrupted(

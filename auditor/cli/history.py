@@ -86,17 +86,33 @@ def history(
         rows = store.rows(cfg.person.name)
     if as_json:
         data = [
-            {"id": r.id, "person": r.person, "as_of": r.as_of.isoformat(), "status": r.status.value,
-             "overall": r.overall, "started_at": r.started_at, "finished_at": r.finished_at,
-             "engines": list(r.engines), "rescored_at": r.rescored_at}
+            {
+                "id": r.id,
+                "person": r.person,
+                "as_of": r.as_of.isoformat(),
+                "status": r.status.value,
+                "overall": r.overall,
+                "started_at": r.started_at,
+                "finished_at": r.finished_at,
+                "engines": list(r.engines),
+                "rescored_at": r.rescored_at,
+            }
             for r in rows
-        ]  # fmt: skip
+        ]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     print_table(
         ("id", "date", "person", "status", "overall"),
-        [(str(r.id), r.as_of.isoformat(), r.person, r.status.value, "n/a" if r.overall is None else f"{r.overall:.1f}")
-         for r in rows],
-    )  # fmt: skip
+        [
+            (
+                str(r.id),
+                r.as_of.isoformat(),
+                r.person,
+                r.status.value,
+                "n/a" if r.overall is None else f"{r.overall:.1f}",
+            )
+            for r in rows
+        ],
+    )
     if any(r.status is AuditStatus.INCOMPLETE for r in rows):
         out.print("incomplete: interrupted before it finished; `auditor audit --resume` finishes the latest one.")

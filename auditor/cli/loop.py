@@ -141,9 +141,14 @@ def _print_trends(table: pd.DataFrame, profiles: tuple[str, ...]) -> None:
         return
     # The overall score and the profiles fit a terminal; every component is in --csv and --json.
     shown = {
-        "as_of": "date", "status": "status", "overall": "overall", "overall_change": "change",
-        "overall_mean3": "mean 3", "overall_best": "best", **{f"position_{p}": p for p in profiles},
-    }  # fmt: skip
+        "as_of": "date",
+        "status": "status",
+        "overall": "overall",
+        "overall_change": "change",
+        "overall_mean3": "mean 3",
+        "overall_best": "best",
+        **{f"position_{p}": p for p in profiles},
+    }
     grid = Table(box=box.SIMPLE_HEAD, title="Overall score and each profile's best position, audit by audit")
     for name, heading in shown.items():
         left = name in ("as_of", "status")
@@ -219,12 +224,23 @@ def sample_summary(cfg: Config) -> Summary:
 
     today = dt.date.today()
     return Summary(
-        audit_id=None, person=cfg.person.name, as_of=today, status="complete", failures=(), overall=72.5,
-        previous_as_of=today - dt.timedelta(days=30), previous_overall=70.0, best_overall=72.5, best_as_of=today,
-        moved=(), entered=(), left=(), linkbacks=(),
+        audit_id=None,
+        person=cfg.person.name,
+        as_of=today,
+        status="complete",
+        failures=(),
+        overall=72.5,
+        previous_as_of=today - dt.timedelta(days=30),
+        previous_overall=70.0,
+        best_overall=72.5,
+        best_as_of=today,
+        moved=(),
+        entered=(),
+        left=(),
+        linkbacks=(),
         actions=(Action("test", "This is a test notification from auditor: nothing was audited.", 0.0),),
         report=None,
-    )  # fmt: skip
+    )
 
 
 @app.command(short_help="Print a ready recipe to run this audit every month.")

@@ -98,11 +98,31 @@ def on_host(url: str, host: str) -> bool:
 # Hosts whose links are redirects to somewhere else: the link is followed to see where it ends.
 SHORTENERS = frozenset(
     {
-        "t.co", "lnkd.in", "bit.ly", "bitly.com", "ow.ly", "buff.ly", "tinyurl.com", "goo.gl", "is.gd",
-        "rebrand.ly", "cutt.ly", "shorturl.at", "rb.gy", "tiny.cc", "t.ly", "dlvr.it", "fb.me", "l.facebook.com",
-        "lm.facebook.com", "l.instagram.com", "trib.al", "s.id", "v.gd",
+        "t.co",
+        "lnkd.in",
+        "bit.ly",
+        "bitly.com",
+        "ow.ly",
+        "buff.ly",
+        "tinyurl.com",
+        "goo.gl",
+        "is.gd",
+        "rebrand.ly",
+        "cutt.ly",
+        "shorturl.at",
+        "rb.gy",
+        "tiny.cc",
+        "t.ly",
+        "dlvr.it",
+        "fb.me",
+        "l.facebook.com",
+        "lm.facebook.com",
+        "l.instagram.com",
+        "trib.al",
+        "s.id",
+        "v.gd",
     }
-)  # fmt: skip
+)
 
 
 def is_shortener(url: str) -> bool:

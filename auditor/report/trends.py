@@ -62,10 +62,15 @@ def trend_table(points: Sequence[ScorePoint], profiles: Sequence[str] = ()) -> p
     An unmeasured score stays NaN and is skipped by the change, the mean and the best, never read as 0.
     """
     records = [
-        {"audit_id": p.id, "as_of": p.as_of.isoformat(), "status": p.status.value,
-         "scores": dict(p.scores), "positions": dict(p.positions)}
+        {
+            "audit_id": p.id,
+            "as_of": p.as_of.isoformat(),
+            "status": p.status.value,
+            "scores": dict(p.scores),
+            "positions": dict(p.positions),
+        }
         for p in points
-    ]  # fmt: skip
+    ]
     flat = pd.json_normalize(records) if records else pd.DataFrame(columns=["audit_id", "as_of", "status"])
     flat["as_of"] = pd.to_datetime(flat["as_of"])
     flat = flat.sort_values("as_of", kind="stable").reset_index(drop=True)

@@ -211,8 +211,12 @@ def _bluesky_description(page: Page) -> str:
 
 def bluesky_page(page: Page) -> str:
     """bsky.app is a JavaScript application: og: tags for link previews, the profile only once scripts run."""
-    data = {"name": page.name, "handle": bluesky_handle(page), "description": page.description,
-            "website": page.website or None}  # fmt: skip
+    data = {
+        "name": page.name,
+        "handle": bluesky_handle(page),
+        "description": page.description,
+        "website": page.website or None,
+    }
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -154,12 +154,27 @@ def serpapi(request: Request, ranking: Ranking, mode: str | None) -> Response:
         return json_response({"error": "Missing query `q` parameter."}, 400)
     if upstream == "google":
         start, size = _int(request.param("start"), 0), _int(request.param("num"), 10)
-        params = {"engine": "google", "q": query, "google_domain": "google.com", "hl": request.param("hl", "en"),
-                  "gl": request.param("gl", "us"), "start": start, "num": size, "device": "desktop"}  # fmt: skip
+        params = {
+            "engine": "google",
+            "q": query,
+            "google_domain": "google.com",
+            "hl": request.param("hl", "en"),
+            "gl": request.param("gl", "us"),
+            "start": start,
+            "num": size,
+            "device": "desktop",
+        }
     else:
         start, size = _int(request.param("first"), 1) - 1, _int(request.param("count"), 10)
-        params = {"engine": "bing", "q": query, "mkt": request.param("mkt", "en-US"),
-                  "cc": request.param("cc", "US"), "first": start + 1, "count": size, "device": "desktop"}  # fmt: skip
+        params = {
+            "engine": "bing",
+            "q": query,
+            "mkt": request.param("mkt", "en-US"),
+            "cc": request.param("cc", "US"),
+            "first": start + 1,
+            "count": size,
+            "device": "desktop",
+        }
     everything = ranking(query)
     page = everything[start : start + size]
     search_id = _id(f"{upstream}|{query}|{start}")
@@ -227,8 +242,15 @@ def serper(request: Request, ranking: Ranking, mode: str | None) -> Response:
     size, number = _int(str(asked.get("num", 10)), 10), max(_int(str(asked.get("page", 1)), 1), 1)
     start = (number - 1) * size
     page = ranking(query)[start : start + size]
-    params = {"q": query, "gl": asked.get("gl", "us"), "hl": asked.get("hl", "en"), "type": "search",
-              "num": size, "page": number, "engine": "google"}  # fmt: skip
+    params = {
+        "q": query,
+        "gl": asked.get("gl", "us"),
+        "hl": asked.get("hl", "en"),
+        "type": "search",
+        "num": size,
+        "page": number,
+        "engine": "google",
+    }
     return json_response(
         {
             "searchParameters": params,
@@ -273,10 +295,18 @@ def mojeek(request: Request, ranking: Ranking, mode: str | None) -> Response:
         "more|excluded": 0,
     }
     results = [
-        {"url": r.url, "title": r.title, "desc": r.snippet, "size": "14kb", "timestamp": 1767225600,
-         "date": "Thu Jan  1 00:00:00 2026", "cdatetimestamp": 1767225600, "cdate": "Thu Jan  1 00:00:00 2026"}
+        {
+            "url": r.url,
+            "title": r.title,
+            "desc": r.snippet,
+            "size": "14kb",
+            "timestamp": 1767225600,
+            "date": "Thu Jan  1 00:00:00 2026",
+            "cdatetimestamp": 1767225600,
+            "cdate": "Thu Jan  1 00:00:00 2026",
+        }
         for r in page
-    ]  # fmt: skip
+    ]
     return json_response({"response": {"status": "OK", "head": head, "results": results}})
 
 
@@ -323,9 +353,17 @@ def google_cse(request: Request, ranking: Ranking, mode: str | None) -> Response
         return _google_error(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", "badRequest")
     everything = ranking(query)
     page = everything[start - 1 : start - 1 + size]
-    asked = {"title": f"Google Custom Search - {query}", "totalResults": str(len(everything)), "searchTerms": query,
-             "count": len(page), "startIndex": start, "inputEncoding": "utf8", "outputEncoding": "utf8",
-             "safe": "off", "cx": cx}  # fmt: skip
+    asked = {
+        "title": f"Google Custom Search - {query}",
+        "totalResults": str(len(everything)),
+        "searchTerms": query,
+        "count": len(page),
+        "startIndex": start,
+        "inputEncoding": "utf8",
+        "outputEncoding": "utf8",
+        "safe": "off",
+        "cx": cx,
+    }
     queries: dict[str, Any] = {"request": [asked]}
     if start - 1 + size < len(everything):
         queries["nextPage"] = [{**asked, "count": size, "startIndex": start + size}]

@@ -108,12 +108,16 @@ class RawRecord(Fetched):
         answer["requested_url"] = fetched.requested_url or asked.asked
         return cls(
             **answer,
-            id=id, kind=asked.kind, engine=asked.engine, query=asked.query, page=asked.page,
+            id=id,
+            kind=asked.kind,
+            engine=asked.engine,
+            query=asked.query,
+            page=asked.page,
             subject=asked.subject,
             request_key=request_key(
                 asked.kind, engine=asked.engine, query=asked.query, page=asked.page, subject=asked.subject
             ),
-        )  # fmt: skip
+        )
 
 
 def stored_redirects(chain: tuple[str, ...] | None, requested_url: str, url: str) -> tuple[str, ...]:

@@ -133,9 +133,14 @@ class ProfileGatherer:
 
     async def _from_browser(self, key: str, network: Network, url: str) -> ProfileEvidence:
         asked = Request(
-            url, "profile", via="browser", respect_robots=True, wait_for=RENDERED_MARKERS.get(network.key),
-            subject=key, describe=profile_words(network),
-        )  # fmt: skip
+            url,
+            "profile",
+            via="browser",
+            respect_robots=True,
+            wait_for=RENDERED_MARKERS.get(network.key),
+            subject=key,
+            describe=profile_words(network),
+        )
         result = await self._fetcher.send(asked)
         if result.error:
             return ProfileEvidence(network.key, url, "browser", final_url=url, error=result.error)
@@ -200,9 +205,13 @@ class ProfileGatherer:
     async def _resolve(self, key: str, href: str, respect_robots: bool) -> Resolution:
         # Where the link leads is all that is read of the answer: its body is not kept.
         asked = Request(
-            href, "profile_link", respect_robots=respect_robots, subject=key, keep_body=False,
+            href,
+            "profile_link",
+            respect_robots=respect_robots,
+            subject=key,
+            keep_body=False,
             describe=fetch_error_text,
-        )  # fmt: skip
+        )
         result = await self._fetcher.send(asked)
         if result.error:
             reached = result.reached

@@ -17,11 +17,15 @@ CASES = {
         "person.site",
     ),
     "empty name": (('name = "Carl-Frédéric de Celles"', 'name = "   "'), "person.name"),
-    "unknown engine": (('engines = ["duckduckgo_html", "searxng"]', 'engines = ["duckduckgo_html", "altavista"]'),
-                       "unknown engine 'altavista'"),
-    "profile on the wrong network": (('github = "https://github.com/cfdecelles"',
-                                      'github = "https://gitlab.com/cfdecelles"'), "not a GitHub profile"),
-}  # fmt: skip
+    "unknown engine": (
+        ('engines = ["duckduckgo_html", "searxng"]', 'engines = ["duckduckgo_html", "altavista"]'),
+        "unknown engine 'altavista'",
+    ),
+    "profile on the wrong network": (
+        ('github = "https://github.com/cfdecelles"', 'github = "https://gitlab.com/cfdecelles"'),
+        "not a GitHub profile",
+    ),
+}
 
 
 def _error_lines(stderr: str) -> list[str]:

@@ -91,8 +91,11 @@ def test_a_confirmed_profile_counts_as_the_user_said_until_the_check_is_old(
 
     # A check older than [report] manual_check_months (6) no longer stands: the recommendation comes back.
     with Store.open(config.parent / "auditor.db") as store:
-        save_check(store, "Émilie Tremblay", ManualCheck("https://linkedin.com/in/emilietremblay", CheckState.LINKED,
-                                                         dt.date(2026, 4, 30)))  # fmt: skip
+        save_check(
+            store,
+            "Émilie Tremblay",
+            ManualCheck("https://linkedin.com/in/emilietremblay", CheckState.LINKED, dt.date(2026, 4, 30)),
+        )
     stale = _audit(config, demo_sandbox, "2026-11-03")
     assert _linkedin(stale)["verdict"] == "unverifiable"
     assert "check_by_hand:linkedin" in _rules(stale)

@@ -148,9 +148,16 @@ def test_a_second_audit_of_the_same_database_waits_then_gives_up_clearly(hanging
         sent = len(hanging.requests)
         started = time.monotonic()
         second = auditor(
-            "audit", "-q", "-c", str(config_file), "--sandbox", hanging.url, "--as-of", "2026-02-01",
+            "audit",
+            "-q",
+            "-c",
+            str(config_file),
+            "--sandbox",
+            hanging.url,
+            "--as-of",
+            "2026-02-01",
             env={**os.environ, "AUDITOR_LOCK_WAIT": "0.5"},
-        )  # fmt: skip
+        )
         waited = time.monotonic() - started
         assert first.poll() is None, "the first audit should still be running"
         rows = query(database, "SELECT as_of, status FROM audits")

@@ -189,7 +189,10 @@ CASES: dict[str, Case] = {
     # Rate limits and server errors: retried (at most twice, Retry-After honoured), else recorded as such.
     "429 with Retry-After, then an answer": on("duckduckgo_html", "http_429:1"),
     "429 with Retry-After every time": on(
-        "duckduckgo_html", "http_429", "rate_limited", "HTTP 429 from duckduckgo_html; Retry-After 30",
+        "duckduckgo_html",
+        "http_429",
+        "rate_limited",
+        "HTTP 429 from duckduckgo_html; Retry-After 30",
         config_edits=ONE_QUERY,
     ),
     "429 with Retry-After as an HTTP date, then an answer": on("searxng", "http_429_date:1"),
@@ -234,11 +237,9 @@ CASES: dict[str, Case] = {
     "a 5 MB profile page": page(GITLAB, "big_page"),
     "a 50 MB profile page": page(GITLAB, "huge_body", "unverifiable", "too large"),
     "a profile page redirecting to 169.254.169.254": page(GITLAB, "redirect_metadata", "unverifiable", NOT_PUBLIC),
-    "a profile page that times out": page(
-        GITLAB, "timeout", "unverifiable", "timed out", config_edits=QUICK_TIMEOUT
-    ),
+    "a profile page that times out": page(GITLAB, "timeout", "unverifiable", "timed out", config_edits=QUICK_TIMEOUT),
     "a site that resets": page(SITE, "reset", code=3),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize(
@@ -345,9 +346,11 @@ def test_html_pages_of_one_host_are_never_fetched_at_once_and_are_paced(tmp_path
     # Three qualifiers: four DuckDuckGo queries, all started at once by the pipeline, one host.
     run = audit_with(
         tmp_path,
-        config_edits=(('qualifiers = ["Rimouski"]', 'qualifiers = ["Rimouski", "traductrice", "Québec"]'),
-                      ("timeout = 2.0", "timeout = 2.0\nhtml_interval = 5")),
-    )  # fmt: skip
+        config_edits=(
+            ('qualifiers = ["Rimouski"]', 'qualifiers = ["Rimouski", "traductrice", "Québec"]'),
+            ("timeout = 2.0", "timeout = 2.0\nhtml_interval = 5"),
+        ),
+    )
     assert run.code == 0, run.stderr
     ddg = sorted((e for e in run.exchanges if e.host == DDG), key=lambda e: e.started)
     assert len(ddg) == 4

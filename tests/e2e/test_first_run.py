@@ -56,9 +56,18 @@ def test_init_writes_the_users_own_person_and_profiles(tmp_path: Path) -> None:
 
     path = tmp_path / "me" / "auditor.toml"
     done = auditor(
-        "init", "-c", str(path), "--name", "Jo [Q] Doe", "--site", "https://jodoe.example",
-        "--profile", "linkedin=https://www.linkedin.com/in/jodoe", "--profile", "https://github.com/jodoe",
-    )  # fmt: skip
+        "init",
+        "-c",
+        str(path),
+        "--name",
+        "Jo [Q] Doe",
+        "--site",
+        "https://jodoe.example",
+        "--profile",
+        "linkedin=https://www.linkedin.com/in/jodoe",
+        "--profile",
+        "https://github.com/jodoe",
+    )
     assert done.code == 0, done.stderr
     assert "Jo [Q] Doe" in done.stdout  # printed as text: brackets are not markup
     config = load_config(path)
@@ -79,8 +88,17 @@ def test_init_without_a_terminal_needs_name_and_site(tmp_path: Path) -> None:
 
 def test_init_bad_values_write_nothing_and_name_every_problem(tmp_path: Path) -> None:
     path = tmp_path / "a.toml"
-    done = auditor("init", "-c", str(path), "--name", "Jo", "--site", "jodoe.example",
-                   "--profile", "linkdin=https://www.linkedin.com/in/jodoe")  # fmt: skip
+    done = auditor(
+        "init",
+        "-c",
+        str(path),
+        "--name",
+        "Jo",
+        "--site",
+        "jodoe.example",
+        "--profile",
+        "linkdin=https://www.linkedin.com/in/jodoe",
+    )
     assert done.code == 2 and not path.exists()
     lines = done.stderr.splitlines()
     assert len(lines) == 2 and all(line.startswith(f"Error: {path} (not written): ") for line in lines)
@@ -102,8 +120,10 @@ def test_init_asks_in_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "not an address" in result.output and "Not a profile page" in result.output
     config = load_config(path)
     assert (config.person.name, config.person.site, config.profiles) == (
-        "Jo Doe", "https://jodoe.example", {"github": "https://github.com/jodoe"},
-    )  # fmt: skip
+        "Jo Doe",
+        "https://jodoe.example",
+        {"github": "https://github.com/jodoe"},
+    )
 
 
 def test_audit_refuses_the_example_person_in_one_line(tmp_path: Path) -> None:
@@ -173,9 +193,14 @@ def test_json_for_audit_rescore_and_export(config_file: Path, sandbox: Sandbox) 
     assert data["scores"]["overall"] is not None
     rescored = json.loads(auditor("rescore", "-c", str(config_file), "--json").stdout)
     assert rescored == [
-        {"id": 1, "as_of": AS_OF, "before": {"status": "complete", "overall": data["scores"]["overall"]},
-         "after": {"status": "complete", "overall": data["scores"]["overall"]}, "note": None}
-    ]  # fmt: skip
+        {
+            "id": 1,
+            "as_of": AS_OF,
+            "before": {"status": "complete", "overall": data["scores"]["overall"]},
+            "after": {"status": "complete", "overall": data["scores"]["overall"]},
+            "note": None,
+        }
+    ]
     as_json = auditor("export", "-c", str(config_file), "--json")
     assert as_json.code == 0 and as_json.stdout == auditor("export", "-c", str(config_file), "--format", "json").stdout
     assert json.loads(as_json.stdout)

@@ -108,9 +108,28 @@ def test_export_csv_and_json_load_in_pandas_as_they_are(history_dir: Path, tmp_p
     assert as_json.code == 0, as_json.stderr
     records = pd.read_json(io.StringIO(as_json.stdout))
 
-    columns = ["audit_id", "person", "as_of", "status", "engine", "query", "position", "url", "title", "snippet",
-               "network", "ownership", "label", "profile", "score_overall", "score_visibility", "score_linkback",
-               "score_site", "score_consistency", "score_namesake_pressure"]  # fmt: skip
+    columns = [
+        "audit_id",
+        "person",
+        "as_of",
+        "status",
+        "engine",
+        "query",
+        "position",
+        "url",
+        "title",
+        "snippet",
+        "network",
+        "ownership",
+        "label",
+        "profile",
+        "score_overall",
+        "score_visibility",
+        "score_linkback",
+        "score_site",
+        "score_consistency",
+        "score_namesake_pressure",
+    ]
     assert list(table.columns) == columns and list(records.columns) == columns
     assert len(table) == len(records) == 3 * 24  # 12 results a month from each of two engines
     assert table["as_of"].tolist() == sorted(table["as_of"].tolist())
@@ -141,8 +160,9 @@ def test_rescore_prints_old_and_new_scores_oldest_first(history_dir: Path, tmp_p
     assert run.code == 0, run.stderr
     lines = [line for line in run.stdout.splitlines() if line.startswith("audit ")]
     assert [line.split(" (")[0] for line in lines] == ["audit 2", "audit 3", "audit 1"]
-    assert all(f"overall {before[int(line.split()[1])]:.1f} -> {before[int(line.split()[1])]:.1f}" in line
-               for line in lines), lines  # fmt: skip
+    assert all(
+        f"overall {before[int(line.split()[1])]:.1f} -> {before[int(line.split()[1])]:.1f}" in line for line in lines
+    ), lines
 
     # Scored on visibility alone, from the same stored responses: the overall becomes the visibility score.
     text = copy.read_text(encoding="utf-8") + "\n[scoring]\nweights = { visibility = 1.0 }\n"

@@ -39,9 +39,20 @@ def test_a_failed_notification_keeps_the_audit_and_its_exit_code(sandbox: Sandbo
             f'[[notify.webhooks]]\nurl = "{base}/ok/{TOKEN}"\nformat = "generic"\n\n' + _email(port),
         )
         run = auditor(
-            "--log-level", "debug", "--log-file", str(log), "audit", "-q", "-c", str(config_file),
-            "--sandbox", sandbox.url, "--as-of", AS_OF, env=_env(TEST_SMTP_PW="not-the-password"),
-        )  # fmt: skip
+            "--log-level",
+            "debug",
+            "--log-file",
+            str(log),
+            "audit",
+            "-q",
+            "-c",
+            str(config_file),
+            "--sandbox",
+            sandbox.url,
+            "--as-of",
+            AS_OF,
+            env=_env(TEST_SMTP_PW="not-the-password"),
+        )
     assert run.code == 0, run.stderr  # the audit's own code: complete
     failures = [line for line in run.stderr.splitlines() if line.startswith("Notification failed: ")]
     assert failures == [

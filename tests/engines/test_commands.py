@@ -56,8 +56,12 @@ def test_a_missing_key_makes_the_audit_partial_and_sends_nothing_to_that_engine(
     data = json.loads((directory / "reports" / "noemie-gagnon" / f"{AS_OF}.json").read_text(encoding="utf-8"))
     engines = {e["name"]: e for e in data["engines"]}
     assert {name: e["status"] for name, e in engines.items()} == {
-        "brave": "ok", "serpapi": "ok", "serper": "ok", "mojeek": "auth_error", "google_cse": "ok",
-    }  # fmt: skip
+        "brave": "ok",
+        "serpapi": "ok",
+        "serper": "ok",
+        "mojeek": "auth_error",
+        "google_cse": "ok",
+    }
     assert engines["mojeek"]["detail"].startswith("MOJEEK_API_KEY is not set")
     assert engines["mojeek"]["requests"] == 0
     assert not [r for r in sandbox.requests if r[1] == "api.mojeek.com"]
@@ -87,8 +91,17 @@ def test_engines_command_counts_this_months_queries_and_never_shows_a_key(audite
     run = run_in(directory, "engines", "--json", env=environment(BRAVE_API_KEY=KEYS["BRAVE_API_KEY"]))
     assert run.code == 0, run.stderr
     rows = {row["name"]: row for row in json.loads(run.stdout)}
-    assert set(rows) == {"duckduckgo_html", "searxng", "brave", "serpapi", "serper", "mojeek", "google_cse",
-                         "browser_google", "browser_bing"}  # fmt: skip
+    assert set(rows) == {
+        "duckduckgo_html",
+        "searxng",
+        "brave",
+        "serpapi",
+        "serper",
+        "mojeek",
+        "google_cse",
+        "browser_google",
+        "browser_bing",
+    }
     # Two queries (the name, then "Noémie Gagnon Québec"): Brave 1 page each at depth 20; SerpApi 2 + 1.
     assert (rows["brave"]["used_this_month"], rows["brave"]["monthly_budget"]) == (2, 40)
     assert rows["serpapi"]["used_this_month"] == 3
@@ -189,8 +202,9 @@ def test_an_audit_with_the_browser_engines(tmp_path: Path, sandbox: Sandbox) -> 
     assert run.code == 0, run.stderr
     data = json.loads((tmp_path / "reports" / "noemie-gagnon" / f"{AS_OF}.json").read_text(encoding="utf-8"))
     assert {e["name"]: (e["status"], e["requests"]) for e in data["engines"]} == {
-        "browser_google": ("ok", 3), "browser_bing": ("ok", 3),
-    }  # fmt: skip
+        "browser_google": ("ok", 3),
+        "browser_bing": ("ok", 3),
+    }
     first = {r["engine"]: r["url"] for r in data["results"] if r["position"] == 1 and r["query"] == "Noémie Gagnon"}
     assert first == {
         "browser_google": "https://noemiegagnon.ca/",

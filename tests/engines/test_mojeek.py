@@ -18,8 +18,14 @@ def test_request_in_mojeek_terms(locale: str, lb: str, rb: str) -> None:
     request = Mojeek("secret", Locale.parse(locale)).first_request(QUERY, 20)
     assert request.url == ENDPOINT
     assert dict(request.params) == {
-        "q": "Noémie Gagnon", "fmt": "json", "s": "1", "t": "10", "lb": lb, "rb": rb, "api_key": "secret",
-    }  # fmt: skip
+        "q": "Noémie Gagnon",
+        "fmt": "json",
+        "s": "1",
+        "t": "10",
+        "lb": lb,
+        "rb": rb,
+        "api_key": "secret",
+    }
 
 
 def test_pagination_by_start() -> None:

@@ -186,10 +186,19 @@ def test_the_engine_is_listed_with_its_own_facts(fake: EngineSpec[FakeSettings],
     assert list(rows)[-1] == "fake"
     today = dt.date.today().isoformat()
     assert rows["fake"] == {
-        "name": "fake", "label": "Fake Search", "kind": "html", "configured": True, "needs_key": False,
-        "key_env": None, "key_present": None, "used_this_month": 0, "monthly_budget": 40,
-        "cost": "free (a test's own)", "limits": "none", "notes": [f"fake: a notice dated {today}"],
-    }  # fmt: skip
+        "name": "fake",
+        "label": "Fake Search",
+        "kind": "html",
+        "configured": True,
+        "needs_key": False,
+        "key_env": None,
+        "key_present": None,
+        "used_this_month": 0,
+        "monthly_budget": 40,
+        "cost": "free (a test's own)",
+        "limits": "none",
+        "notes": [f"fake: a notice dated {today}"],
+    }
     plain = CliRunner().invoke(app, ["engines", "-c", str(path)])
     assert re.search(r"^fake +yes +- +0 / 40$", plain.stdout, re.MULTILINE), plain.stdout
     assert engine_notes(("fake", "brave"), dt.date(2026, 1, 2)) == ["fake: a notice dated 2026-01-02"]

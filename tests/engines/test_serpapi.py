@@ -18,9 +18,14 @@ def test_google_request_pages_with_start_and_num() -> None:
     first = engine.first_request(QUERY, 30)
     assert first.url == ENDPOINT
     assert dict(first.params) == {
-        "engine": "google", "q": "Noémie Gagnon", "hl": "fr", "gl": "ca", "num": "10", "start": "0",
+        "engine": "google",
+        "q": "Noémie Gagnon",
+        "hl": "fr",
+        "gl": "ca",
+        "num": "10",
+        "start": "0",
         "api_key": "secret",
-    }  # fmt: skip
+    }
     page = parse_response(response("serpapi", "google_results.json"))
     second = engine.next_request(QUERY, page, first, 10)
     assert second is not None and second.params["start"] == "10" and second.offset == 10
@@ -32,8 +37,11 @@ def test_bing_request_pages_with_first_and_count_in_its_market() -> None:
     first = engine.first_request(QUERY, 20)
     assert first.params["engine"] == "bing"
     assert (first.params["mkt"], first.params["cc"], first.params["first"], first.params["count"]) == (
-        "en-US", "US", "1", "10",
-    )  # fmt: skip
+        "en-US",
+        "US",
+        "1",
+        "10",
+    )
     page = parse_response(response("serpapi", "google_results.json"))
     second = engine.next_request(QUERY, page, first, 10)
     assert second is not None and second.params["first"] == "11"

@@ -39,8 +39,16 @@ def with_engines(config: Config, toml: str) -> Config:
 
 
 BUILT_IN = (
-    "duckduckgo_html", "searxng", "brave", "serpapi", "serper", "mojeek", "google_cse", "browser_google", "browser_bing"
-)  # fmt: skip
+    "duckduckgo_html",
+    "searxng",
+    "brave",
+    "serpapi",
+    "serper",
+    "mojeek",
+    "google_cse",
+    "browser_google",
+    "browser_bing",
+)
 
 
 def test_every_known_engine_has_a_parser_a_catalogue_entry_and_a_builder(config: Config) -> None:
@@ -127,8 +135,9 @@ def test_store_counts_answers_of_audits_started_this_month(tmp_path: Path) -> No
         first = store.begin_audit("Noémie Gagnon", dt.date(2026, 11, 1), ("brave",))
         for page in (1, 2):
             store.save_raw(first, *filed("engine", "https://api.search.brave.com/x", 200, b"{}", "brave", "q", page))
-        store.save_raw(first, *filed("engine", "https://api.search.brave.com/x", None, b"", "brave", "q", 3,
-                                          error="timeout"))  # fmt: skip
+        store.save_raw(
+            first, *filed("engine", "https://api.search.brave.com/x", None, b"", "brave", "q", 3, error="timeout")
+        )
         store.save_raw(first, *filed("engine", "https://serpapi.com/x", 200, b"{}", "serpapi", "q", 1))
         store.save_raw(first, *filed("site", "https://noemiegagnon.ca/", 200, b"", subject="site"))
         now = dt.datetime.now(dt.UTC)
@@ -154,9 +163,14 @@ def test_budgets_count_every_attempt_retries_included(tmp_path: Path) -> None:
 def test_rows_say_whether_a_key_is_present_never_what_it_is(config: Config) -> None:
     rows = {r["name"]: r for r in engine_rows(config, {"BRAVE_API_KEY": "super-secret"}, {"brave": 7}, NOW.date())}
     assert rows["brave"] | {"notes": None} == rows["brave"] | {
-        "configured": True, "needs_key": True, "key_env": "BRAVE_API_KEY", "key_present": True,
-        "used_this_month": 7, "monthly_budget": 40, "notes": None,
-    }  # fmt: skip
+        "configured": True,
+        "needs_key": True,
+        "key_env": "BRAVE_API_KEY",
+        "key_present": True,
+        "used_this_month": 7,
+        "monthly_budget": 40,
+        "notes": None,
+    }
     assert "super-secret" not in repr(rows)
     assert rows["serpapi"]["key_present"] is False
     assert any("SERPAPI_API_KEY is not set" in note for note in rows["serpapi"]["notes"])

@@ -492,9 +492,14 @@ def test_a_page_linking_to_the_site_or_a_profile_is_a_mention() -> None:
         check = check_page(page, "https://www.emilietremblay.ca", [], PROFILES, REGISTRY)
         key = REGISTRY.same_page_key(url)
         who = build_identity(
-            REGISTRY, name="Émilie Tremblay", aliases=[], site="https://www.emilietremblay.ca", old_sites=[],
-            profiles=PROFILES, page_checks={key: check},
-        )  # fmt: skip
+            REGISTRY,
+            name="Émilie Tremblay",
+            aliases=[],
+            site="https://www.emilietremblay.ca",
+            old_sites=[],
+            profiles=PROFILES,
+            page_checks={key: check},
+        )
         out = run(url, "Conférenciers 2026", "Émilie Tremblay présente Terraform.", who=who)
         assert out.ownership is Ownership.MENTION and words in out.reason and out.evidence.startswith("<a href=")
 

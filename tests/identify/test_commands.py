@@ -25,9 +25,15 @@ def test_classify_prints_normal_form_network_handle_and_ownership(config: Path) 
     odd = "https://medium.com/@e\u202etremblay"
     long = "https://example.com/" + "a" * 5000
     run = auditor(
-        "classify", "-c", str(config), "https://fr.linkedin.com/in/EmilieTremblay/?originalSubdomain=ca&trk=x",
-        "not a url", odd, long, "https://emilietremblayrh.ca/",
-    )  # fmt: skip
+        "classify",
+        "-c",
+        str(config),
+        "https://fr.linkedin.com/in/EmilieTremblay/?originalSubdomain=ca&trk=x",
+        "not a url",
+        odd,
+        long,
+        "https://emilietremblayrh.ca/",
+    )
     assert run.code == 0, run.stderr
     lines = run.stdout.splitlines()
     assert "  normalised: https://linkedin.com/in/EmilieTremblay" in lines

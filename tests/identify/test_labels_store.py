@@ -53,8 +53,16 @@ def test_a_database_from_before_the_labels_reads_as_no_label(tmp_path: Path) -> 
         assert load_labels(migrated, "Émilie Tremblay") == {MALT: Decision.ME}
 
 
-@pytest.mark.parametrize(("text", "decision"), [("me", Decision.ME), ("ME", Decision.ME), ("not-me", Decision.NOT_ME),
-                                                ("not_me", Decision.NOT_ME), ("NotMe", Decision.NOT_ME)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        ("me", Decision.ME),
+        ("ME", Decision.ME),
+        ("not-me", Decision.NOT_ME),
+        ("not_me", Decision.NOT_ME),
+        ("NotMe", Decision.NOT_ME),
+    ],
+)
 def test_parse_decision(text: str, decision: Decision) -> None:
     assert parse_decision(text) is decision
 

@@ -41,8 +41,16 @@ def _summary(report: str | None = None):  # type: ignore[no-untyped-def]
 
 
 def _email(port: int, **overrides: object) -> EmailSettings:
-    values = {"host": "127.0.0.1", "port": port, "security": "none", "user": USER, "password_env": "TEST_SMTP_PW",
-              "sender": "auditor@example.org", "to": ("emilie@example.org",), "timeout": 5}  # fmt: skip
+    values = {
+        "host": "127.0.0.1",
+        "port": port,
+        "security": "none",
+        "user": USER,
+        "password_env": "TEST_SMTP_PW",
+        "sender": "auditor@example.org",
+        "to": ("emilie@example.org",),
+        "timeout": 5,
+    }
     return EmailSettings.model_validate({**values, **overrides})
 
 

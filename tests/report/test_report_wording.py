@@ -305,14 +305,19 @@ def _named_results(engine: str = "brave", query: str = "q") -> list:  # type: ig
 
     url = "https://www.exemple.ca/page"
     who = build_identity(
-        REGISTRY, name="Émilie Tremblay", aliases=[], site=SITE_URL, old_sites=[],
-        profiles={"github": "https://github.com/etremblay"}, qualifiers=["Montréal"],
+        REGISTRY,
+        name="Émilie Tremblay",
+        aliases=[],
+        site=SITE_URL,
+        old_sites=[],
+        profiles={"github": "https://github.com/etremblay"},
+        qualifiers=["Montréal"],
         page_checks={
             REGISTRY.same_page_key(url + "/site"): PageCheck(True, '<a href="https://emilietremblay.ca/">x</a>'),
             REGISTRY.same_page_key(url + "/gh"): PageCheck(False, '<a href="https://github.com/et">', True, "github"),
             REGISTRY.same_page_key(url + "/down"): PageCheck(False, "the page could not be read (HTTP 503)", False),
         },
-    )  # fmt: skip
+    )
     shown = [
         (url + "/site", "Émilie Tremblay en entrevue"),
         (url + "/gh", "Émilie Tremblay présente Terraform"),

@@ -108,5 +108,8 @@ def test_a_profile_or_the_site_that_could_not_be_read_is_named_too() -> None:
     assert "  profile github: unverifiable - connection refused" in lines and "  site: failed - no answer" in lines
     assert "(profile github unverifiable, site failed)" in one_line(summary)
     assert to_dict(summary)["failures"][0] == {
-        "kind": "profile", "name": "github", "status": "unverifiable", "detail": "connection refused"
-    }  # fmt: skip
+        "kind": "profile",
+        "name": "github",
+        "status": "unverifiable",
+        "detail": "connection refused",
+    }

@@ -154,12 +154,30 @@ def test_big_page_is_5_mb_and_still_the_page(tmp_path: Path) -> None:
 
 
 def test_every_new_mode_is_documented_and_known() -> None:
-    for mode in ("http_503", "http_429_date", "truncated", "huge_body", "slow_drip", "invalid_utf8", "corrupt_gzip",
-                 "redirect_loop", "redirect_loopback", "redirect_metadata", "redirect_ipv6_loopback",
-                 "redirect_malformed", "big_page"):  # fmt: skip
+    for mode in (
+        "http_503",
+        "http_429_date",
+        "truncated",
+        "huge_body",
+        "slow_drip",
+        "invalid_utf8",
+        "corrupt_gzip",
+        "redirect_loop",
+        "redirect_loopback",
+        "redirect_metadata",
+        "redirect_ipv6_loopback",
+        "redirect_malformed",
+        "big_page",
+    ):
         assert faults.parse_fault(f"{mode}:2") == faults.Fault(mode, 2)
-        response = faults.apply(mode, html("<html><body><p>x</p></body></html>"), flavour="page",
-                                stop=threading.Event(), timeout_seconds=0, url="https://a.example/")  # fmt: skip
+        response = faults.apply(
+            mode,
+            html("<html><body><p>x</p></body></html>"),
+            flavour="page",
+            stop=threading.Event(),
+            timeout_seconds=0,
+            url="https://a.example/",
+        )
         assert isinstance(response, Response)
 
 

@@ -63,9 +63,14 @@ def test_each_profile_has_its_verdict_from_its_source(audited: tuple[Path, int, 
 def test_consistency_lists_the_odd_name_and_advises(audited: tuple[Path, int, int]) -> None:
     data = report(audited[0], "2026-03-01")
     assert data["consistency"] == [
-        {"field": "display_name", "profile_a": "x", "value_a": "Noémie G.", "profile_b": "config",
-         "value_b": "Noémie Gagnon"}
-    ]  # fmt: skip
+        {
+            "field": "display_name",
+            "profile_a": "x",
+            "value_a": "Noémie G.",
+            "profile_b": "config",
+            "value_b": "Noémie Gagnon",
+        }
+    ]
     assert data["scores"]["consistency"] is not None and data["scores"]["consistency"] < 100
     rules = {r["id"]: r for r in data["recommendations"]}
     assert "«\u00a0Noémie G.\u00a0»" in rules["inconsistent_names:x"]["message"]  # French no-break spaces
@@ -75,8 +80,15 @@ def test_consistency_lists_the_odd_name_and_advises(audited: tuple[Path, int, in
 def test_the_site_passes_every_check(audited: tuple[Path, int, int]) -> None:
     checks = {c["id"]: c for c in report(audited[0], "2026-03-01")["site"]["checks"]}
     assert all(c["passed"] for c in checks.values()), checks
-    assert set(checks) == {"https", "title_has_name", "description_has_name", "not_noindex", "canonical", "rel_me",
-                           "jsonld_sameas"}  # fmt: skip
+    assert set(checks) == {
+        "https",
+        "title_has_name",
+        "description_has_name",
+        "not_noindex",
+        "canonical",
+        "rel_me",
+        "jsonld_sameas",
+    }
 
 
 def test_the_report_shows_evidence_status_and_final_url(audited: tuple[Path, int, int]) -> None:
