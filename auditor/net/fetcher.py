@@ -16,8 +16,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-import httpx
-
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge
 from auditor.net.fetched import Fetched
 from auditor.net.redaction import redact
@@ -72,7 +70,11 @@ class Request:
 
     @property
     def full_url(self) -> str:
-        return str(httpx.URL(self.url, params=self.params)) if self.params else self.url
+        if not self.params:
+            return self.url
+        import httpx  # only a request with parameters needs it: the store reads requests without sending them
+
+        return str(httpx.URL(self.url, params=self.params))
 
     @property
     def asked(self) -> str:

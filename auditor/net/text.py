@@ -13,8 +13,6 @@ from __future__ import annotations
 import codecs
 import logging
 
-from bs4.dammit import EncodingDetector, UnicodeDammit
-
 WEB_FALLBACK = "windows-1252"
 # bs4 warns on every page it had to patch with U+FFFD: for hostile pages that is expected, not news.
 logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
@@ -41,6 +39,10 @@ def decode_text(body: bytes, content_type: str = "") -> str:
     """`body` as text, whatever its declared or undeclared encoding (see the module's docstring)."""
     if not body:
         return ""
+    # Imported on first use: every stage imports this module for `Fetched`, few of them decode anything, and
+    # bs4 costs more to import than a command such as `auditor history` takes to run.
+    from bs4.dammit import EncodingDetector, UnicodeDammit
+
     declared = header_charset(content_type)
     _, bom = EncodingDetector.strip_byte_order_mark(body)
     meta = EncodingDetector.find_declared_encoding(body, is_html=True, search_entire_document=False)
