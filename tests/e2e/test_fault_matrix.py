@@ -224,6 +224,16 @@ CASES: dict[str, Case] = {
     ),
     "a redirect to [::1]": on("duckduckgo_html", "redirect_ipv6_loopback", "network_error", f"::1 {NOT_PUBLIC}"),
     "a redirect to a malformed URL": on("searxng", "redirect_malformed", "network_error", "malformed URL"),
+    # A Location with a scheme no fetch follows: a failed fetch with its reason, never a crash.
+    "a redirect to mailto:": on("duckduckgo_html", "redirect_mailto", "network_error", "only http and https"),
+    "a redirect to javascript:": on("searxng", "redirect_javascript", "network_error", "only http and https"),
+    "a redirect to data:": on("duckduckgo_html", "redirect_data", "network_error", "only http and https"),
+    "a redirect to about:": on("searxng", "redirect_about", "network_error", "only http and https"),
+    "a redirect to tel:": on("duckduckgo_html", "redirect_tel", "network_error", "only http and https"),
+    "a site redirecting to mailto:": page(SITE, "redirect_mailto", code=3),
+    "a profile page redirecting to javascript:": page(
+        GITLAB, "redirect_javascript", "unverifiable", "only http and https"
+    ),
     # Every engine fails: nothing could be audited.
     "every engine fails": Case(
         {"duckduckgo_html": "huge_body", "searxng": "reset"},
