@@ -17,11 +17,12 @@ from auditor.audit.pipeline import Progress, run_audit
 from auditor.audit.plan import build_engines, plan_queries
 from auditor.audit.replay import resumed, reused_counts
 from auditor.config import Config
+from auditor.engines.spec import check_key
 from auditor.errors import ReportError, UsageError
 from auditor.models import Audit, AuditStatus
 from auditor.net.client import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy
 from auditor.net.fetched import Fetched
-from auditor.net.fetcher import Fetcher, RecordingFetcher, Request
+from auditor.net.fetcher import Fetcher, RecordingFetcher, Request, ScrubbingFetcher
 from auditor.net.guard import origin_of
 from auditor.net.logs import remember_secrets
 from auditor.net.routing import RoutingFetcher
@@ -79,6 +80,7 @@ def audit_once(
 ) -> AuditOutcome:
     """A new audit: stored `incomplete` first, each response stored as it arrives, finished in one write."""
     ensure_writable(config.reports_path)
+    config_secrets(config, os.environ)  # a key no header can carry: refused before anything is begun
     with Store.open(config.database_path) as store, store.writing(lock_wait):
         interrupted = store.incomplete_audit(config.person.name)
         if interrupted is not None:
@@ -104,6 +106,7 @@ def resume_audit(
 ) -> AuditOutcome:
     """Finish the newest interrupted audit of the config's person, asking only what it did not get."""
     ensure_writable(config.reports_path)
+    config_secrets(config, os.environ)
     # The lock comes first: an audit still running is `incomplete` too, and must not be "resumed" under it.
     with Store.open(config.database_path) as store, store.writing(lock_wait):
         row = store.incomplete_audit(config.person.name)
@@ -151,7 +154,7 @@ def _run_and_finish(
     async def run() -> Audit:
         async with HttpClient(http_policy(config, sandbox_url)) as client, RoutingFetcher(client) as web:
             # Every answer reaches the history here, in one place; a resume answers from it what it can.
-            fetcher: Fetcher = RecordingFetcher(web, keep)
+            fetcher: Fetcher = RecordingFetcher(ScrubbingFetcher(web, secrets), keep)
             if stored is not None:
                 fetcher = resumed(stored, fetcher, build_engines(config, engines))
             return await run_audit(config, fetcher, as_of=as_of, progress=progress, only_engines=engines, labels=labels)
@@ -169,15 +172,17 @@ def _run_and_finish(
 
 def config_secrets(config: Config, environ: Mapping[str, str]) -> tuple[str, ...]:
     """The values of every environment variable the config names for a key (`*_env` settings of the engines),
-    so that none of them is ever stored, even when an API echoes it back in a body."""
+    as set and as sent (stripped), so that none of them is ever stored, even when an API echoes it back in a
+    body. A key no HTTP header can carry is refused here, before an audit is begun (ConfigError)."""
     found: list[str] = []
 
     def walk(model: BaseModel) -> None:
         for name, value in model:
             if isinstance(value, BaseModel):
                 walk(value)
-            elif name.endswith("_env") and isinstance(value, str) and environ.get(value):
-                found.append(environ[value])
+            elif name.endswith("_env") and isinstance(value, str) and environ.get(value, "").strip():
+                check_key(value, environ[value].strip())
+                found.extend(dict.fromkeys((environ[value], environ[value].strip())))
 
     walk(config.engines)
     return tuple(found)

@@ -56,12 +56,13 @@ MODES: dict[str, str] = {
     "redirect_data": "a 302 to a data: URL",
     "redirect_about": "a 302 to about:blank",
     "redirect_tel": "a 302 to tel:+15550100",
+    "echo_key": "an API engine echoes the request into its answer: the key it was sent, in every result's title",
     "big_page": "the normal page grown to 5 MB (an inline script and paragraphs), just under the 5 MiB cap",
 }
 
 # Modes the engine renderer handles itself because they change the content, not the transport. The API
 # engines and the results pages also render their own `http_429` and `malformed` (search_apis, results_pages).
-CONTENT_MODES = frozenset({"empty", "degraded", "bad_key", "quota_exhausted", "consent", "sorry", "challenge"})
+CONTENT_MODES = frozenset({"echo_key", "empty", "degraded", "bad_key", "quota_exhausted", "consent", "sorry", "challenge"})
 
 BOMB_MIB = 64
 HUGE_MIB = 6
