@@ -6,6 +6,7 @@ Errors read `FILE: key: problem` and unknown keys are rejected, so a typo never 
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -100,10 +101,23 @@ class Person(Strict):
         return self.locale.split("-")[1]
 
 
+DEFAULT_MAX_QUERIES = 25
+DEFAULT_MAX_NAME_LENGTH = 100
+DEFAULT_STOP_ENGINE_AFTER = 2
+
+
 class AuditSettings(Strict):
     engines: tuple[str, ...] = ("duckduckgo_html",)
     depth: Annotated[int, Field(ge=10, le=30, multiple_of=10)] = 20
     concurrency: Annotated[int, Field(ge=1, le=16)] = 4
+    max_queries: Annotated[int, Field(ge=1, le=1000)] = DEFAULT_MAX_QUERIES
+    """Queries one audit may ask each engine (the name, then one per qualifier): a bound on the work, so a
+    config with thousands of qualifiers is refused rather than run for hours."""
+    max_name_length: Annotated[int, Field(ge=10, le=1000)] = DEFAULT_MAX_NAME_LENGTH
+    """Characters in the person's name, an alias or a qualifier."""
+    stop_engine_after: Annotated[int, Field(ge=0, le=100)] = DEFAULT_STOP_ENGINE_AFTER
+    """Consecutive queries an engine may answer blocked or rate limited before it is asked nothing more in this
+    audit (its remaining queries recorded as skipped, with the reason); 0 never stops an engine."""
 
     @field_validator("engines")
     @classmethod
@@ -113,6 +127,9 @@ class AuditSettings(Strict):
         for value in values:
             if registry.find(value) is None:
                 raise ValueError(registry.unknown_engine(value))
+        duplicated = next((value for value in values if values.count(value) > 1), None)
+        if duplicated is not None:
+            raise ValueError(f"{duplicated!r} is listed twice (each engine is asked once per query)")
         return values
 
 
@@ -258,6 +275,25 @@ class Config(Strict):
         return values
 
     @model_validator(mode="after")
+    def _within_bounds(self) -> Config:
+        limit = self.audit.max_name_length
+        texts = [("person.name", self.person.name)]
+        texts += [("person.aliases", alias) for alias in self.person.aliases]
+        texts += [("person.qualifiers", qualifier) for qualifier in self.person.qualifiers]
+        for key, text in texts:
+            if len(text) > limit:
+                raise ValueError(
+                    f"{key}: {len(text)} characters, over audit.max_name_length ({limit}): {text[:40]!r}..."
+                )
+        queries = 1 + len(self.person.qualifiers)
+        if queries > self.audit.max_queries:
+            raise ValueError(
+                f"person.qualifiers: {len(self.person.qualifiers)} qualifiers make {queries} queries per engine, "
+                f"over audit.max_queries ({self.audit.max_queries}); keep the qualifiers that matter, or raise it"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _listed_engines_can_work(self) -> Config:
         # Only for engines the audit uses: an unused engine's incomplete table (searxng without its url) is fine.
         for name in self.audit.engines:
@@ -273,6 +309,9 @@ class Config(Strict):
     @property
     def reports_path(self) -> Path:
         return (self.base_dir / self.storage.reports_dir).resolve()
+
+
+_NAMES_ITS_KEY = re.compile(r"^[a-z_]+\.[a-z_.]+: ")
 
 
 def _location(error: ErrorDetails) -> str:
@@ -325,7 +364,10 @@ def parse_config(text: str, *, source: str, base_dir: Path) -> Config:
         errors = sorted(exc.errors(), key=lambda error: error["type"] not in ("extra_forbidden", "unknown_engine"))
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ConfigError(f"{source}: {_location(first)}: {_message(first)}{more}") from None
+        message = _message(first)
+        if not first["loc"] and _NAMES_ITS_KEY.match(message):
+            raise ConfigError(f"{source}: {message}{more}") from None  # a check across tables names its key
+        raise ConfigError(f"{source}: {_location(first)}: {message}{more}") from None
 
 
 def load_config(path: Path) -> Config:

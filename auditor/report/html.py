@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import hashlib
 import re
 import secrets
 import unicodedata
@@ -58,10 +59,20 @@ class ReportPaths:
 _FOLD = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
 
 
+MAX_SLUG = 60
+"""Characters of a report directory's name: a file name has a bound (255 bytes), a person's name none."""
+
+
 def slugify(text: str) -> str:
-    """ASCII-folded, lower-case, hyphen-separated: "Carl-Frédéric de Celles" -> "carl-frederic-de-celles"."""
+    """ASCII-folded, lower-case, hyphen-separated: "Carl-Frédéric de Celles" -> "carl-frederic-de-celles".
+
+    A slug over MAX_SLUG is cut and ends with a digest of the whole name, so two long names that begin alike
+    still get directories of their own."""
     folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD)).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if len(slug) > MAX_SLUG:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug[: MAX_SLUG - 9].rstrip('-')}-{digest}"
     return slug or "person"  # a name of only non-Latin letters still needs a directory
 
 

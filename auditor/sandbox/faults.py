@@ -62,7 +62,9 @@ MODES: dict[str, str] = {
 
 # Modes the engine renderer handles itself because they change the content, not the transport. The API
 # engines and the results pages also render their own `http_429` and `malformed` (search_apis, results_pages).
-CONTENT_MODES = frozenset({"echo_key", "empty", "degraded", "bad_key", "quota_exhausted", "consent", "sorry", "challenge"})
+CONTENT_MODES = frozenset(
+    {"echo_key", "empty", "degraded", "bad_key", "quota_exhausted", "consent", "sorry", "challenge"}
+)
 
 BOMB_MIB = 64
 HUGE_MIB = 6

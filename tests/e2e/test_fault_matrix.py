@@ -365,3 +365,24 @@ def test_html_pages_of_one_host_are_never_fetched_at_once_and_are_paced(tmp_path
     for before, after in itertools.pairwise(ddg):
         # Not at once: each starts after the previous one's answer was written, and the interval after that.
         assert after.started - before.ended >= interval * 0.95, (before, after)
+
+
+SIX_QUERIES = (('qualifiers = ["Rimouski"]', 'qualifiers = ["Rimouski", "traductrice", "Québec", "Gaspé", "Matane"]'),)
+
+
+def test_an_engine_blocked_on_consecutive_queries_is_asked_nothing_more(tmp_path: Path) -> None:
+    run = audit_with(tmp_path, {"duckduckgo_html": "rate_limit_202"}, config_edits=SIX_QUERIES)
+    assert run.code == 3, run.stderr
+    assert "Traceback" not in run.stderr
+    # Two queries asked (each tried three times: DuckDuckGo's 202 is its rate limit, retried twice), then stopped:
+    # 6 requests, not 18.
+    ddg = [r for r in run.requests if r[1] == DDG]
+    assert len(ddg) == 6, ddg
+    engine = run.engine("duckduckgo_html")
+    assert engine["status"] == "blocked" and engine["requests"] == 6, engine
+    assert "(+5 more failed queries)" in engine["detail"], engine
+    # The other engine is asked all six queries.
+    searx = run.engine("searxng")
+    assert searx["status"] == "ok" and searx["requests"] >= 6, searx
+    # The four queries never asked are recorded as skipped, with the reason.
+    assert "4 queries skipped, never sent: duckduckgo_html answered blocked 2 times in a row" in engine["detail"]

@@ -145,7 +145,9 @@ def test_an_api_that_echoes_its_key_into_results_leaks_it_nowhere(tmp_path: Path
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_KEY"))}
     env.update(ECHOED_KEYS)
     with Sandbox(load_scenario(scenario)) as sandbox:
-        run = auditor("audit", "-c", str(tmp_path / "auditor.toml"), "--sandbox", sandbox.url, "--as-of", AS_OF, env=env)
+        run = auditor(
+            "audit", "-c", str(tmp_path / "auditor.toml"), "--sandbox", sandbox.url, "--as-of", AS_OF, env=env
+        )
     assert run.code == 0, run.stderr
     db = sqlite3.connect(tmp_path / "auditor.db")
     data = db.execute("SELECT data FROM audits").fetchone()[0]
@@ -172,7 +174,9 @@ def test_a_key_no_http_header_can_carry_is_refused_before_anything_is_sent(tmp_p
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_KEY"))}
     env.update(KEYS, BRAVE_API_KEY=key)
     with Sandbox(load_scenario(SCENARIO)) as sandbox:
-        run = auditor("audit", "-c", str(tmp_path / "auditor.toml"), "--sandbox", sandbox.url, "--as-of", AS_OF, env=env)
+        run = auditor(
+            "audit", "-c", str(tmp_path / "auditor.toml"), "--sandbox", sandbox.url, "--as-of", AS_OF, env=env
+        )
         sent = list(sandbox.requests)
     assert run.code == 2, run.stderr
     assert "Traceback" not in run.stderr
@@ -180,6 +184,7 @@ def test_a_key_no_http_header_can_carry_is_refused_before_anything_is_sent(tmp_p
     assert len(errors) == 1 and "BRAVE_API_KEY" in errors[0], run.stderr
     assert key not in run.stderr + run.stdout
     assert sent == []
-    assert not (tmp_path / "auditor.db").exists() or not sqlite3.connect(tmp_path / "auditor.db").execute(
-        "SELECT count(*) FROM audits"
-    ).fetchone()[0]
+    assert (
+        not (tmp_path / "auditor.db").exists()
+        or not sqlite3.connect(tmp_path / "auditor.db").execute("SELECT count(*) FROM audits").fetchone()[0]
+    )
