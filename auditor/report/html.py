@@ -8,9 +8,9 @@ http(s), and the page carries a Content-Security-Policy that forbids every scrip
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
-import hashlib
 import re
 import secrets
 import unicodedata

@@ -131,7 +131,11 @@ ECHOED_KEYS = {
     "GOOGLE_CSE_KEY": "CSE-echo/canary+1b9e&d4=?",
 }
 """Some with whitespace around them: sent stripped, so the stripped spelling is what an echo carries."""
-ECHO_FAULTS = 'faults = { brave = "echo_key", serpapi = "echo_key", serper = "echo_key", mojeek = "echo_key", google_cse = "echo_key" }\n'
+ECHO_FAULTS = (
+    "faults = { "
+    + ", ".join(f'{engine} = "echo_key"' for engine in ("brave", "serpapi", "serper", "mojeek", "google_cse"))
+    + " }\n"
+)
 
 
 def test_an_api_that_echoes_its_key_into_results_leaks_it_nowhere(tmp_path: Path) -> None:
