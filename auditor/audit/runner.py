@@ -26,7 +26,7 @@ from auditor.net.fetcher import Fetcher, RecordingFetcher, Request, ScrubbingFet
 from auditor.net.guard import origin_of
 from auditor.net.logs import remember_secrets
 from auditor.net.routing import RoutingFetcher
-from auditor.report.html import ReportPaths, ScoringInfo, write_report
+from auditor.report.html import ReportPaths, ScoringInfo, report_json_path, write_report
 from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
 from auditor.store.labels import load_labels
 
@@ -67,6 +67,33 @@ def ensure_writable(directory: Path) -> None:
         raise ReportError(f"{directory}: reports directory is not writable ({exc.strerror or exc})") from None
 
 
+def missing_reports(history: list[Audit], reports_dir: Path) -> list[Audit]:
+    """Finished audits whose report was never written: the process died between the final commit and the
+    files. Of several audits of one day only the last counts, as its report is the one that day's files hold."""
+    ordered = sorted(history, key=lambda audit: (audit.as_of, audit.id or 0))
+    last_of_day = {(audit.person, audit.as_of): audit for audit in ordered}
+    return [
+        audit for audit in last_of_day.values() if not report_json_path(reports_dir, audit.person, audit.as_of).exists()
+    ]
+
+
+def write_missing_reports(
+    config: Config, store: Store, lang: str | None, announce: Callable[[str], object]
+) -> list[AuditOutcome]:
+    """Write the report of every finished audit of the config's person that has none (under the audit lock):
+    writing the report is part of finishing an audit, so whatever a crash left out is done here."""
+    history = store.finished_audits(config.person.name)
+    written = []
+    for audit in missing_reports(history, config.reports_path):
+        paths = write_report(
+            audit, history, reports_dir=config.reports_path, lang=lang or config.report.lang,
+            scoring=scoring_info(config),
+        )  # fmt: skip
+        announce(f"Wrote the missing report of audit {audit.id} ({audit.as_of.isoformat()}): {paths.html}")
+        written.append(AuditOutcome(audit, paths))
+    return written
+
+
 def audit_once(
     config: Config,
     *,
@@ -82,6 +109,7 @@ def audit_once(
     ensure_writable(config.reports_path)
     config_secrets(config, os.environ)  # a key no header can carry: refused before anything is begun
     with Store.open(config.database_path) as store, store.writing(lock_wait):
+        write_missing_reports(config, store, lang, announce)
         interrupted = store.incomplete_audit(config.person.name)
         if interrupted is not None:
             announce(
@@ -109,7 +137,10 @@ def resume_audit(
     config_secrets(config, os.environ)
     # The lock comes first: an audit still running is `incomplete` too, and must not be "resumed" under it.
     with Store.open(config.database_path) as store, store.writing(lock_wait):
+        written = write_missing_reports(config, store, lang, announce)
         row = store.incomplete_audit(config.person.name)
+        if row is None and written:
+            return written[-1]  # nothing left to ask: the audit was finished, only its report was missing
         if row is None:
             raise UsageError(
                 f"no interrupted audit of {config.person.name} in {config.database_path} to resume",

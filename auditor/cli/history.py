@@ -61,14 +61,17 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
+    from auditor.audit.runner import missing_reports
+
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows()
+        unreported = {audit.id for audit in missing_reports(store.finished_audits(cfg.person.name), cfg.reports_path)}
     if as_json:
         data = [
             {"id": r.id, "person": r.person, "as_of": r.as_of.isoformat(), "status": r.status.value,
              "overall": r.overall, "started_at": r.started_at, "finished_at": r.finished_at,
-             "engines": list(r.engines), "rescored_at": r.rescored_at}
+             "engines": list(r.engines), "rescored_at": r.rescored_at, "report_missing": r.id in unreported}
             for r in rows
         ]  # fmt: skip
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -80,3 +83,10 @@ def history(
     out.print(table)
     if any(r.status is AuditStatus.INCOMPLETE for r in rows):
         out.print("incomplete: interrupted before it finished; `auditor audit --resume` finishes the latest one.")
+    for r in rows:
+        if r.id in unreported:
+            out.print(
+                f"report missing: audit {r.id} ({r.as_of.isoformat()}) finished but its report was never written; "
+                "`auditor audit --resume` writes it.",
+                highlight=False, markup=False,
+            )  # fmt: skip

@@ -8,6 +8,7 @@ http(s), and the page carries a Content-Security-Policy that forbids every scrip
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -182,6 +183,12 @@ def render_index(history: Sequence[Audit], *, lang: str, linkable: set[str] | No
     rows = [(d, a, linkable is None or d in linkable) for d, a in sorted(by_date.items(), reverse=True)]
     person = history[-1].person if history else ""
     return environment(lang).get_template("index.html").render(rows=rows, person=person)
+
+
+def report_json_path(reports_dir: Path, person: str, as_of: dt.date) -> Path:
+    """Where `write_report` puts the JSON report of `person`'s audit of `as_of`: its presence says that
+    audit's report was written."""
+    return reports_dir / slugify(person) / f"{as_of.isoformat()}.json"
 
 
 def write_report(
