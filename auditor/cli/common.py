@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from auditor.audit.pipeline import ProgressEvent
 from auditor.config import DEFAULT_CONFIG_NAME
@@ -23,9 +25,34 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (ESC starts a colour, a cursor move or a clickable link; a carriage return overwrites
+the line) and bidi controls (an override reverses the line around it). Tab and newline stay."""
+
+
+def terminal_safe(text: str) -> str:
+    """`text` (from the config or the web) as text a terminal shows as is: the controls above removed."""
+    return _NOT_TEXT.sub("", text)
+
+
+def plain(text: str) -> Text:
+    """A table cell or line from the config or the web: shown as text, never as markup or control codes."""
+    return Text(terminal_safe(text))
+
+
+class TextConsole(Console):
+    """A console that prints every string as text: markup and emoji codes off (a name such as
+    "Marie Dupont [née Martin]" keeps its brackets, "[/]" is no error, "[link=...]" no link), and the
+    characters `terminal_safe` removes removed, in table cells too (they are rendered through `render_str`)."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        kwargs.update(markup=False, emoji=False)
+        return super().render_str(terminal_safe(text), **kwargs)
+
+
 # soft_wrap: an error is one line, whatever the terminal's width (scripts and tests read it whole).
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = TextConsole(soft_wrap=True, markup=False, emoji=False)
+err = TextConsole(stderr=True, soft_wrap=True, markup=False, emoji=False)
 ConfigOption = Annotated[Path, typer.Option("-c", "--config", help="The person's config file.", show_default=True)]
 SandboxOption = Annotated[
     str | None,

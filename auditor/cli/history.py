@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from auditor.audit.runner import scoring_info
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out, plain
 from auditor.cli.store_commands import resolve
 from auditor.config import load_config
 from auditor.errors import UsageError
@@ -78,7 +77,7 @@ def history(
         return
     table = Table("id", "date", "person", "status", "overall")
     for r in rows:
-        table.add_row(str(r.id), r.as_of.isoformat(), Text(r.person), r.status.value,
+        table.add_row(str(r.id), r.as_of.isoformat(), plain(r.person), r.status.value,
                       "n/a" if r.overall is None else f"{r.overall:.1f}")  # fmt: skip
     out.print(table)
     if any(r.status is AuditStatus.INCOMPLETE for r in rows):

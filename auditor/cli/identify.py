@@ -9,10 +9,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from auditor.audit.identity import identity_for
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, invocation, out
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, invocation, out, plain
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError, UsageError
 from auditor.identify.classify import Identity, classify
@@ -206,5 +205,5 @@ def _print_labels(cfg: Config, as_json: bool) -> None:
     table = Table("decision", "url", "since", title=f"Labels of {cfg.person.name}")
     table.columns[1].overflow = "fold"  # a URL is shown whole, folded over lines, never cut
     for item in labels:
-        table.add_row(item.decision.value, Text(shown(item.normalized_url)), item.created_at)
+        table.add_row(item.decision.value, plain(shown(item.normalized_url)), item.created_at)
     out.print(table)

@@ -10,9 +10,8 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, LockWaitOption, app, out
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, LockWaitOption, app, out, plain
 from auditor.config import load_config
 from auditor.errors import UsageError
 from auditor.models import Audit
@@ -79,7 +78,7 @@ def _print_changes(before: Audit, after: Audit, changes: Changes) -> None:
     if changes.linkbacks:
         table = Table("profile", "before", "now", "", title="Link-backs")
         for c in changes.linkbacks:
-            table.add_row(Text(c.network), c.previous.value if c.previous else "-", c.current.value, c.kind)
+            table.add_row(plain(c.network), c.previous.value if c.previous else "-", c.current.value, c.kind)
         out.print(table)
     if changes.engines:
         table = Table("engine", "before", "now", title="Engines")
@@ -95,13 +94,13 @@ def _moves_table(title: str, moves: Sequence[ResultMove]) -> Table:
     for m in moves:
         # Text(...) cells: titles and URLs come from strangers' pages and must not be read as rich markup.
         table.add_row(
-            Text(m.engine),
-            Text(m.query),
+            plain(m.engine),
+            plain(m.query),
             _pos(m.previous_position),
             _pos(m.current_position),
             m.ownership.value,
-            Text(m.url),
-            Text(m.title),
+            plain(m.url),
+            plain(m.title),
         )
     return table
 
