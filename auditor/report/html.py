@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from auditor.errors import ReportError
 from auditor.models import Audit, AuditStatus, ClassifiedResult, EngineRun
@@ -111,6 +112,12 @@ def clip(text: object, limit: int = CLIP_TITLE) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
+def bdi(text: object) -> Markup:
+    """Text from the web set apart for the bidi algorithm (`<bdi>`): a right-to-left override in a scraped
+    name then reorders nothing outside it, not the report's own sentence around it."""
+    return Markup("<bdi>%s</bdi>") % ("" if text is None else text)
+
+
 @cache
 def environment(lang: str) -> Environment:
     """The report's jinja2 Environment for `lang`, built once per language.
@@ -135,6 +142,7 @@ def environment(lang: str) -> Environment:
         label=lambda value, kind: i18n.label(lang, kind, value),
         advice=lambda status: i18n.engine_advice(lang, status),
         clip=clip,
+        bdi=bdi,
         # The pipeline's reasons are English; their codes are worded here in the report's language.
         linkback_reason=lambda lb: i18n_reasons.linkback_reason(lang, lb.reason_code, lb.reason_params, lb.reason),
         site_detail=lambda c: i18n_reasons.site_detail(lang, c.detail_code, c.detail_params, c.detail),
