@@ -1,6 +1,7 @@
 """The browser fetcher's guard against what a hostile page asks of Chromium (issue 8): requests to private
 addresses are refused by the route handler, and WebSockets, which the route handler never sees, are not
-opened at all. Real local TCP listeners and UDP sockets (127.0.0.1 and ::1) are the witnesses: nothing may reach them."""
+opened at all. Real local TCP listeners and UDP sockets (127.0.0.1 and ::1) are the witnesses: nothing may
+reach them."""
 
 from __future__ import annotations
 
