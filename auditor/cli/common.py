@@ -79,9 +79,15 @@ def check_sandbox(url: str | None) -> str | None:
         return None
     import httpx
 
-    parsed = httpx.URL(url)
+    refused = UsageError(f"--sandbox: {url!r} is not a local sandbox URL (expected http://127.0.0.1:PORT)")
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError):
+        raise refused from None  # a malformed value is a usage error like any other, not a traceback
     if parsed.scheme != "http" or parsed.host not in ("127.0.0.1", "localhost", "::1"):
-        raise UsageError(f"--sandbox: {url!r} is not a local sandbox URL (expected http://127.0.0.1:PORT)")
+        raise refused
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise refused
     return url
 
 
