@@ -111,6 +111,19 @@ def test_a_malformed_sandbox_value_is_one_line_and_exit_2(config_file: Path, val
     assert not (config_file.parent / "auditor.db").exists()
 
 
+def test_an_engine_named_twice_in_the_engines_option_is_refused(config_file: Path, sandbox: Sandbox) -> None:
+    before = len(sandbox.requests)
+    run = auditor(
+        "audit", "-c", str(config_file), "--sandbox", sandbox.url, "--as-of", AS_OF,
+        "--engines", "duckduckgo_html,duckduckgo_html",
+    )  # fmt: skip
+    assert run.code == 2, run.stderr
+    assert _error_lines(run.stderr) == [
+        "Error: --engines: 'duckduckgo_html' is listed twice (each engine is asked once per query)"
+    ]
+    assert len(sandbox.requests) == before
+
+
 def test_bad_as_of_date(config_file: Path, sandbox: Sandbox) -> None:
     run = auditor("audit", "-c", str(config_file), "--sandbox", sandbox.url, "--as-of", "2026-13-01")
     assert run.code == 2 and "--as-of" in run.stderr
