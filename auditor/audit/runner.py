@@ -107,7 +107,7 @@ def audit_once(
 ) -> AuditOutcome:
     """A new audit: stored `incomplete` first, each response stored as it arrives, finished in one write."""
     ensure_writable(config.reports_path)
-    config_secrets(config, os.environ)  # a key no header can carry: refused before anything is begun
+    check_keys(config, os.environ, only_engines or config.audit.engines)  # before anything is begun
     with Store.open(config.database_path) as store, store.writing(lock_wait):
         write_missing_reports(config, store, lang, announce)
         interrupted = store.incomplete_audit(config.person.name)
@@ -134,7 +134,7 @@ def resume_audit(
 ) -> AuditOutcome:
     """Finish the newest interrupted audit of the config's person, asking only what it did not get."""
     ensure_writable(config.reports_path)
-    config_secrets(config, os.environ)
+    check_keys(config, os.environ, config.audit.engines)
     # The lock comes first: an audit still running is `incomplete` too, and must not be "resumed" under it.
     with Store.open(config.database_path) as store, store.writing(lock_wait):
         written = write_missing_reports(config, store, lang, announce)
@@ -204,7 +204,7 @@ def _run_and_finish(
 def config_secrets(config: Config, environ: Mapping[str, str]) -> tuple[str, ...]:
     """The values of every environment variable the config names for a key (`*_env` settings of the engines),
     as set and as sent (stripped), so that none of them is ever stored, even when an API echoes it back in a
-    body. A key no HTTP header can carry is refused here, before an audit is begun (ConfigError)."""
+    body."""
     found: list[str] = []
 
     def walk(model: BaseModel) -> None:
@@ -212,8 +212,17 @@ def config_secrets(config: Config, environ: Mapping[str, str]) -> tuple[str, ...
             if isinstance(value, BaseModel):
                 walk(value)
             elif name.endswith("_env") and isinstance(value, str) and environ.get(value, "").strip():
-                check_key(value, environ[value].strip())
                 found.extend(dict.fromkeys((environ[value], environ[value].strip())))
 
     walk(config.engines)
     return tuple(found)
+
+
+def check_keys(config: Config, environ: Mapping[str, str], engines: tuple[str, ...]) -> None:
+    """Refuse (ConfigError, one line naming the variable) a key of one of `engines` that no HTTP header can
+    carry, before an audit is begun: sent, it would fail in the middle of the audit with an encoding error."""
+    for engine in engines:
+        variable = config.engines.key_env(engine)
+        value = environ.get(variable, "").strip() if variable else ""
+        if variable and value:
+            check_key(variable, value)

@@ -192,3 +192,17 @@ def test_a_key_no_http_header_can_carry_is_refused_before_anything_is_sent(tmp_p
         not (tmp_path / "auditor.db").exists()
         or not sqlite3.connect(tmp_path / "auditor.db").execute("SELECT count(*) FROM audits").fetchone()[0]
     )
+
+
+def test_only_the_keys_of_the_engines_audited_are_checked() -> None:
+    from auditor.audit.runner import check_keys
+    from auditor.config import parse_config
+    from auditor.errors import ConfigError
+
+    config = parse_config(
+        '[person]\nname = "Noémie Gagnon"\nsite = "https://x.example"\n', source="c", base_dir=Path(".")
+    )
+    environ = {"BRAVE_API_KEY": "clé avec espaces", "SERPER_API_KEY": "  SERPER-fine-key  "}
+    check_keys(config, environ, ("duckduckgo_html", "serper"))  # Brave's key is no business of this audit
+    with pytest.raises(ConfigError, match="^BRAVE_API_KEY: the key holds characters an HTTP header cannot carry"):
+        check_keys(config, environ, ("duckduckgo_html", "brave"))
