@@ -204,5 +204,5 @@ def test_only_the_keys_of_the_engines_audited_are_checked() -> None:
     )
     environ = {"BRAVE_API_KEY": "clé avec espaces", "SERPER_API_KEY": "  SERPER-fine-key  "}
     check_keys(config, environ, ("duckduckgo_html", "serper"))  # Brave's key is no business of this audit
-    with pytest.raises(ConfigError, match="^BRAVE_API_KEY: the key holds characters an HTTP header cannot carry"):
+    with pytest.raises(ConfigError, match=r"^BRAVE_API_KEY: the key holds characters an HTTP header cannot carry"):
         check_keys(config, environ, ("duckduckgo_html", "brave"))
