@@ -6,6 +6,7 @@ Errors read `FILE: key: problem` and unknown keys are rejected, so a typo never 
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -107,10 +108,23 @@ class Person(StrictTyped):
         return self.locale.split("-")[1]
 
 
+DEFAULT_MAX_QUERIES = 25
+DEFAULT_MAX_NAME_LENGTH = 100
+DEFAULT_STOP_ENGINE_AFTER = 2
+
+
 class AuditSettings(StrictTyped):
     engines: tuple[str, ...] = ("duckduckgo_html",)
     depth: Annotated[int, Field(ge=10, le=30, multiple_of=10)] = 20
     concurrency: Annotated[int, Field(ge=1, le=16)] = 4
+    max_queries: Annotated[int, Field(ge=1, le=1000)] = DEFAULT_MAX_QUERIES
+    """Queries one audit may ask each engine (the name, then one per qualifier): a bound on the work, so a
+    config with thousands of qualifiers is refused rather than run for hours."""
+    max_name_length: Annotated[int, Field(ge=10, le=1000)] = DEFAULT_MAX_NAME_LENGTH
+    """Characters in the person's name, an alias or a qualifier."""
+    stop_engine_after: Annotated[int, Field(ge=0, le=100)] = DEFAULT_STOP_ENGINE_AFTER
+    """Consecutive queries an engine may answer blocked or rate limited before it is asked nothing more in this
+    audit (its remaining queries recorded as skipped, with the reason); 0 never stops an engine."""
 
     @field_validator("engines")
     @classmethod
@@ -120,6 +134,9 @@ class AuditSettings(StrictTyped):
         for value in values:
             if registry.find(value) is None:
                 raise ValueError(registry.unknown_engine(value))
+        duplicated = next((value for value in values if values.count(value) > 1), None)
+        if duplicated is not None:
+            raise ValueError(f"{duplicated!r} is listed twice (each engine is asked once per query)")
         return values
 
 
@@ -302,6 +319,25 @@ class Config(StrictTyped):
         return values
 
     @model_validator(mode="after")
+    def _within_bounds(self) -> Config:
+        limit = self.audit.max_name_length
+        texts = [("person.name", self.person.name)]
+        texts += [("person.aliases", alias) for alias in self.person.aliases]
+        texts += [("person.qualifiers", qualifier) for qualifier in self.person.qualifiers]
+        for key, text in texts:
+            if len(text) > limit:
+                raise ValueError(
+                    f"{key}: {len(text)} characters, over audit.max_name_length ({limit}): {text[:40]!r}..."
+                )
+        queries = 1 + len(self.person.qualifiers)
+        if queries > self.audit.max_queries:
+            raise ValueError(
+                f"person.qualifiers: {len(self.person.qualifiers)} qualifiers make {queries} queries per engine, "
+                f"over audit.max_queries ({self.audit.max_queries}); keep the qualifiers that matter, or raise it"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _listed_engines_can_work(self) -> Config:
         # Only for engines the audit uses: an unused engine's incomplete table (searxng without its url) is fine.
         for name in self.audit.engines:
@@ -339,6 +375,9 @@ def profile_problems(values: Mapping[str, object]) -> list[str]:
         elif not found.is_profile:
             problems.append(f"{network}: {url!r} is not a person's profile page")
     return problems
+
+
+_NAMES_ITS_KEY = re.compile(r"^[a-z_]+\.[a-z_.]+: ")
 
 
 def _location(error: ErrorDetails) -> str:
@@ -443,7 +482,11 @@ def _problems(errors: list[ErrorDetails], data: Mapping[str, object]) -> list[st
         if loc == ("profiles",) and isinstance(profiles, Mapping):
             problems.extend(f"profiles: {p}" for p in profile_problems(profiles) or [_message(error)])
             continue
-        problems.append(f"{_location(error)}: {_message(error)}")
+        message = _message(error)
+        if not loc and _NAMES_ITS_KEY.match(message):
+            problems.append(message)  # a check across tables names its key itself
+            continue
+        problems.append(f"{_location(error)}: {message}")
     return problems
 
 

@@ -308,3 +308,48 @@ def test_locale_is_normalised() -> None:
     config = parse_config(MINIMAL.replace("[person]", '[person]\nlocale = "en_us"'), source="t", base_dir=Path("."))
     assert config.person.locale == "en-US"
     assert (config.person.language, config.person.region) == ("en", "US")
+
+
+def with_person(qualifiers: str = "[]", name: str = "Émilie Tremblay", engines: str = '["duckduckgo_html"]') -> str:
+    return (
+        f'[person]\nname = "{name}"\nsite = "https://x.example"\nqualifiers = {qualifiers}\n'
+        f"[audit]\nengines = {engines}\n"
+    )
+
+
+def test_an_engine_listed_twice_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"audit\.engines: 'duckduckgo_html' is listed twice"):
+        parse_config(with_person(engines='["duckduckgo_html", "duckduckgo_html"]'), source="c", base_dir=Path("."))
+
+
+def test_more_queries_than_max_queries_is_refused_in_one_line() -> None:
+    many = "[" + ", ".join(f'"q{i}"' for i in range(10_000)) + "]"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(with_person(many), source="c", base_dir=Path("."))
+    assert str(caught.value) == (
+        "c: person.qualifiers: 10000 qualifiers make 10001 queries per engine, over audit.max_queries (25); "
+        "keep the qualifiers that matter, or raise it"
+    )
+    # Exactly at the bound is fine, and the bound is the config's.
+    at_bound = "[" + ", ".join(f'"q{i}"' for i in range(24)) + "]"
+    assert len(parse_config(with_person(at_bound), source="c", base_dir=Path(".")).person.qualifiers) == 24
+    raised = with_person(many) + "max_queries = 1000\n"
+    with pytest.raises(ConfigError, match=re.escape("over audit.max_queries (1000)")):
+        parse_config(raised, source="c", base_dir=Path("."))
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [(with_person(name="N" * 10_000), "person.name"), (with_person(f'["{"q" * 101}"]'), "person.qualifiers")],
+)
+def test_a_name_or_qualifier_over_max_name_length_is_refused(text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, source="c", base_dir=Path("."))
+    message = str(caught.value)
+    assert message.startswith(f"c: {key}: ") and "over audit.max_name_length (100)" in message
+    assert len(message) < 200 and "\n" not in message
+
+
+def test_the_bounds_default_as_documented() -> None:
+    config = parse_config(with_person(), source="c", base_dir=Path("."))
+    assert (config.audit.max_queries, config.audit.max_name_length, config.audit.stop_engine_after) == (25, 100, 2)

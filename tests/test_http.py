@@ -393,6 +393,11 @@ def test_redirects_to_private_addresses_are_refused(location: str) -> None:
         "http://2130706433/",
         "http://0x7f.0.0.1/",
         "http://[::ffff:169.254.169.254]/",
+        "http://[::127.0.0.1]/",
+        "http://[64:ff9b:1::7f00:1]/",
+        "http://[64:ff9b::7f00:1]/",
+        "http://[2002:7f00:1::]/",
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
     ],
 )
 def test_a_literal_loopback_address_is_refused_even_in_sandbox_mode(location: str) -> None:
@@ -1018,3 +1023,26 @@ def test_send_returns_a_failure_as_data_in_the_words_of_its_request() -> None:
     assert page.reached == "" and page.url == url  # it failed at the URL asked
     refused = run(Script(reply(200)), lambda client: client.send(Request("http://127.0.0.1/", "candidate")))
     assert refused.error.startswith("refused: ") and refused.attempts == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("::127.0.0.1", False),
+        ("::7f00:1", False),
+        ("::8.8.8.8", False),
+        ("64:ff9b:1::7f00:1", False),
+        ("64:ff9b:1::808:808", False),
+        ("64:ff9b::7f00:1", False),
+        ("64:ff9b::808:808", True),
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:8.8.8.8", True),
+        ("2606:4700::1111", True),
+        ("8.8.8.8", True),
+    ],
+)
+def test_ipv6_forms_carrying_an_ipv4_address_are_judged_by_it(address: str, allowed: bool) -> None:
+    # IPv4-compatible (::a.b.c.d, deprecated, never routed) and the local-use NAT64 prefix (64:ff9b:1::/48,
+    # RFC 8215, site-local by definition) are refused whatever they carry; the well-known NAT64 prefix and
+    # IPv4-mapped forms are judged by the IPv4 address.
+    assert guard.address_allowed(address) is allowed

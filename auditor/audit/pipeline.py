@@ -68,6 +68,9 @@ def _engine_runs(serps: Sequence[Serp], engine_names: Sequence[str]) -> tuple[En
             detail = f"{worst.detail} [query: {worst.query.text}]"
             if len(failed) > 1:
                 detail += f" (+{len(failed) - 1} more failed queries)"
+            skipped = [s for s in failed if s.requests == 0 and s.detail.startswith(SKIPPED)]
+            if skipped:
+                detail += f"; {len(skipped)} queries {skipped[0].detail}"
             status = worst.status
         else:
             status = EngineStatus.OK if any(s.status is EngineStatus.OK for s in own) else EngineStatus.EMPTY
@@ -186,6 +189,40 @@ class Collected:
     candidate_pages: dict[str, Fetched]
 
 
+SKIPPED = "skipped, never sent:"
+
+
+class EngineBreaker:
+    """Stops asking an engine that answered `limit` consecutive queries blocked or rate limited: the next
+    queries would only cost requests (and retries) for the same answer. Its queries still to come fail with
+    that reason, without a request. Queries of one engine take turns (`turn`): they share one host, which
+    takes one request at a time anyway, so nothing is slower for it."""
+
+    STOPPING = frozenset({EngineStatus.BLOCKED, EngineStatus.RATE_LIMITED})
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._run: list[Serp] = []
+        self._lock = asyncio.Lock()
+
+    def turn(self) -> asyncio.Lock:
+        return self._lock
+
+    def saw(self, serp: Serp) -> None:
+        if serp.status in self.STOPPING and serp.requests > 0:
+            self._run.append(serp)
+        elif serp.requests > 0:
+            self._run = []
+
+    def refusal(self, engine: str) -> ParsedPage | None:
+        if not self._limit or len(self._run) < self._limit:
+            return None
+        last = self._run[-1]
+        return ParsedPage(
+            last.status, detail=f"{SKIPPED} {engine} answered {last.status.value} {len(self._run)} times in a row"
+        )
+
+
 async def collect_all(
     config: Config,
     fetcher: Fetcher,
@@ -203,11 +240,15 @@ async def collect_all(
     sends anything; `check_keys=False` (a replay) does not stop an engine whose key is not set today."""
     total = len(engines) * len(queries)
     done = 0
+    breakers = {engine.name: EngineBreaker(config.audit.stop_engine_after) for engine in engines}
 
     async def search(engine: Engine, query: Query) -> Serp:
         nonlocal done
-        stop = (refused or {}).get(engine.name)
-        serp = await collect_serp(fetcher, engine, query, config.audit.depth, stop, check_key=check_keys)
+        breaker = breakers[engine.name]
+        async with breaker.turn():  # one query of an engine at a time, so a block is seen before the next asks
+            stop = (refused or {}).get(engine.name) or breaker.refusal(engine.name)
+            serp = await collect_serp(fetcher, engine, query, config.audit.depth, stop, check_key=check_keys)
+            breaker.saw(serp)
         done += 1
         progress(ProgressEvent("search", f"{serp.engine}: {query.text} -> {serp.status.value}", done, total))
         return serp

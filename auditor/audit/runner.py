@@ -17,15 +17,16 @@ from auditor.audit.pipeline import Progress, run_audit
 from auditor.audit.plan import build_engines, plan_queries
 from auditor.audit.replay import resumed, reused_counts
 from auditor.config import Config
+from auditor.engines.spec import check_key
 from auditor.errors import ReportError, UsageError
 from auditor.models import Audit, AuditStatus
 from auditor.net.client import SANDBOX_TIME_SCALE, HttpClient, HttpPolicy
 from auditor.net.fetched import Fetched
-from auditor.net.fetcher import Fetcher, RecordingFetcher, Request
+from auditor.net.fetcher import Fetcher, RecordingFetcher, Request, ScrubbingFetcher
 from auditor.net.guard import origin_of
 from auditor.net.logs import remember_secrets
 from auditor.net.routing import RoutingFetcher
-from auditor.report.html import ReportPaths, ScoringInfo, write_report
+from auditor.report.html import ReportPaths, ScoringInfo, report_json_path, write_report
 from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
 from auditor.store.labels import load_labels
 from auditor.store.manual_checks import list_checks
@@ -67,6 +68,36 @@ def ensure_writable(directory: Path) -> None:
         raise ReportError(f"{directory}: reports directory is not writable ({exc.strerror or exc})") from None
 
 
+def missing_reports(history: list[Audit], reports_dir: Path) -> list[Audit]:
+    """Finished audits whose report was never written: the process died between the final commit and the
+    files. Of several audits of one day only the last counts, as its report is the one that day's files hold."""
+    ordered = sorted(history, key=lambda audit: (audit.as_of, audit.id or 0))
+    last_of_day = {(audit.person, audit.as_of): audit for audit in ordered}
+    return [
+        audit for audit in last_of_day.values() if not report_json_path(reports_dir, audit.person, audit.as_of).exists()
+    ]
+
+
+def write_missing_reports(
+    config: Config, store: Store, lang: str | None, announce: Callable[[str], object]
+) -> list[AuditOutcome]:
+    """Write the report of every finished audit of the config's person that has none (under the audit lock):
+    writing the report is part of finishing an audit, so whatever a crash left out is done here."""
+    history = store.finished_audits(config.person.name)
+    written = []
+    for audit in missing_reports(history, config.reports_path):
+        paths = write_report(
+            audit,
+            history,
+            reports_dir=config.reports_path,
+            lang=lang or config.report.lang,
+            scoring=scoring_info(config),
+        )
+        announce(f"Wrote the missing report of audit {audit.id} ({audit.as_of.isoformat()}): {paths.html}")
+        written.append(AuditOutcome(audit, paths))
+    return written
+
+
 def audit_once(
     config: Config,
     *,
@@ -80,7 +111,9 @@ def audit_once(
 ) -> AuditOutcome:
     """A new audit: stored `incomplete` first, each response stored as it arrives, finished in one write."""
     ensure_writable(config.reports_path)
+    check_keys(config, os.environ, only_engines or config.audit.engines)  # before anything is begun
     with Store.open(config.database_path) as store, store.writing(lock_wait):
+        write_missing_reports(config, store, lang, announce)
         interrupted = store.incomplete_audit(config.person.name)
         if interrupted is not None:
             announce(
@@ -105,9 +138,13 @@ def resume_audit(
 ) -> AuditOutcome:
     """Finish the newest interrupted audit of the config's person, asking only what it did not get."""
     ensure_writable(config.reports_path)
+    check_keys(config, os.environ, config.audit.engines)
     # The lock comes first: an audit still running is `incomplete` too, and must not be "resumed" under it.
     with Store.open(config.database_path) as store, store.writing(lock_wait):
+        written = write_missing_reports(config, store, lang, announce)
         row = store.incomplete_audit(config.person.name)
+        if row is None and written:
+            return written[-1]  # nothing left to ask: the audit was finished, only its report was missing
         if row is None:
             raise UsageError(
                 f"no interrupted audit of {config.person.name} in {config.database_path} to resume",
@@ -153,7 +190,7 @@ def _run_and_finish(
     async def run() -> Audit:
         async with HttpClient(http_policy(config, sandbox_url)) as client, RoutingFetcher(client) as web:
             # Every answer reaches the history here, in one place; a resume answers from it what it can.
-            fetcher: Fetcher = RecordingFetcher(web, keep)
+            fetcher: Fetcher = RecordingFetcher(ScrubbingFetcher(web, secrets), keep)
             if stored is not None:
                 fetcher = resumed(stored, fetcher, build_engines(config, engines))
             return await run_audit(
@@ -179,15 +216,26 @@ def _run_and_finish(
 
 def config_secrets(config: Config, environ: Mapping[str, str]) -> tuple[str, ...]:
     """The values of every environment variable the config names for a key (`*_env` settings of the engines),
-    so that none of them is ever stored, even when an API echoes it back in a body."""
+    as set and as sent (stripped), so that none of them is ever stored, even when an API echoes it back in a
+    body."""
     found: list[str] = []
 
     def walk(model: BaseModel) -> None:
         for name, value in model:
             if isinstance(value, BaseModel):
                 walk(value)
-            elif name.endswith("_env") and isinstance(value, str) and environ.get(value):
-                found.append(environ[value])
+            elif name.endswith("_env") and isinstance(value, str) and environ.get(value, "").strip():
+                found.extend(dict.fromkeys((environ[value], environ[value].strip())))
 
     walk(config.engines)
     return tuple(found)
+
+
+def check_keys(config: Config, environ: Mapping[str, str], engines: tuple[str, ...]) -> None:
+    """Refuse (ConfigError, one line naming the variable) a key of one of `engines` that no HTTP header can
+    carry, before an audit is begun: sent, it would fail in the middle of the audit with an encoding error."""
+    for engine in engines:
+        variable = config.engines.key_env(engine)
+        value = environ.get(variable, "").strip() if variable else ""
+        if variable and value:
+            check_key(variable, value)

@@ -155,6 +155,9 @@ def _engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:
     for name in names:
         if registry.find(name) is None:
             raise UsageError(f"--engines: {registry.unknown_engine(name)}")
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice is not None:
+        raise UsageError(f"--engines: {twice!r} is listed twice (each engine is asked once per query)")
     unknown = [n for n in names if n not in cfg.audit.engines]
     if unknown or not names:
         configured = ", ".join(cfg.audit.engines)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from auditor.errors import UsageError
 
@@ -31,11 +33,36 @@ app = typer.Typer(
     # Plain help: paragraphs wrapped to the terminal, no boxes, no type names beside the options.
     rich_markup_mode=None,
 )
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (ESC starts a colour, a cursor move or a clickable link; a carriage return overwrites
+the line) and bidi controls (an override reverses the line around it). Tab and newline stay."""
+
+
+def terminal_safe(text: str) -> str:
+    """`text` (from the config or the web) as text a terminal shows as is: the controls above removed."""
+    return _NOT_TEXT.sub("", text)
+
+
+def plain(text: str) -> Text:
+    """A table cell or line from the config or the web: shown as text, never as markup or control codes."""
+    return Text(terminal_safe(text))
+
+
+class TextConsole(Console):
+    """A console that prints every string as text: markup and emoji codes off (a name such as
+    "Marie Dupont [née Martin]" keeps its brackets, "[/]" is no error, "[link=...]" no link), and the
+    characters `terminal_safe` removes removed, in table cells too (they are rendered through `render_str`)."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        kwargs.update(markup=False, emoji=False)
+        return super().render_str(terminal_safe(text), **kwargs)
+
+
 # soft_wrap: an error is one line, whatever the terminal's width (scripts and tests read it whole).
-# markup and highlight off: what is printed (config values, titles and URLs from the web) is text, never
-# rich markup, so "[person]" stays "[person]".
-out = Console(soft_wrap=True, markup=False, highlight=False)
-err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+# markup, emoji codes and highlight off: what is printed (config values, titles and URLs from the web) is text,
+# never rich markup, so "[person]" stays "[person]"; control and bidi characters are removed (`TextConsole`).
+out = TextConsole(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = TextConsole(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
 ConfigOption = Annotated[
     Path, typer.Option("-c", "--config", help="The config file of the person audited.", show_default=True)
 ]
@@ -101,19 +128,18 @@ def print_table(
     pipe or a file, tab-separated lines with every value whole (a header line first, `# title` before it)."""
     if out.is_terminal:
         from rich.table import Table
-        from rich.text import Text
 
         table = Table(*headers, title=title)
         for index in whole:
             table.columns[index].overflow = "fold"
         for row in rows:
-            table.add_row(*(Text(cell) for cell in row))
+            table.add_row(*(plain(cell) for cell in row))
         out.print(table)
         return
     # Written past rich, which would expand the tabs into spaces.
     out.file.flush()
     lines = [f"# {title}"] if title else []
-    lines += ["\t".join(_one_line(cell) for cell in row) for row in (headers, *rows)]
+    lines += ["\t".join(_one_line(terminal_safe(cell)) for cell in row) for row in (headers, *rows)]
     sys.stdout.write("".join(line + "\n" for line in lines))
     sys.stdout.flush()
 
@@ -135,9 +161,15 @@ def check_sandbox(url: str | None) -> str | None:
         return None
     import httpx
 
-    parsed = httpx.URL(url)
+    refused = UsageError(f"--sandbox: {url!r} is not a local sandbox URL (expected http://127.0.0.1:PORT)")
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError):
+        raise refused from None  # a malformed value is a usage error like any other, not a traceback
     if parsed.scheme != "http" or parsed.host not in ("127.0.0.1", "localhost", "::1"):
-        raise UsageError(f"--sandbox: {url!r} is not a local sandbox URL (expected http://127.0.0.1:PORT)")
+        raise refused
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise refused
     return url
 
 

@@ -77,6 +77,7 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
+    from auditor.audit.runner import missing_reports
     from auditor.config import load_config
     from auditor.models import AuditStatus
     from auditor.store import Store
@@ -84,6 +85,7 @@ def history(
     cfg = load_config(config)
     with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows(cfg.person.name)
+        unreported = {audit.id for audit in missing_reports(store.finished_audits(cfg.person.name), cfg.reports_path)}
     if as_json:
         data = [
             {
@@ -96,6 +98,7 @@ def history(
                 "finished_at": r.finished_at,
                 "engines": list(r.engines),
                 "rescored_at": r.rescored_at,
+                "report_missing": r.id in unreported,
             }
             for r in rows
         ]
@@ -116,3 +119,11 @@ def history(
     )
     if any(r.status is AuditStatus.INCOMPLETE for r in rows):
         out.print("incomplete: interrupted before it finished; `auditor audit --resume` finishes the latest one.")
+    for r in rows:
+        if r.id in unreported:
+            out.print(
+                f"report missing: audit {r.id} ({r.as_of.isoformat()}) finished but its report was never written; "
+                "`auditor audit --resume` writes it.",
+                highlight=False,
+                markup=False,
+            )

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from auditor.engines.base import Engine, Locale
+from auditor.errors import ConfigError
 from auditor.models import ParsedPage
 from auditor.net.fetched import Fetched
 
@@ -46,9 +47,25 @@ class KeyedSettings(EngineSettings):
 
 
 def api_key(settings: KeyedSettings, env: Mapping[str, str]) -> str | None:
-    """The key from the variable `settings` names, None when it is unset or blank."""
+    """The key from the variable `settings` names (stripped), None when it is unset or blank."""
     value = env.get(settings.api_key_env, "").strip()
+    if value:
+        check_key(settings.api_key_env, value)
     return value or None
+
+
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
+"""Visible ASCII: what an HTTP header (where some engines send the key) carries as is, and what every real key is."""
+
+
+def check_key(variable: str, value: str) -> None:
+    """Refuse a key (already stripped) that an HTTP header cannot carry: non-ASCII, spaces or control
+    characters inside. The message names the variable, never the value."""
+    if not _HEADER_SAFE.fullmatch(value):
+        raise ConfigError(
+            f"{variable}: the key holds characters an HTTP header cannot carry (non-ASCII, spaces or control "
+            "characters); copy the key again from the provider's console"
+        )
 
 
 S = TypeVar("S", bound=EngineSettings)

@@ -119,9 +119,13 @@ def domain_label(host: str) -> str:
 
 
 def is_http_url(value: str) -> bool:
+    """An absolute http(s) URL with a host and, when it names one, a port a connection can use (1-65535)."""
     try:
         parts = urlsplit(value.strip())
+        port = parts.port  # raises ValueError for "abc", "-1", 99999
     except ValueError:
+        return False
+    if port is not None and not 0 < port < 65536:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 

@@ -11,6 +11,7 @@ nothing the audit reads is in them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
@@ -40,7 +41,16 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",  # WebRTC would reach addresses past the guard
+    # WebRTC would reach addresses past the guard (STUN over UDP): no UDP unless proxied, and the proxy below
+    # does not exist. Debian's Chromium reads the second spelling; the first is kept for other builds.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    # Every request the page makes is answered by the route handler (`fulfill`), so Chromium itself never
+    # needs the network: a proxy that does not exist catches whatever would leave outside the handler
+    # (preconnects, speculative prefetches, WebRTC's TURN over TCP), loopback included (`<-loopback>` removes
+    # Chromium's implicit bypass of localhost). `.invalid` never resolves (RFC 6761).
+    "--proxy-server=http://no-network.invalid:9",
+    "--proxy-bypass-list=<-loopback>",
 )
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 
@@ -92,10 +102,13 @@ class BrowserFetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._browser is not None:
-            await self._browser.close()
-        if self._playwright is not None:
-            await self._playwright.stop()
+        # A driver that died (out of memory) cannot close what it held: the audit still ends normally.
+        with contextlib.suppress(Exception):
+            if self._browser is not None:
+                await self._browser.close()
+        with contextlib.suppress(Exception):
+            if self._playwright is not None:
+                await self._playwright.stop()
         if self._proxy is not None:
             await self._proxy.aclose()
         self._browser = self._playwright = self._proxy = None
@@ -156,43 +169,69 @@ class BrowserFetcher:
         log.debug("browser GET %s", redact(url))
         await check_target(url, sandbox=self.policy.sandbox_url is not None, resolver=self._resolver)
         browser = await self._start()
-        # Service workers fetch outside the route handler: none are allowed to start.
-        context = await browser.new_context(
-            user_agent=self.policy.user_agent, java_script_enabled=True, service_workers="block"
-        )
         state = _Navigation()
-        await context.route("**/*", lambda route, request: self._route(route, request, state))
-        await context.route_web_socket("**/*", self._refuse_socket)
         timeout_ms = self.policy.timeout * 1000
         visited: list[str] = []
+        context: Any = None
         try:
+            # Service workers fetch outside the route handler: none are allowed to start.
+            context = await browser.new_context(
+                user_agent=self.policy.user_agent, java_script_enabled=True, service_workers="block"
+            )
+            await context.route("**/*", lambda route, request: self._route(route, request, state))
+            await context.route_web_socket("**/*", self._refuse_socket)
             page = await context.new_page()
             async with self.pacer.slot(httpx.URL(url).host, self.policy.html_interval * self.policy.time_scale):
-                response = await self._navigate(page, url, state, visited, timeout_ms)
-                if wait_for:
-                    await page.wait_for_selector(wait_for, timeout=timeout_ms, state="attached")
-                html = await page.content()
+                async with asyncio.timeout(self.policy.attempt_deadline):
+                    response = await self._navigate(page, url, state, visited, timeout_ms)
+                    if wait_for:
+                        await page.wait_for_selector(wait_for, timeout=timeout_ms, state="attached")
+                    html = await self._serialised(page, state)
                 final_url = page.url
                 status = response.status if response is not None else 200
                 headers = dict(response.headers) if response is not None else {}
         except FetchError as exc:
             log.debug("browser failed: %s: %s", redact(url), exc)
             raise
+        except TimeoutError:
+            raise FetchError(
+                "timeout", f"browser could not load {redact(url)} within {self.policy.attempt_deadline:g} s"
+            ) from None
         except Exception as exc:
             if state.refused:
                 log.debug("browser refused: %s: needed %s", redact(url), state.refused[-1])
                 raise FetchRefused(f"the page needed a refused address: {state.refused[-1]}") from None
             kind = "timeout" if "Timeout" in type(exc).__name__ else "browser"
             log.debug("browser failed: %s: %s", redact(url), exc)
-            raise FetchError(kind, f"browser could not load {redact(url)}: {str(exc).splitlines()[0]}") from None
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise FetchError(kind, f"browser could not load {redact(url)}: {first}") from None
         finally:
-            await context.close()
+            await self._close_quietly(context)
         body = html.encode("utf-8")
         if len(body) > self.policy.max_body_bytes:
             raise FetchError("too_large", f"rendered page over the {self.policy.max_body_bytes}-byte cap")
         headers["content-type"] = "text/html; charset=utf-8"  # page.content() is the DOM serialised as UTF-8
         log.debug("browser HTTP %s from %s (%d bytes rendered)", status, redact(final_url), len(body))
         return Fetched(url, final_url, status, headers, body, tuple(visited))
+
+    async def _serialised(self, page: Any, state: _Navigation) -> str:
+        """The DOM as HTML, once its size is known to be within the cap: the size is measured inside the page
+        (only a number comes back), so a page that builds a 300 MB DOM never sends it through the driver."""
+        if state.loaded > self.policy.max_body_bytes:
+            raise FetchError("too_large", f"the page loaded over the {self.policy.max_body_bytes}-byte cap")
+        size = await page.evaluate(_DOM_SIZE)
+        if not isinstance(size, int | float) or size * 3 > self.policy.max_body_bytes * 4:
+            # UTF-16 code units: up to 3 UTF-8 bytes each; a margin rather than a second serialisation.
+            raise FetchError("too_large", f"rendered page over the {self.policy.max_body_bytes}-byte cap")
+        return str(await page.content())
+
+    @staticmethod
+    async def _close_quietly(context: Any) -> None:
+        """A context whose driver died cannot be closed: that is no reason to fail anything more."""
+        if context is None:
+            return
+        with contextlib.suppress(Exception):  # the fetch has its answer or its failure already
+            await context.close()
 
     async def _navigate(self, page: Any, url: str, state: _Navigation, visited: list[str], timeout_ms: float) -> Any:
         target = url
@@ -256,6 +295,10 @@ class BrowserFetcher:
         else:
             await route.abort("failed")
             return
+        state.loaded += len(answer.content)
+        if state.loaded > self.policy.max_body_bytes:
+            await route.abort("failed")  # a cap on what one page may load, all its requests together
+            return
         # httpx has decoded the body already; the encoding headers would make Chromium decode it again.
         passed = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")}
         await route.fulfill(status=answer.status_code, headers=passed, body=answer.content)
@@ -288,9 +331,15 @@ class BrowserFetcher:
         return httpx.Response(response.status_code, headers=response.headers, content=body)
 
 
+_DOM_SIZE = "() => document.documentElement ? document.documentElement.outerHTML.length : 0"
+
+
 @dataclass
 class _Navigation:
     """What the route handler tells one `fetch` about its page."""
+
+    loaded: int = 0
+    """Bytes of every answer the page was given: over the cap, the page is refused more and not serialised."""
 
     redirect: str | None = None
     """Where the page's own request was redirected; `fetch` navigates there."""

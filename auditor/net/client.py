@@ -31,7 +31,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
@@ -64,6 +64,28 @@ MAX_RETRY_AFTER = 120.0
 """A longer Retry-After is not waited for: the response is recorded as rate limited instead."""
 SANDBOX_TIME_SCALE = 0.02
 """Under --sandbox, politeness waits shrink 50x: the sandbox is a local process, not somebody's server."""
+
+
+class _UnfollowableRedirect(Exception):
+    """A Location no fetch may follow (mailto:, javascript:, data: ...), raised from httpx's response hook:
+    httpx builds the next request from it even when it follows no redirect, and a scheme without a host
+    makes it raise an `InvalidURL` no caller expects."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+async def _refuse_unfollowable_redirect(response: httpx.Response) -> None:
+    location = response.headers.get("location")
+    if location is None or not response.has_redirect_location:
+        return
+    try:
+        scheme = urlsplit(urljoin(str(response.request.url), location.strip())).scheme
+    except ValueError:
+        return  # malformed: httpx's own "Invalid URL in location header", handled where it is raised
+    if scheme.lower() not in ("http", "https"):
+        raise _UnfollowableRedirect(location)
 
 
 class _Retryable(Exception):
@@ -190,6 +212,7 @@ class HttpClient:
             transport=transport or client_transport(policy, resolver),
             timeout=httpx.Timeout(policy.timeout),
             follow_redirects=False,
+            event_hooks={"response": [_refuse_unfollowable_redirect]},
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
         self._resolver = resolver
@@ -419,6 +442,11 @@ class HttpClient:
                         body = await read_capped(response, self.policy.max_body_bytes)
                     finally:
                         await response.aclose()
+            except _UnfollowableRedirect as exc:
+                raise FetchRefused(
+                    f"redirect from {redact(url)} to {redact(exc.location)[:100]!r}: "
+                    "only http and https URLs are fetched"
+                ) from None
             except FetchRefused:
                 # Refused by the guard at connection (`GuardedBackend`): nothing left the machine.
                 self.sent -= 1

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge
 from auditor.net.fetched import Fetched
-from auditor.net.redaction import redact
+from auditor.net.redaction import redact, scrub_body, scrub_text
 
 Describe = Callable[[Exception], str]
 """How a failed request is worded in the history (each kind of page has its words, kept as they were)."""
@@ -114,6 +114,31 @@ class RecordingFetcher:
         fetched = await self._inner.send(request)
         self._sink(request, fetched if request.keep_body else replace(fetched, body=b""))
         return fetched
+
+
+class ScrubbingFetcher:
+    """Answers of `inner` with every known secret replaced, in the body and everywhere else: an API that
+    echoes its request into its answer would otherwise carry its key into the parsed results, the stored
+    audit and the reports. What the history keeps and what the parsers read are then the same bytes."""
+
+    def __init__(self, inner: Fetcher, secrets: tuple[str, ...]) -> None:
+        self._inner = inner
+        self._secrets = secrets
+
+    async def send(self, request: Request) -> Fetched:
+        fetched = await self._inner.send(request)
+        if not self._secrets:
+            return fetched
+        text = lambda value: scrub_text(value, self._secrets)  # noqa: E731
+        return replace(
+            fetched,
+            requested_url=text(fetched.requested_url),
+            url=text(fetched.url),
+            headers={name: text(value) for name, value in fetched.headers.items()},
+            body=scrub_body(fetched.body, self._secrets),
+            redirects=tuple(text(url) for url in fetched.redirects),
+            error=text(fetched.error),
+        )
 
 
 _LAST_URL = re.compile(r"(https?://\S+)$")

@@ -31,20 +31,38 @@ async def system_resolver(host: str, port: int) -> list[str]:
 
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NEVER_PUBLIC_V6 = (
+    ipaddress.ip_network("::/96"),  # IPv4-compatible (::127.0.0.1): deprecated, never routed
+    ipaddress.ip_network("64:ff9b:1::/48"),  # local-use NAT64 (RFC 8215): a site's own translator
+)
 
 
 def address_allowed(address: str) -> bool:
     """A public unicast address (`is_global and not is_multicast`), judged by the IPv4 address that an IPv6
-    form (6to4, NAT64) carries. The same rule in every mode: the sandbox is reached by routing, never by URL."""
+    form (IPv4-mapped, 6to4, Teredo, NAT64) carries; IPv4-compatible and local-use NAT64 forms never pass.
+    The same rule in every mode: the sandbox is reached by routing, never by URL."""
     ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address):
-        # IPv6 forms that carry an IPv4 address (6to4, NAT64) count as "global" while reaching that address:
-        # judge the address they carry (2002:7f00:1:: is 127.0.0.1, 64:ff9b::a9fe:a9fe is 169.254.169.254).
-        if ip.sixtofour is not None:
-            ip = ip.sixtofour
-        elif ip in _NAT64:
-            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if any(ip in network for network in _NEVER_PUBLIC_V6):
+            return False
+        # IPv6 forms that carry an IPv4 address count as "global" while reaching that address: judge the
+        # address they carry (2002:7f00:1:: is 127.0.0.1, 64:ff9b::a9fe:a9fe is 169.254.169.254).
+        carried = _carried_ipv4(ip)
+        if carried is not None:
+            ip = carried
     return ip.is_global and not ip.is_multicast
+
+
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def origin_of(url: str) -> str:

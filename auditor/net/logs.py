@@ -13,7 +13,8 @@ import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import quote, quote_plus
+
+from auditor.net.redaction import secret_forms
 
 LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 QUIET_LOGGERS = ("httpx", "httpcore", "hpack", "asyncio", "urllib3", "markdown_it", "PIL", "matplotlib")
@@ -31,14 +32,13 @@ _secrets: set[str] = set()
 
 def remember_secrets(values: Iterable[str]) -> None:
     """Key values to blank from every log record from now on (short values are ignored: see store.raw)."""
-    _secrets.update(v for v in values if len(v) >= MIN_SECRET_LENGTH)
+    _secrets.update(v for v in values if len(v.strip()) >= MIN_SECRET_LENGTH)
 
 
 def scrub(text: str) -> str:
     """`text` with known secrets and secret-bearing URL parameters and headers replaced by REDACTED."""
-    for secret in sorted(_secrets, key=len, reverse=True):
-        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-            text = text.replace(form, REDACTED)
+    for form in secret_forms(_secrets):
+        text = text.replace(form, REDACTED)
     text = _SECRET_PARAM.sub(lambda m: m.group("name") + REDACTED, text)
     return _SECRET_HEADER.sub(lambda m: m.group("name") + REDACTED, text)
 

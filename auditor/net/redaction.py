@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
 
 import httpx
 
 SECRET_PARAMS = ("api_key", "key", "token", "apikey", "access_token")
+REDACTED = "REDACTED"
+MIN_SECRET_LENGTH = 6
+"""Shorter values are not searched for: replacing every `abc` in a body would corrupt it, and no key is that short."""
 
 
 _SECRET_PARAM_TEXT = re.compile(r"(?i)([?&;](?:" + "|".join(SECRET_PARAMS) + r")=)[^&;#]*")
@@ -23,3 +28,28 @@ def redact(url: str) -> str:
         return url
     params = [(k, "REDACTED" if k.lower() in SECRET_PARAMS else v) for k, v in parsed.params.multi_items()]
     return str(parsed.copy_with(params=params))
+
+
+def secret_forms(secrets: Iterable[str]) -> list[str]:
+    """Every spelling of each secret worth searching for, longest first: as given and stripped (a key is
+    sent stripped, so an echo carries that form), percent-encoded both ways, and JSON-escaped."""
+    forms: set[str] = set()
+    for secret in secrets:
+        for value in (secret, secret.strip()):
+            if len(value) >= MIN_SECRET_LENGTH:
+                escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("/", "\\/")
+                forms.update((value, quote(value, safe=""), quote_plus(value), quote(value), escaped))
+    return sorted(forms, key=len, reverse=True)
+
+
+def scrub_text(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every spelling of every known secret replaced by REDACTED."""
+    for form in secret_forms(secrets):
+        text = text.replace(form, REDACTED)
+    return text
+
+
+def scrub_body(body: bytes, secrets: Iterable[str]) -> bytes:
+    for form in secret_forms(secrets):
+        body = body.replace(form.encode(), REDACTED.encode())
+    return body

@@ -199,7 +199,7 @@ def recommendation_message(lang: str, rule: str, params: Mapping[str, str], fall
     template = MESSAGES.get(_variant(rule, params))
     if template is None:
         return fallback
-    values = _Params({k: str(v) for k, v in params.items()})
+    values = _Params({k: i18n.isolate_bidi(str(v)) for k, v in params.items()})
     if "network" in values:
         values["network"] = i18n.network_label(values["network"])
     if "engine" in values:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -63,10 +64,20 @@ class ReportPaths:
 _FOLD = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
 
 
+MAX_SLUG = 60
+"""Characters of a report directory's name: a file name has a bound (255 bytes), a person's name none."""
+
+
 def slugify(text: str) -> str:
-    """ASCII-folded, lower-case, hyphen-separated: "Carl-Frédéric de Celles" -> "carl-frederic-de-celles"."""
+    """ASCII-folded, lower-case, hyphen-separated: "Carl-Frédéric de Celles" -> "carl-frederic-de-celles".
+
+    A slug over MAX_SLUG is cut and ends with a digest of the whole name, so two long names that begin alike
+    still get directories of their own."""
     folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD)).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if len(slug) > MAX_SLUG:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug[: MAX_SLUG - 9].rstrip('-')}-{digest}"
     return slug or "person"  # a name of only non-Latin letters still needs a directory
 
 
@@ -104,6 +115,12 @@ def clip(text: object, limit: int = CLIP_TITLE) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
+def bdi(text: object) -> Markup:
+    """Text from the web set apart for the bidi algorithm (`<bdi>`): a right-to-left override in a scraped
+    name then reorders nothing outside it, not the report's own sentence around it."""
+    return Markup("<bdi>%s</bdi>") % ("" if text is None else text)
+
+
 @cache
 def environment(lang: str) -> Environment:
     """The report's jinja2 Environment for `lang`, built once per language.
@@ -131,6 +148,7 @@ def environment(lang: str) -> Environment:
         label=lambda value, kind: i18n.label(lang, kind, value),
         advice=lambda status: with_commands(i18n.engine_advice(lang, status)),
         clip=clip,
+        bdi=bdi,
         # The pipeline's reasons are English; their codes are worded here in the report's language.
         linkback_reason=lambda lb: i18n_reasons.linkback_reason(lang, lb.reason_code, lb.reason_params, lb.reason),
         site_detail=lambda c: i18n_reasons.site_detail(lang, c.detail_code, c.detail_params, c.detail),
@@ -224,6 +242,12 @@ def report_stem(audit: Dated, history: Sequence[Dated]) -> str:
     if audit.id is None or not same_day or same_day[0].id == audit.id:
         return day
     return f"{day}-{audit.id}"
+
+
+def report_json_path(reports_dir: Path, person: str, as_of: dt.date) -> Path:
+    """Where `write_report` puts the JSON report of `person`'s audit of `as_of`: its presence says that
+    audit's report was written."""
+    return reports_dir / slugify(person) / f"{as_of.isoformat()}.json"
 
 
 def write_report(

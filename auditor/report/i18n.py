@@ -223,3 +223,16 @@ def network_label(key: str) -> str:
 def engine_advice(lang: str, status: object) -> str:
     message = ENGINE_ADVICE.get(str(getattr(status, "value", status)))
     return gettext(lang, message) if message else ""
+
+
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolate_bidi(text: str) -> str:
+    """`text` from the web as a param of a sentence: when it carries a bidi control (a right-to-left override
+    in a scraped display name), it is wrapped in an isolate (FSI ... PDI, the text form of `<bdi>`), which
+    ends whatever it opened, so it cannot reorder the sentence around it. Other text is left as it is."""
+    if not _BIDI_CONTROLS.intersection(text):
+        return text
+    return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"

@@ -125,7 +125,7 @@ class _Params(dict[str, str]):
 
 def _values(lang: str, params: Mapping[str, str]) -> _Params:
     """The params as the sentence shows them: labels for keys, dates and lists in the reader's language."""
-    values = _Params({k: str(v) for k, v in params.items()})
+    values = _Params({k: i18n.isolate_bidi(str(v)) for k, v in params.items()})
     if "network" in values:
         values["network"] = i18n.network_label(values["network"])
     if "source" in values:

@@ -51,12 +51,20 @@ MODES: dict[str, str] = {
     "redirect_metadata": "a 302 to http://169.254.169.254/latest/meta-data/ (a cloud's metadata service)",
     "redirect_ipv6_loopback": "a 302 to http://[::1]/",
     "redirect_malformed": "a 302 whose Location is no URL at all (http://[::1)",
+    "redirect_mailto": "a 302 to mailto:x (a scheme no fetch may follow)",
+    "redirect_javascript": "a 302 to javascript:alert(1)",
+    "redirect_data": "a 302 to a data: URL",
+    "redirect_about": "a 302 to about:blank",
+    "redirect_tel": "a 302 to tel:+15550100",
+    "echo_key": "an API engine echoes the request into its answer: the key it was sent, in every result's title",
     "big_page": "the normal page grown to 5 MB (an inline script and paragraphs), just under the 5 MiB cap",
 }
 
 # Modes the engine renderer handles itself because they change the content, not the transport. The API
 # engines and the results pages also render their own `http_429` and `malformed` (search_apis, results_pages).
-CONTENT_MODES = frozenset({"empty", "degraded", "bad_key", "quota_exhausted", "consent", "sorry", "challenge"})
+CONTENT_MODES = frozenset(
+    {"echo_key", "empty", "degraded", "bad_key", "quota_exhausted", "consent", "sorry", "challenge"}
+)
 
 BOMB_MIB = 64
 HUGE_MIB = 6
@@ -70,6 +78,11 @@ REDIRECT_TARGETS = {
     "redirect_metadata": "http://169.254.169.254/latest/meta-data/",
     "redirect_ipv6_loopback": "http://[::1]/",
     "redirect_malformed": "http://[::1",
+    "redirect_mailto": "mailto:x",
+    "redirect_javascript": "javascript:alert(1)",
+    "redirect_data": "data:text/html,<p>hi</p>",
+    "redirect_about": "about:blank",
+    "redirect_tel": "tel:+15550100",
 }
 INVALID_UTF8 = b"\xff\xfe\xc3\x28"
 

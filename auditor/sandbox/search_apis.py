@@ -35,7 +35,7 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("www.googleapis.com", "/customsearch/v1"): "google_cse",
 }
 HOSTS = frozenset(host for host, _ in ENDPOINTS)
-HANDLED = frozenset({"bad_key", "quota_exhausted", "http_429", "empty"})
+HANDLED = frozenset({"bad_key", "quota_exhausted", "http_429", "empty", "echo_key"})
 AD = {"title": "Trouvez un pigiste TI en 48 h", "link": "https://www.pigistes-ti.example/"}
 
 
@@ -48,7 +48,29 @@ def serve(engine: str, request: Request, ranking: Ranking, mode: str | None) -> 
         ranking = _nothing
     handler = {"brave": brave, "serpapi": serpapi, "serper": serper, "mojeek": mojeek, "google_cse": google_cse}
     response = handler[engine](request, ranking, mode)
+    if mode == "echo_key" and response.status == 200:
+        response = _echoing(response, _key_sent(request))
     return response, None if mode in HANDLED else mode
+
+
+def _key_sent(request: Request) -> str:
+    for header in ("x-subscription-token", "x-api-key"):
+        if request.headers.get(header):
+            return request.headers[header]
+    return request.param("api_key") or request.param("key")
+
+
+def _echoing(response: Response, key: str) -> Response:
+    """The answer with `key` in every title, as an API that echoes its request into results would."""
+
+    def echo(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: f"{v} [{key}]" if k == "title" and isinstance(v, str) else echo(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [echo(item) for item in value]
+        return value
+
+    return json_response(echo(json.loads(response.body)), response.status, response.headers)
 
 
 def _nothing(query: str) -> Sequence[Result]:

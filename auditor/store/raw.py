@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from urllib.parse import quote, quote_plus
 
 from auditor.net.fetched import Fetched
 from auditor.net.fetcher import Request
-from auditor.net.redaction import redact
+from auditor.net.redaction import MIN_SECRET_LENGTH, REDACTED, redact, scrub_body, scrub_text
 
 KEPT_HEADERS = frozenset(
     {
@@ -31,9 +30,7 @@ KEPT_HEADERS = frozenset(
 )
 KEPT_HEADER_PREFIXES = ("x-ratelimit-",)
 """Quota headers of the APIs (Brave's `X-RateLimit-Remaining`...)."""
-REDACTED = "REDACTED"
-MIN_SECRET_LENGTH = 6
-"""Shorter values are not searched for: replacing every `abc` in a body would corrupt it, and no key is that short."""
+__all__ = ["MIN_SECRET_LENGTH", "REDACTED", "scrub_body", "scrub_text"]
 
 
 def kept_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> dict[str, str]:
@@ -48,20 +45,6 @@ def kept_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> dic
     return dict(sorted(kept.items()))
 
 
-def scrub_text(text: str, secrets: Iterable[str]) -> str:
-    for secret in _searchable(secrets):
-        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-            text = text.replace(form, REDACTED)
-    return text
-
-
-def scrub_body(body: bytes, secrets: Iterable[str]) -> bytes:
-    for secret in _searchable(secrets):
-        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-            body = body.replace(form.encode(), REDACTED.encode())
-    return body
-
-
 def safe_url(url: str, secrets: Iterable[str] = ()) -> str:
     return scrub_text(_redact_url(url), secrets)
 
@@ -71,10 +54,6 @@ def _redact_url(url: str) -> str:
         return redact(url)
     except Exception:  # a malformed Location header is kept as text, still scrubbed of known secrets
         return url
-
-
-def _searchable(secrets: Iterable[str]) -> list[str]:
-    return sorted({s for s in secrets if len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
 
 
 def request_key(kind: str, *, engine: str | None, query: str | None, page: int | None, subject: str | None) -> str:

@@ -25,6 +25,30 @@ CASES = {
         ('github = "https://github.com/cfdecelles"', 'github = "https://gitlab.com/cfdecelles"'),
         "not a GitHub profile",
     ),
+    "site with port 99999": (
+        ('site = "https://carlfredericdecelles.ca"', 'site = "https://carlfredericdecelles.ca:99999"'),
+        "person.site",
+    ),
+    "site with port -1": (
+        ('site = "https://carlfredericdecelles.ca"', 'site = "https://carlfredericdecelles.ca:-1"'),
+        "person.site",
+    ),
+    "site with port abc": (
+        ('site = "https://carlfredericdecelles.ca"', 'site = "https://carlfredericdecelles.ca:abc/"'),
+        "person.site",
+    ),
+    "a name of 10,000 characters": (
+        ('name = "Carl-Frédéric de Celles"', f'name = "{"Carl " * 2500}"'),
+        "over audit.max_name_length (100)",
+    ),
+    "an engine listed twice": (
+        ('engines = ["duckduckgo_html", "searxng"]', 'engines = ["duckduckgo_html", "searxng", "duckduckgo_html"]'),
+        "listed twice",
+    ),
+    "10,000 qualifiers": (
+        ("qualifiers = []", "qualifiers = [" + ", ".join(f'"q{i}"' for i in range(10_000)) + "]"),
+        "over audit.max_queries (25)",
+    ),
 }
 
 
@@ -88,6 +112,40 @@ def test_sandbox_option_refuses_a_non_local_url(config_file: Path) -> None:
     run = auditor("audit", "-c", str(config_file), "--sandbox", "http://example.com:8000")
     assert run.code == 2
     assert "not a local sandbox URL" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["http://127.0.0.1:99999", "http://127.0.0.1:-1", "http://127.0.0.1:abc", "http://[::1", "http://127.0.0.1:0"],
+)
+def test_a_malformed_sandbox_value_is_one_line_and_exit_2(config_file: Path, value: str) -> None:
+    run = auditor("audit", "-c", str(config_file), "--sandbox", value, "--as-of", AS_OF)
+    assert run.code == 2, run.stderr
+    assert _error_lines(run.stderr) == [
+        f"Error: --sandbox: {value!r} is not a local sandbox URL (expected http://127.0.0.1:PORT)"
+    ]
+    assert "Traceback" not in run.stderr
+    assert not (config_file.parent / "auditor.db").exists()
+
+
+def test_an_engine_named_twice_in_the_engines_option_is_refused(config_file: Path, sandbox: Sandbox) -> None:
+    before = len(sandbox.requests)
+    run = auditor(
+        "audit",
+        "-c",
+        str(config_file),
+        "--sandbox",
+        sandbox.url,
+        "--as-of",
+        AS_OF,
+        "--engines",
+        "duckduckgo_html,duckduckgo_html",
+    )
+    assert run.code == 2, run.stderr
+    assert _error_lines(run.stderr) == [
+        "Error: --engines: 'duckduckgo_html' is listed twice (each engine is asked once per query)"
+    ]
+    assert len(sandbox.requests) == before
 
 
 def test_bad_as_of_date(config_file: Path, sandbox: Sandbox) -> None:

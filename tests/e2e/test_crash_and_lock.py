@@ -170,3 +170,35 @@ def test_a_second_audit_of_the_same_database_waits_then_gives_up_clearly(hanging
     assert waited >= 0.5
     assert len(hanging.requests) == sent, "the second audit sent requests"
     assert rows == [(AS_OF, "incomplete")], "the second audit wrote to the database"
+
+
+def test_an_audit_that_died_before_its_report_gets_it_on_resume_or_next_audit(
+    sandbox: Sandbox, config_file: Path
+) -> None:
+    # A process killed between the final commit and the report files leaves exactly this: the audit stored
+    # `complete`, no report file. (The files are removed after a real audit to make that state.)
+    first = auditor("audit", "-q", "-c", str(config_file), "--sandbox", sandbox.url, "--as-of", AS_OF)
+    assert first.code == 0, first.stderr
+    reports = config_file.parent / "reports" / SLUG
+    for path in reports.iterdir():
+        path.unlink()
+
+    history = auditor("history", "-c", str(config_file))
+    assert "report missing: audit 1 (2026-01-01)" in history.stdout and "--resume" in history.stdout
+    as_json = auditor("history", "-c", str(config_file), "--json")
+    assert '"report_missing": true' in as_json.stdout
+
+    resumed = auditor("audit", "--resume", "-q", "-c", str(config_file), "--sandbox", sandbox.url)
+    assert resumed.code == 0, resumed.stderr
+    assert "Wrote the missing report of audit 1 (2026-01-01)" in resumed.stderr
+    assert read_json(reports / f"{AS_OF}.json")["status"] == "complete"
+    assert (reports / f"{AS_OF}.html").exists() and (reports / "latest.html").exists()
+    assert "report missing" not in auditor("history", "-c", str(config_file)).stdout
+    assert query(config_file.parent / "auditor.db", "SELECT count(*) FROM audits") == [(1,)]
+
+    # The next audit also writes whatever report is missing before it begins.
+    (reports / f"{AS_OF}.json").unlink()
+    second = auditor("audit", "-q", "-c", str(config_file), "--sandbox", sandbox.url, "--as-of", "2026-02-01")
+    assert second.code == 0, second.stderr
+    assert "Wrote the missing report of audit 1 (2026-01-01)" in second.stderr
+    assert (reports / f"{AS_OF}.json").exists() and (reports / "2026-02-01.json").exists()

@@ -227,6 +227,16 @@ CASES: dict[str, Case] = {
     ),
     "a redirect to [::1]": on("duckduckgo_html", "redirect_ipv6_loopback", "network_error", f"::1 {NOT_PUBLIC}"),
     "a redirect to a malformed URL": on("searxng", "redirect_malformed", "network_error", "malformed URL"),
+    # A Location with a scheme no fetch follows: a failed fetch with its reason, never a crash.
+    "a redirect to mailto:": on("duckduckgo_html", "redirect_mailto", "network_error", "only http and https"),
+    "a redirect to javascript:": on("searxng", "redirect_javascript", "network_error", "only http and https"),
+    "a redirect to data:": on("duckduckgo_html", "redirect_data", "network_error", "only http and https"),
+    "a redirect to about:": on("searxng", "redirect_about", "network_error", "only http and https"),
+    "a redirect to tel:": on("duckduckgo_html", "redirect_tel", "network_error", "only http and https"),
+    "a site redirecting to mailto:": page(SITE, "redirect_mailto", code=3),
+    "a profile page redirecting to javascript:": page(
+        GITLAB, "redirect_javascript", "unverifiable", "only http and https"
+    ),
     # Every engine fails: nothing could be audited.
     "every engine fails": Case(
         {"duckduckgo_html": "huge_body", "searxng": "reset"},
@@ -358,3 +368,24 @@ def test_html_pages_of_one_host_are_never_fetched_at_once_and_are_paced(tmp_path
     for before, after in itertools.pairwise(ddg):
         # Not at once: each starts after the previous one's answer was written, and the interval after that.
         assert after.started - before.ended >= interval * 0.95, (before, after)
+
+
+SIX_QUERIES = (('qualifiers = ["Rimouski"]', 'qualifiers = ["Rimouski", "traductrice", "Québec", "Gaspé", "Matane"]'),)
+
+
+def test_an_engine_blocked_on_consecutive_queries_is_asked_nothing_more(tmp_path: Path) -> None:
+    run = audit_with(tmp_path, {"duckduckgo_html": "rate_limit_202"}, config_edits=SIX_QUERIES)
+    assert run.code == 3, run.stderr
+    assert "Traceback" not in run.stderr
+    # Two queries asked (each tried three times: DuckDuckGo's 202 is its rate limit, retried twice), then stopped:
+    # 6 requests, not 18.
+    ddg = [r for r in run.requests if r[1] == DDG]
+    assert len(ddg) == 6, ddg
+    engine = run.engine("duckduckgo_html")
+    assert engine["status"] == "blocked" and engine["requests"] == 6, engine
+    assert "(+5 more failed queries)" in engine["detail"], engine
+    # The other engine is asked all six queries.
+    searx = run.engine("searxng")
+    assert searx["status"] == "ok" and searx["requests"] >= 6, searx
+    # The four queries never asked are recorded as skipped, with the reason.
+    assert "4 queries skipped, never sent: duckduckgo_html answered blocked 2 times in a row" in engine["detail"]

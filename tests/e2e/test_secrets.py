@@ -121,3 +121,88 @@ def test_the_log_filter_blanks_keys_whatever_logs_them() -> None:
     text = record.getMessage() + (record.exc_text or "")
     assert "abcdef123" not in text and KEYS["BRAVE_API_KEY"] not in text
     assert "key=REDACTED&q=1" in text and "token REDACTED" in text
+
+
+ECHOED_KEYS = {
+    "BRAVE_API_KEY": "  BRAVE-echo-canary-5d2a8b1e \n",
+    "SERPAPI_API_KEY": "SERPAPI-echo-canary-0c7e4f92",
+    "SERPER_API_KEY": "\tSERPER-echo-canary-a61b3d07",
+    "MOJEEK_API_KEY": "MOJEEK-echo-canary-38f5c2e1 ",
+    "GOOGLE_CSE_KEY": "CSE-echo/canary+1b9e&d4=?",
+}
+"""Some with whitespace around them: sent stripped, so the stripped spelling is what an echo carries."""
+ECHO_FAULTS = (
+    "faults = { "
+    + ", ".join(f'{engine} = "echo_key"' for engine in ("brave", "serpapi", "serper", "mojeek", "google_cse"))
+    + " }\n"
+)
+
+
+def test_an_api_that_echoes_its_key_into_results_leaks_it_nowhere(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario" / "engines.toml"
+    scenario.parent.mkdir()
+    text = SCENARIO.read_text(encoding="utf-8")
+    marker = f"[[months]]\nas_of = {AS_OF}\n"
+    scenario.write_text(text.replace(marker, marker + ECHO_FAULTS, 1), encoding="utf-8")
+    shutil.copyfile(CONFIG, scenario.with_name(CONFIG.name))
+    shutil.copyfile(CONFIG, tmp_path / "auditor.toml")
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_KEY"))}
+    env.update(ECHOED_KEYS)
+    with Sandbox(load_scenario(scenario)) as sandbox:
+        run = auditor(
+            "audit", "-c", str(tmp_path / "auditor.toml"), "--sandbox", sandbox.url, "--as-of", AS_OF, env=env
+        )
+    assert run.code == 0, run.stderr
+    db = sqlite3.connect(tmp_path / "auditor.db")
+    data = db.execute("SELECT data FROM audits").fetchone()[0]
+    # The echo reached the parsed results (so this test can fail): its brackets are there, the key is not.
+    assert "[REDACTED]" in data
+    places: dict[str, bytes] = {"stdout": run.stdout.encode(), "stderr": run.stderr.encode(), "audit": data.encode()}
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and "scenario" not in path.parts:
+            places[str(path.relative_to(tmp_path))] = path.read_bytes()
+    for row in db.execute("SELECT id, body FROM raw_responses"):
+        places[f"raw_responses {row[0]} body"] = zlib.decompress(row[1]) if row[1] else b""
+    leaks = [
+        f"{name} holds {variable}"
+        for variable, key in ECHOED_KEYS.items()
+        for name, content in places.items()
+        if any(form in content for form in spellings(key.strip()))
+    ]
+    assert leaks == []
+
+
+@pytest.mark.parametrize("key", ["clé-secrète-non-ascii", "two words-in-a-key", "ctrl\x07char-key"])
+def test_a_key_no_http_header_can_carry_is_refused_before_anything_is_sent(tmp_path: Path, key: str) -> None:
+    shutil.copyfile(CONFIG, tmp_path / "auditor.toml")
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_KEY"))}
+    env.update(KEYS, BRAVE_API_KEY=key)
+    with Sandbox(load_scenario(SCENARIO)) as sandbox:
+        run = auditor(
+            "audit", "-c", str(tmp_path / "auditor.toml"), "--sandbox", sandbox.url, "--as-of", AS_OF, env=env
+        )
+        sent = list(sandbox.requests)
+    assert run.code == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "BRAVE_API_KEY" in errors[0], run.stderr
+    assert key not in run.stderr + run.stdout
+    assert sent == []
+    assert (
+        not (tmp_path / "auditor.db").exists()
+        or not sqlite3.connect(tmp_path / "auditor.db").execute("SELECT count(*) FROM audits").fetchone()[0]
+    )
+
+
+def test_only_the_keys_of_the_engines_audited_are_checked() -> None:
+    from auditor.audit.runner import check_keys
+    from auditor.config import parse_config
+    from auditor.errors import ConfigError
+
+    config = parse_config(
+        '[person]\nname = "Noémie Gagnon"\nsite = "https://x.example"\n', source="c", base_dir=Path(".")
+    )
+    environ = {"BRAVE_API_KEY": "clé avec espaces", "SERPER_API_KEY": "  SERPER-fine-key  "}
+    check_keys(config, environ, ("duckduckgo_html", "serper"))  # Brave's key is no business of this audit
+    with pytest.raises(ConfigError, match=r"^BRAVE_API_KEY: the key holds characters an HTTP header cannot carry"):
+        check_keys(config, environ, ("duckduckgo_html", "brave"))

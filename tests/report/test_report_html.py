@@ -283,3 +283,25 @@ def test_very_long_scraped_text_is_clipped_on_the_page_and_whole_in_the_link(pag
     assert max(len(t) for t in cell.stripped_strings) <= 600
     long_link = next(a for a in soup.select("#results td.wrap a") if a["href"] == LONG_URL)
     assert long_link.get_text().endswith("…") and 250 < len(long_link.get_text()) <= 300
+
+
+def test_text_from_the_web_is_isolated_from_the_reports_sentences() -> None:
+    from dataclasses import replace
+
+    from auditor.models import Inconsistency
+    from tests.report.factories import make_audit
+
+    reversed_name = "Marie \u202eDupont"
+    audit = replace(
+        make_audit(2),
+        inconsistencies=(Inconsistency("display_name", "github", reversed_name, "config", "Marie Dupont"),),
+    )
+    page = render_html(audit, [audit], compute_changes(None, audit), lang="en", scoring=SCORING)
+    # The override sits inside its own <bdi>, so it ends there and cannot turn the row's words around.
+    assert f"“<bdi>{reversed_name}</bdi>”" in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert all(tag.find_parent("bdi") for tag in soup.find_all(string=lambda s: "\u202e" in s))
+    # Links, URLs, snippets and code (scraped titles, evidence) are isolated by the style sheet.
+    assert re.search(r"bdi,a,code,\.url,\.snippet,\.inert\{unicode-bidi:isolate\}", page)
+    snippets = soup.select("p.snippet")
+    assert snippets and all(p.find("bdi") for p in snippets)

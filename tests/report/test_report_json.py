@@ -176,3 +176,10 @@ def test_stored_audits_keep_their_codes_and_older_ones_load_without() -> None:
     old = from_data(LinkBack, {"verdict": "linked", "reason": "links to https://x.ca/", "evidence": ""})
     assert (old.reason_code, dict(old.reason_params)) == ("", {})
     assert from_data(SiteCheck, {"id": "https", "passed": True, "detail": "served from x"}).detail_code == ""
+
+
+def test_a_long_name_has_a_bounded_slug_of_its_own() -> None:
+    first, second = "Jean " + "Tremblay " * 40 + "A", "Jean " + "Tremblay " * 40 + "B"
+    assert len(slugify(first)) <= 60 and len(slugify(second)) <= 60
+    assert slugify(first) != slugify(second)
+    assert slugify(first).startswith("jean-tremblay-tremblay")

@@ -102,3 +102,14 @@ def test_inconsistent_names_recommendation_names_both_values_with_a_counterfactu
     fr = advice.recommendation_message("fr", rec.rule, rec.params, rec.id)
     assert en.startswith("Your X profile shows the name “Noémie G.”: show “Noémie Gagnon” there")
     assert fr.startswith("Votre profil X affiche le nom « Noémie G. »")
+
+
+def test_a_scraped_name_with_a_bidi_override_is_isolated_in_the_sentence() -> None:
+    rlo_name = "Noémie \u202eG."
+    params = {"network": "x", "value": rlo_name, "expected": "Noémie Gagnon"}
+    en = advice.recommendation_message("en", "inconsistent_names", params, "inconsistent_names:x")
+    # The override is closed by its isolate (PDI) before the sentence goes on: “...” and the rest keep their order.
+    assert f"“\u2068{rlo_name}\u2069”: show “Noémie Gagnon” there" in en
+    assert "\u2068" not in advice.recommendation_message(
+        "en", "inconsistent_names", {**params, "value": "Noémie G."}, "inconsistent_names:x"
+    )
