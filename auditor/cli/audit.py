@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from auditor.audit.runner import EXIT_CODES, audit_once, resume_audit
+from auditor.audit.workspace import is_workspace
 from auditor.cli.common import (
     DEFAULT_CONFIG,
     ConfigOption,
@@ -33,17 +34,22 @@ from auditor.store import DEFAULT_LOCK_WAIT
 def init(
     config: ConfigOption = DEFAULT_CONFIG,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    workspace: Annotated[
+        bool, typer.Option("--workspace", help="Write a workspace instead: many people, one [people.SLUG] each.")
+    ] = False,
 ) -> None:
     """Write a starter config (every key, commented) to edit with your name, site and profiles."""
     if config.exists() and not force:
         raise UsageError(f"{config}: already exists (use --force to overwrite it)")
-    example = resources.files("auditor").joinpath("config.example.toml").read_text(encoding="utf-8")
+    starter = "workspace.example.toml" if workspace else "config.example.toml"
+    example = resources.files("auditor").joinpath(starter).read_text(encoding="utf-8")
     try:
         config.parent.mkdir(parents=True, exist_ok=True)
         config.write_text(example, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"{config}: cannot write ({exc.strerror})") from None
-    out.print(f"Wrote {config}. Edit [person] and [profiles], then run: auditor audit -c {config}")
+    edit = "[people.SLUG] and their profiles" if workspace else "[person] and [profiles]"
+    out.print(f"Wrote {config}. Edit {edit}, then run: auditor audit -c {config}")
 
 
 @app.command()
@@ -59,10 +65,20 @@ def audit(
         typer.Option("--resume", help="Finish the last interrupted audit; what it already got is not asked again."),
     ] = False,
     lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
+    person: Annotated[
+        list[str] | None, typer.Option("--person", help="In a workspace: only this person (slug; repeatable).")
+    ] = None,
 ) -> None:
     """Search, verify, score, store the audit and write its report. Exit 0 complete, 3 partial, 4 failed."""
+    if is_workspace(config):
+        from auditor.cli.workspace import audit_people
+
+        audit_people(config, person or [], engines, as_of, lang, sandbox, quiet, resume, lock_wait)
+        return
+    if person:
+        raise UsageError(f"--person: {config} is a one-person config, not a workspace")
     cfg = load_config(config)
-    only = _engine_list(engines, cfg)
+    only = engine_list(engines, cfg)
     for note in engine_notes(only or cfg.audit.engines, dt.date.today()):
         err.print(f"Warning: {note}", highlight=False, markup=False)
     if lang is not None and lang not in ("en", "fr"):
@@ -92,7 +108,7 @@ def _announce(message: str) -> None:
     err.print(message, highlight=False, markup=False)
 
 
-def _engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:
+def engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:
     if value is None:
         return None
     names = tuple(n.strip() for n in value.split(",") if n.strip())

@@ -14,8 +14,10 @@ import typer
 from rich.table import Table
 
 from auditor.audit.budget import month_start
+from auditor.audit.workspace import person_config
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
-from auditor.config import Config, load_config
+from auditor.cli.workspace import PersonOption
+from auditor.config import Config
 from auditor.engines import registry
 from auditor.engines.catalog import notes
 from auditor.engines.sniff import looks_like
@@ -29,10 +31,11 @@ PARSE_FAILED_EXIT = 3
 @app.command("engines")
 def engines_command(
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Every engine: configured or not, key present or not (never its value), queries used this month."""
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     rows = engine_rows(cfg, os.environ, _used_this_month(cfg), dt.date.today())
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")

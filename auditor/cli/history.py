@@ -12,9 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from auditor.audit.runner import scoring_info
+from auditor.audit.workspace import person_config
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
 from auditor.cli.store_commands import resolve
-from auditor.config import load_config
+from auditor.cli.workspace import PersonOption
 from auditor.errors import UsageError
 from auditor.models import AuditStatus
 from auditor.store import Store
@@ -24,6 +25,7 @@ from auditor.store import Store
 def report(
     audit_id: Annotated[str, typer.Argument(metavar="[ID|latest]", help="Audit id, latest or previous.")] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     lang: Annotated[str | None, typer.Option(help="en or fr (default: report.lang).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the HTML here instead.")] = None,
 ) -> None:
@@ -31,7 +33,7 @@ def report(
     from auditor.report.changes import compute_changes
     from auditor.report.html import previous_audit, render_html, write_report
 
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     language = lang or cfg.report.lang
     if language not in ("en", "fr"):
         raise UsageError(f"--lang: expected en or fr, got {language!r}")
@@ -58,10 +60,11 @@ def report(
 @app.command()
 def history(
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows()
     if as_json:

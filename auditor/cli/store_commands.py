@@ -12,8 +12,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from auditor.audit.workspace import person_config
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, LockWaitOption, app, out
-from auditor.config import load_config
+from auditor.cli.workspace import PersonOption
 from auditor.errors import UsageError
 from auditor.models import Audit
 from auditor.report.changes import Changes, ResultMove, compute_changes
@@ -39,10 +40,11 @@ def compare(
     first: AuditRef,
     second: AuditRef,
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """What changed from audit FIRST to audit SECOND: results in and out of the top 10, moves, link-backs, scores."""
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
         history = store.finished_audits(cfg.person.name)
         before, after = resolve(first, store, history), resolve(second, store, history)
@@ -119,6 +121,7 @@ def _num(value: float | None, *, signed: bool = False) -> str:
 @app.command()
 def export(
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
 ) -> None:
@@ -127,7 +130,7 @@ def export(
 
     if fmt not in ("csv", "json"):
         raise UsageError(f"--format: expected csv or json, got {fmt!r}")
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
         audits = store.finished_audits()
     rows = export_rows(audits)
@@ -146,13 +149,14 @@ def export(
 def rescore(
     which: Annotated[str, typer.Argument(metavar="[ID|latest|all]", help="An audit id, latest, or all.")] = "all",
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
 ) -> None:
     """Re-parse and re-score stored audits from their raw responses (after a parser fix or a scoring change)."""
     from auditor.audit.rescore import rescore as rescore_audits
     from auditor.audit.rescore import select
 
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     with Store.open(cfg.database_path) as store, store.writing(lock_wait):
         done = rescore_audits(store, cfg, select(store, cfg, which))
     if not done:

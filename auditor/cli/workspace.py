@@ -1,0 +1,100 @@
+"""`auditor audit` on a workspace: everyone (or `--person SLUG`...) in one run, then one line per person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from auditor.audit.agency import PersonResult, RunProgress, WorkspaceRun, audit_workspace
+from auditor.audit.workspace import load_workspace, person_config
+from auditor.cli.common import check_sandbox, err, out, parse_as_of
+from auditor.config import Config
+from auditor.engines.catalog import engine_notes
+from auditor.errors import UsageError
+
+PersonOption = Annotated[
+    str | None, typer.Option("--person", help="In a workspace: the person (slug) whose history this reads.")
+]
+
+
+def config_for(path: Path, person: str | None) -> Config:
+    """The config a history command reads: the file itself, or one person of a workspace (never a mix)."""
+    return person_config(path, person)
+
+
+def audit_people(
+    path: Path,
+    people: list[str],
+    engines: str | None,
+    as_of: str | None,
+    lang: str | None,
+    sandbox: str | None,
+    quiet: bool,
+    resume: bool,
+    lock_wait: float,
+) -> None:
+    from auditor.cli.audit import engine_list
+
+    workspace = load_workspace(path)
+    for slug in people:
+        workspace.person(slug)  # an unknown slug is a usage error before anything is opened
+    slugs = list(dict.fromkeys(people)) or list(workspace.people)
+    first = workspace.people[slugs[0]]
+    only = engine_list(engines, first)
+    for note in engine_notes(only or first.audit.engines, dt.date.today()):
+        err.print(f"Warning: {note}", highlight=False, markup=False)
+    if lang is not None and lang not in ("en", "fr"):
+        raise UsageError(f"--lang: expected en or fr, got {lang!r}")
+    if resume and (as_of is not None or engines is not None):
+        raise UsageError(
+            "--resume finishes the interrupted audit with its own date and engines: drop --as-of and --engines"
+        )
+    date = parse_as_of(as_of)
+    inactive = workspace.inactive()
+    if inactive:
+        err.print(f"Inactive (history kept): {', '.join(inactive)}", highlight=False, markup=False)
+    if not resume:
+        err.print(f"Auditing {len(slugs)} people ({date.isoformat()})", highlight=False)
+
+    def announce(message: str) -> None:
+        err.print(message, highlight=False, markup=False)
+
+    def progress(event: RunProgress) -> None:
+        if quiet:
+            return
+        err.print(
+            f"  [{event.done}/{event.total} people] {_line(event.result)}; {event.sent} requests sent; "
+            f"about {event.seconds_left:.0f} s left",
+            highlight=False,
+            markup=False,
+        )
+
+    run = audit_workspace(
+        workspace, slugs, as_of=date, sandbox_url=check_sandbox(sandbox), only_engines=only, lang=lang,
+        resume=resume, lock_wait=lock_wait, announce=announce, progress=progress,
+    )  # fmt: skip
+    print_run(run)
+    raise typer.Exit(run.exit_code)
+
+
+def _line(result: PersonResult) -> str:
+    if result.outcome is None:
+        return f"{result.slug}: failed ({result.error})"
+    score = result.outcome.audit.scores.overall
+    return f"{result.slug}: {result.outcome.audit.status.value}, overall {'n/a' if score is None else f'{score:.1f}'}"
+
+
+def print_run(run: WorkspaceRun) -> None:
+    """One line per person, then who moved most and who failed."""
+    for result in run.results:
+        out.print(_line(result), highlight=False, markup=False)
+        if result.outcome is not None:
+            out.print(f"  Report: {result.outcome.paths.html}", highlight=False, markup=False)
+    failed = [r.slug for r in run.results if r.outcome is None or r.exit_code == 4]
+    if failed:
+        out.print(f"Failed: {', '.join(failed)}", highlight=False, markup=False)
+    sent = sum(run.sent_by_host.values())
+    out.print(f"{len(run.results)} people, {sent} requests, {run.wall_seconds:.1f} s", highlight=False)
