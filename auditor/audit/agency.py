@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx
 
@@ -32,7 +32,7 @@ from auditor.audit.workspace import Workspace
 from auditor.config import Config
 from auditor.errors import AuditorError, UsageError
 from auditor.models import Audit, AuditStatus
-from auditor.net.client import HttpClient
+from auditor.net.client import HttpClient, HttpPolicy
 from auditor.net.fetched import Fetched
 from auditor.net.fetcher import Fetcher, RecordingFetcher, Request
 from auditor.net.logs import remember_secrets
@@ -72,6 +72,8 @@ class WorkspaceRun:
     results: list[PersonResult]
     wall_seconds: float
     sent_by_host: Counter[str] = field(default_factory=Counter)
+    intervals: dict[str, float] = field(default_factory=dict)
+    """Each host's interval (unscaled), as paced."""
 
     @property
     def exit_code(self) -> int:
@@ -82,14 +84,22 @@ class WorkspaceRun:
 class _CountingFetcher:
     """Counts what reaches the wire, by host, retries included: progress and the run's figures."""
 
-    def __init__(self, inner: Fetcher) -> None:
+    def __init__(self, inner: Fetcher, policy: HttpPolicy) -> None:
         self.inner = inner
+        self.policy = policy
         self.by_host: Counter[str] = Counter()
+        self.intervals: dict[str, float] = {}
+        """Each host's interval as the client paces it (unscaled): what the politeness bound is made of."""
 
     async def send(self, request: Request) -> Fetched:
+        host = _host(request.url)
+        interval = request.interval
+        if interval is None:
+            interval = self.policy.api_interval if request.via == "api" else self.policy.html_interval
+        self.intervals[host] = max(interval, self.intervals.get(host, 0.0))
         fetched = await self.inner.send(request)
         sent = 1 if fetched.attempts is None else fetched.attempts
-        self.by_host[_host(request.url)] += sent
+        self.by_host[host] += sent
         return fetched
 
 
@@ -170,6 +180,7 @@ def audit_workspace(
     lock_wait: float = DEFAULT_LOCK_WAIT,
     announce: Callable[[str], object] = lambda message: None,
     progress: Callable[[RunProgress], object] = lambda event: None,
+    time_scale: float | None = None,
 ) -> WorkspaceRun:
     """Audit `slugs` of `workspace` in one process. With `resume`, finish each one's interrupted audit
     instead (people with none are left alone)."""
@@ -187,7 +198,10 @@ def audit_workspace(
         if not resume:
             check_run_budgets(workspace, slugs, stores, only_engines)
         planned = _plan(workspace, slugs, stores, as_of, only_engines, resume, announce)
-        return asyncio.run(_run_all(planned, first, sandbox_url, lang, progress))
+        policy = http_policy(first, sandbox_url)
+        if time_scale is not None:
+            policy = replace(policy, time_scale=time_scale)
+        return asyncio.run(_run_all(planned, policy, lang, progress))
 
 
 def _plan(
@@ -222,18 +236,13 @@ def _plan(
 
 
 async def _run_all(
-    planned: list[_Planned],
-    shared: Config,
-    sandbox_url: str | None,
-    lang: str | None,
-    progress: Callable[[RunProgress], object],
+    planned: list[_Planned], policy: HttpPolicy, lang: str | None, progress: Callable[[RunProgress], object]
 ) -> WorkspaceRun:
-    policy = http_policy(shared, sandbox_url)
     started = time.monotonic()
     intervals, expected = _expected_requests(planned)
     results: list[PersonResult] = []
     async with HttpClient(policy) as client, RoutingFetcher(client) as web:
-        counting = _CountingFetcher(web)
+        counting = _CountingFetcher(web, policy)
 
         async def one(item: _Planned) -> PersonResult:
             result = await _audit_one(item, counting, lang)
@@ -251,7 +260,7 @@ async def _run_all(
             return result
 
         ordered = await asyncio.gather(*(one(item) for item in planned))
-    return WorkspaceRun(list(ordered), time.monotonic() - started, counting.by_host)
+    return WorkspaceRun(list(ordered), time.monotonic() - started, counting.by_host, counting.intervals)
 
 
 async def _audit_one(item: _Planned, web: Fetcher, lang: str | None) -> PersonResult:

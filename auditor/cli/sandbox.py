@@ -47,8 +47,19 @@ def demo(
         "demo"
     ),
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output.")] = False,
+    people: Annotated[
+        int | None,
+        typer.Option(
+            "--people", min=1, help="Instead: a generated workspace of N people in one run, timed against its bound."
+        ),
+    ] = None,
 ) -> None:
     """Start the sandbox and run six monthly audits of a fictional person, then print the report's path."""
+    if people is not None:
+        from auditor.cli.workspace import people_demo
+
+        people_demo(directory, people, quiet)
+        return
     from auditor.audit.demo import run_demo
 
     outcome = run_demo(directory, progress=progress_printer(True), announce=None if quiet else err.print)

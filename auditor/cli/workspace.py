@@ -98,3 +98,30 @@ def print_run(run: WorkspaceRun) -> None:
         out.print(f"Failed: {', '.join(failed)}", highlight=False, markup=False)
     sent = sum(run.sent_by_host.values())
     out.print(f"{len(run.results)} people, {sent} requests, {run.wall_seconds:.1f} s", highlight=False)
+
+
+def people_demo(directory: Path, count: int, quiet: bool) -> None:
+    """`auditor demo --people N`: the run, then its wall time against its politeness bound."""
+    from auditor.audit.demo_people import run_people_demo
+
+    def progress(event: RunProgress) -> None:
+        if not quiet:
+            err.print(f"  [{event.done}/{event.total} people] {_line(event.result)}", highlight=False, markup=False)
+
+    demo = run_people_demo(directory, count, progress=progress)
+    print_run(demo.run)
+    out.print("\nhost                          requests  interval   bound  smallest gap", highlight=False)
+    for host in demo.hosts:
+        gap = "-" if host.smallest_gap is None else f"{host.smallest_gap * 1000:.1f} ms"
+        out.print(
+            f"{host.host:<30}{host.requests:>8}  {host.interval * 1000:6.1f} ms {host.bound:6.2f} s  {gap}",
+            highlight=False, markup=False,
+        )  # fmt: skip
+    ratio = "n/a" if demo.ratio is None else f"{demo.ratio:.2f}x"
+    slowest = demo.slowest.host if demo.slowest else "-"
+    out.print(
+        f"Wall time {demo.wall_seconds:.2f} s; politeness lower bound {demo.bound:.2f} s (slowest host: {slowest}); "
+        f"ratio {ratio}",
+        highlight=False, markup=False,
+    )  # fmt: skip
+    out.print(f"Workspace: {directory / 'workspace.toml'}", highlight=False)
