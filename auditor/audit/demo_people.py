@@ -56,6 +56,8 @@ class PeopleDemo:
     run: WorkspaceRun
     wall_seconds: float
     hosts: list[HostFigures]
+    exchanges: list[Exchange]
+    """The sandbox's log of the run."""
 
     @property
     def bound(self) -> float:
@@ -179,7 +181,7 @@ def run_people_demo(
         wall = time.monotonic() - started
         exchanges = sandbox.exchanges
     scaled = {host: interval * time_scale for host, interval in run.intervals.items()}
-    return PeopleDemo(count, run, wall, host_figures(exchanges, scaled))
+    return PeopleDemo(count, run, wall, host_figures(exchanges, scaled), exchanges)
 
 
 def host_figures(exchanges: Sequence[Exchange], intervals: dict[str, float]) -> list[HostFigures]:

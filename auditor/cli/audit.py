@@ -49,7 +49,7 @@ def init(
     except OSError as exc:
         raise UsageError(f"{config}: cannot write ({exc.strerror})") from None
     edit = "[people.SLUG] and their profiles" if workspace else "[person] and [profiles]"
-    out.print(f"Wrote {config}. Edit {edit}, then run: auditor audit -c {config}")
+    out.print(f"Wrote {config}. Edit {edit}, then run: auditor audit -c {config}", highlight=False, markup=False)
 
 
 @app.command()

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from auditor.audit.runner import scoring_info
-from auditor.audit.workspace import person_config
+from auditor.audit.workspace import is_workspace, person_config
 from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out
 from auditor.cli.store_commands import resolve
 from auditor.cli.workspace import PersonOption
@@ -64,6 +64,11 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
+    if person is None and is_workspace(config):
+        from auditor.cli.workspace import workspace_history
+
+        workspace_history(config, as_json)
+        return
     cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows()

@@ -125,3 +125,44 @@ def people_demo(directory: Path, count: int, quiet: bool) -> None:
         highlight=False, markup=False,
     )  # fmt: skip
     out.print(f"Workspace: {directory / 'workspace.toml'}", highlight=False)
+
+
+def workspace_history(path: Path, as_json: bool) -> None:
+    """`auditor history` on a workspace without --person: each person's latest audit, one line each, and the
+    people no longer listed whose history is kept (inactive). Each person's own history: --person SLUG."""
+    import json
+    import sys
+
+    from rich.table import Table
+
+    from auditor.store import Store
+
+    workspace = load_workspace(path)
+    rows: list[dict[str, object]] = []
+    for slug, active in [*((s, True) for s in workspace.people), *((s, False) for s in workspace.inactive())]:
+        database = workspace.history_dir / f"{slug}.db"
+        latest = None
+        count = 0
+        if database.exists():
+            with Store.open(database, write=False) as store:
+                found = store.rows()
+            count = len(found)
+            latest = found[-1] if found else None
+        rows.append({
+            "person": slug, "active": active, "audits": count,
+            "as_of": latest.as_of.isoformat() if latest else None,
+            "status": latest.status.value if latest else None,
+            "overall": latest.overall if latest else None,
+        })  # fmt: skip
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("person", "active", "audits", "latest", "status", "overall")
+    for row in rows:
+        overall = row["overall"]
+        table.add_row(
+            str(row["person"]), "yes" if row["active"] else "inactive", str(row["audits"]), str(row["as_of"] or "-"),
+            str(row["status"] or "-"), "n/a" if not isinstance(overall, float) else f"{overall:.1f}",
+        )  # fmt: skip
+    out.print(table)
+    out.print("One person's audits: auditor history --person SLUG", highlight=False, markup=False)
