@@ -5,6 +5,7 @@ Run with `make bench`; record what it prints, with the machine, in benchmarks/re
 
 from __future__ import annotations
 
+import json
 import platform
 import statistics
 import subprocess
@@ -43,6 +44,13 @@ def time_parser(rounds: int = 200) -> tuple[float, int]:
     return statistics.median(samples), len(text)
 
 
+def time_people(count: int) -> dict[str, object]:
+    """A workspace of `count` generated people in one run (benchmarks/people.py, in its own process)."""
+    script = Path(__file__).resolve().parent / "people.py"
+    done = subprocess.run([sys.executable, str(script), str(count)], check=True, capture_output=True, text=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def main() -> None:
     system = f"{platform.system()} {platform.release()}"
     print(f"machine: {platform.machine()}, {system}, Python {platform.python_version()}")
@@ -50,6 +58,14 @@ def main() -> None:
     print(f"auditor demo (6 audits, sandbox): median {statistics.median(demo_runs):.1f} s over 3 runs")
     median, size = time_parser()
     print(f"duckduckgo_html parse of a {size / 1024:.0f} KiB page: median {median * 1000:.2f} ms over 200 runs")
+    for count in (1, 10, 50, 200):
+        found = time_people(count)
+        print(
+            f"workspace of {count} people (intervals x {found['time_scale']}): wall {found['wall']} s, "
+            f"bound {found['bound']} s ({found['slowest_host']}), ratio {found['ratio']}, "
+            f"{found['requests']} requests, closest gap {found['closest_gap_over_interval']} x interval "
+            f"({found['closest_host']}), peak {found['peak_rss_mib']} MiB, exit {found['exit_code']}"
+        )
 
 
 if __name__ == "__main__":
