@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import httpx
 
@@ -37,6 +38,7 @@ from auditor.net.fetched import Fetched
 from auditor.net.fetcher import Fetcher, RecordingFetcher, Request
 from auditor.net.logs import remember_secrets
 from auditor.net.routing import RoutingFetcher
+from auditor.report.agency import PersonRow, person_row, write_agency
 from auditor.report.html import write_report
 from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
 from auditor.store.labels import load_labels
@@ -74,6 +76,9 @@ class WorkspaceRun:
     sent_by_host: Counter[str] = field(default_factory=Counter)
     intervals: dict[str, float] = field(default_factory=dict)
     """Each host's interval (unscaled), as paced."""
+    people: list[PersonRow] = field(default_factory=list)
+    """Every person of the workspace (inactive ones too) as the agency page shows them."""
+    agency_page: Path | None = None
 
     @property
     def exit_code(self) -> int:
@@ -162,8 +167,6 @@ def _used(path: str, engine: str, since: dt.datetime, stores: dict[str, Store]) 
     for store in stores.values():
         if str(store.path) == path:
             return store.engine_requests_since(engine, since)
-    from pathlib import Path
-
     with Store.open(Path(path), write=False) as other:
         return other.engine_requests_since(engine, since)
 
@@ -201,7 +204,30 @@ def audit_workspace(
         policy = http_policy(first, sandbox_url)
         if time_scale is not None:
             policy = replace(policy, time_scale=time_scale)
-        return asyncio.run(_run_all(planned, policy, lang, progress))
+        run = asyncio.run(_run_all(planned, policy, lang, progress))
+    run.people = people_rows(workspace, lang or first.report.lang)
+    run.agency_page = write_agency(run.people, reports_dir=first.reports_path, lang=lang or first.report.lang)
+    return run
+
+
+def people_rows(workspace: Workspace, lang: str) -> list[PersonRow]:
+    """Each person's line of the agency page, read from their own database; inactive people after the others."""
+    rows = []
+    listed = [(slug, True) for slug in workspace.people] + [(slug, False) for slug in workspace.inactive()]
+    for slug, active in listed:
+        database = workspace.history_dir / f"{slug}.db"
+        history: list[Audit] = []
+        if database.exists():
+            with Store.open(database, write=False) as store:
+                history = store.finished_audits(workspace.people[slug].person.name) if active else _all(store)
+        rows.append(person_row(slug, history, active=active, lang=lang))
+    return rows
+
+
+def _all(store: Store) -> list[Audit]:
+    """An inactive person's audits: their database holds only theirs."""
+    people = {row.person for row in store.rows()}
+    return [audit for person in sorted(people) for audit in store.finished_audits(person)]
 
 
 def _plan(

@@ -96,8 +96,14 @@ def print_run(run: WorkspaceRun) -> None:
     failed = [r.slug for r in run.results if r.outcome is None or r.exit_code == 4]
     if failed:
         out.print(f"Failed: {', '.join(failed)}", highlight=False, markup=False)
+    moved = [row for row in run.people if row.active and row.change is not None]
+    if moved:
+        most = max(moved, key=lambda row: abs(row.change or 0.0))
+        out.print(f"Moved most: {most.slug} ({most.change:+.1f})", highlight=False, markup=False)
     sent = sum(run.sent_by_host.values())
     out.print(f"{len(run.results)} people, {sent} requests, {run.wall_seconds:.1f} s", highlight=False)
+    if run.agency_page is not None:
+        out.print(f"All people: {run.agency_page}", highlight=False, markup=False)
 
 
 def people_demo(directory: Path, count: int, quiet: bool) -> None:
