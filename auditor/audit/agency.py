@@ -220,7 +220,8 @@ def people_rows(workspace: Workspace, lang: str) -> list[PersonRow]:
         if database.exists():
             with Store.open(database, write=False) as store:
                 history = store.finished_audits(workspace.people[slug].person.name) if active else _all(store)
-        rows.append(person_row(slug, history, active=active, lang=lang))
+        name = workspace.people[slug].person.name if active else None
+        rows.append(person_row(slug, history, active=active, lang=lang, name=name))
     return rows
 
 

@@ -32,8 +32,8 @@ class PersonRow:
     link: str | None
 
 
-def person_row(slug: str, history: Sequence[Audit], *, active: bool, lang: str) -> PersonRow:
-    """One person's line from their finished audits (oldest first)."""
+def person_row(slug: str, history: Sequence[Audit], *, active: bool, lang: str, name: str | None = None) -> PersonRow:
+    """One person's line from their finished audits (oldest first); `name` as the workspace gives it."""
     latest = history[-1] if history else None
     scored = [a.scores.overall for a in history if a.scores.overall is not None]
     previous = next((a.scores.overall for a in reversed(history[:-1]) if a.scores.overall is not None), None)
@@ -45,7 +45,7 @@ def person_row(slug: str, history: Sequence[Audit], *, active: bool, lang: str) 
         first = next(iter(by_priority(latest)), None)
         if first is not None:
             action = recommendation_message(lang, first.rule, first.params, first.id)
-    name = latest.person if latest else slug
+    name = name or (latest.person if latest else slug)
     link = f"{slugify(name)}/latest.html" if latest else None
     return PersonRow(slug, name, active, latest, change, sparkline(scored), action, link)
 

@@ -14,6 +14,7 @@ from auditor.audit import agency
 from auditor.audit.agency import audit_workspace
 from auditor.audit.demo_people import generate, person_name, run_people_demo
 from auditor.audit.workspace import load_workspace
+from auditor.report.agency import sparkline
 from auditor.sandbox import Sandbox, load_scenario
 from auditor.store import Store
 from tests.e2e.conftest import auditor
@@ -160,3 +161,36 @@ def test_person_option_on_a_one_person_config_is_refused(config_file: Path) -> N
     run = auditor("history", "-c", str(config_file), "--person", "someone")
     assert run.code == 2
     assert "is a one-person config" in run.stderr
+
+
+def test_agency_page_lists_everyone_with_a_sparkline_once_there_are_two_audits(
+    people_sandbox: tuple[Sandbox, Path],
+) -> None:
+    sandbox, path = people_sandbox
+    for day in ("2026-05-01", "2026-06-01"):
+        run = auditor("audit", "-c", str(path), "--sandbox", sandbox.url, "--as-of", day, "--person", "p001", "-q")
+        assert run.code == 0, run.stderr
+    page = (path.parent / "reports" / "agency.html").read_text(encoding="utf-8")
+    assert "<script" not in page
+    first = page.index('id="by-name"')
+    by_name = page[first:]
+    for index in range(4):
+        assert person_name(index) in by_name
+    p001 = by_name[by_name.index(person_name(0)) : by_name.index("</tr>", by_name.index(person_name(0)))]
+    assert '<svg class="spark"' in p001 and "+0,0" in p001
+    p002 = by_name[by_name.index(person_name(1)) : by_name.index("</tr>", by_name.index(person_name(1)))]
+    assert "<svg" not in p002
+
+
+def test_demo_people_prints_the_run_against_its_bound(tmp_path: Path) -> None:
+    run = auditor("demo", "--people", "3", "--dir", str(tmp_path), "-q")
+    assert run.code == 0, run.stderr
+    assert "searx.sandbox.example" in run.stdout
+    assert "politeness lower bound" in run.stdout and "ratio" in run.stdout
+    assert (tmp_path / "workspace.toml").exists() and (tmp_path / "reports" / "agency.html").exists()
+
+
+def test_sparkline_scales_scores_to_its_box() -> None:
+    assert sparkline([50.0]) == ""
+    svg = str(sparkline([0.0, 100.0, 50.0]))
+    assert 'points="0.0,20.0 40.0,0.0 80.0,10.0"' in svg
