@@ -17,7 +17,7 @@ from auditor.audit.demo_people import run_people_demo
 
 def main() -> None:
     count = int(sys.argv[1])
-    scale = float(sys.argv[2]) if len(sys.argv) > 2 else 0.2
+    scale = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
     with tempfile.TemporaryDirectory() as directory:
         demo = run_people_demo(Path(directory), count, time_scale=scale)
     paced = [h for h in demo.hosts if h.interval > 0 and h.smallest_gap is not None]
