@@ -196,3 +196,12 @@ def test_sparkline_scales_scores_to_its_box() -> None:
     assert sparkline([50.0]) == ""
     svg = str(sparkline([0.0, 100.0, 50.0]))
     assert 'points="0.0,20.0 40.0,0.0 80.0,10.0"' in svg
+
+
+def test_init_workspace_writes_a_starter_that_loads(tmp_path: Path) -> None:
+    run = auditor("init", "--workspace", "-c", str(tmp_path / "ws.toml"))
+    assert run.code == 0, run.stderr
+    assert "[people.SLUG]" in run.stdout
+    workspace = load_workspace(tmp_path / "ws.toml")
+    assert list(workspace.people) == ["emilie-tremblay", "jean-dupuis"]
+    assert workspace.people["jean-dupuis"].database_path == tmp_path / "history" / "jean-dupuis.db"
