@@ -8,6 +8,7 @@ and imports included), and the ratio of 120 audits to 6 measured in the same run
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import resource
@@ -182,6 +183,18 @@ def print_startup() -> None:
         print(f"start-up, {name}: {seconds * 1000:.0f} ms, {seconds / bare:.1f}x a bare interpreter (best of 7)")
 
 
+PEOPLE_TIME_SCALE = "1.0"
+"""Real intervals (the sandbox only answers): the sandbox's own x 0.02 makes CPU, not pacing, the bound."""
+
+
+def time_people(count: int) -> dict[str, object]:
+    """A workspace of `count` generated people in one run (benchmarks/people.py, in its own process)."""
+    script = Path(__file__).resolve().parent / "people.py"
+    command = [sys.executable, str(script), str(count), PEOPLE_TIME_SCALE]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def main() -> None:
     system = f"{platform.system()} {platform.release()}"
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {system}, Python {platform.python_version()}")
@@ -193,6 +206,14 @@ def main() -> None:
     median, size = time_parser()
     print(f"duckduckgo_html parse of a {size / 1024:.0f} KiB page: median {median * 1000:.2f} ms over 200 runs")
     print_startup()
+    for count in (1, 10, 50, 200):
+        found = time_people(count)
+        print(
+            f"workspace of {count} people (intervals x {found['time_scale']}): wall {found['wall']} s, "
+            f"bound {found['bound']} s ({found['slowest_host']}), ratio {found['ratio']}, "
+            f"{found['requests']} requests, closest gap {found['closest_gap_over_interval']} x interval "
+            f"({found['closest_host']}), peak {found['peak_rss_mib']} MiB, exit {found['exit_code']}"
+        )
 
 
 if __name__ == "__main__":

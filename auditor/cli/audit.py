@@ -53,22 +53,33 @@ def audit(
         typer.Option("--resume", help="Finish the last interrupted audit; what it already got is not asked again."),
     ] = False,
     lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
+    person: Annotated[
+        list[str] | None, typer.Option("--person", help="In a workspace: only this person (slug; repeatable).")
+    ] = None,
 ) -> None:
     """Search the engines for your name, check your profiles and site, score it all, store the audit and write
-    its report.
+    its report. In a workspace, every person (or each --person) in one run.
 
     Exit code: 0 complete, 3 partial (something could not be checked), 4 failed (no engine answered).
     """
     from auditor.audit.runner import EXIT_CODES, audit_once, resume_audit
+    from auditor.audit.workspace import is_workspace
     from auditor.cli.init import refuse_the_example
     from auditor.cli.loop import print_summary, send_notifications, summary_of
     from auditor.config import load_config
     from auditor.engines.catalog import engine_notes
 
+    if is_workspace(config):
+        from auditor.cli.workspace import audit_people
+
+        audit_people(config, person or [], engines, as_of, lang, sandbox, quiet, resume, lock_wait)
+        return
+    if person:
+        raise UsageError(f"--person: {config} is a one-person config, not a workspace")
     cfg = load_config(config)
     if sandbox is None:  # the example person lives in the sandbox too (the demo): there, auditing her is the point
         refuse_the_example(cfg, config)
-    only = _engine_list(engines, cfg)
+    only = engine_list(engines, cfg)
     date = None if resume else parse_as_of(as_of)  # a bad date is refused before anything else is said
     for note in engine_notes(only or cfg.audit.engines, dt.date.today()):
         err.print(f"Warning: {note}", highlight=False, markup=False)
@@ -146,7 +157,7 @@ def audit_summary(result: Audit, report: Path | None, exit_code: int | None) -> 
     }
 
 
-def _engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:
+def engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:
     if value is None:
         return None
     from auditor.engines import registry

@@ -66,6 +66,9 @@ err = TextConsole(stderr=True, soft_wrap=True, markup=False, emoji=False, highli
 ConfigOption = Annotated[
     Path, typer.Option("-c", "--config", help="The config file of the person audited.", show_default=True)
 ]
+PersonOption = Annotated[
+    str | None, typer.Option("--person", help="In a workspace: the person (slug) whose history this reads.")
+]
 SandboxOption = Annotated[
     str | None,
     typer.Option(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out, print_table
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, PersonOption, app, out, print_table
 from auditor.errors import UsageError
 
 if TYPE_CHECKING:  # the rest is imported by each command when it runs: --help stays quick
@@ -25,12 +25,13 @@ PARSE_FAILED_EXIT = 3
 @app.command("engines", short_help="Show each engine's set-up and this month's use.")
 def engines_command(
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """Every engine: configured or not, key present or not (never its value), queries used this month."""
-    from auditor.config import load_config
+    from auditor.audit.workspace import person_config
 
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     rows = engine_rows(cfg, os.environ, _used_this_month(cfg), dt.date.today())
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, out, print_table
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, PersonOption, app, out, print_table
 from auditor.errors import UsageError
 
 
@@ -23,6 +23,7 @@ def report(
         ),
     ] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     lang: Annotated[
         str | None, typer.Option(help="The report's language, en or fr; the config's report.lang when not given.")
     ] = None,
@@ -33,13 +34,13 @@ def report(
 ) -> None:
     """Re-render a stored audit's report (`all`: every audit's, and the index)."""
     from auditor.audit.runner import scoring_info
+    from auditor.audit.workspace import person_config
     from auditor.cli.store_commands import resolve
-    from auditor.config import load_config
     from auditor.report.changes import compute_changes
     from auditor.report.html import previous_audit, render_html, write_report, write_reports
     from auditor.store import Store
 
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     language = lang or cfg.report.lang
     if language not in ("en", "fr"):
         raise UsageError(f"--lang: expected en or fr, got {language!r}")
@@ -74,15 +75,21 @@ def report(
 @app.command(short_help="List the stored audits with their status and scores.")
 def history(
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
     from auditor.audit.runner import missing_reports
-    from auditor.config import load_config
+    from auditor.audit.workspace import is_workspace, person_config
     from auditor.models import AuditStatus
     from auditor.store import Store
 
-    cfg = load_config(config)
+    if person is None and is_workspace(config):
+        from auditor.cli.workspace import workspace_history
+
+        workspace_history(config, as_json)
+        return
+    cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows(cfg.person.name)
         unreported = {audit.id for audit in missing_reports(store.finished_audits(cfg.person.name), cfg.reports_path)}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, invocation, out, print_table
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, PersonOption, app, err, invocation, out, print_table
 from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ def _classified(url: str, title: str, registry: Registry, who: Identity) -> tupl
 def classify_command(
     urls: Annotated[list[str], typer.Argument(metavar="URL...", help="One or more URLs, as an engine lists them.")],
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     title: Annotated[
         str, typer.Option("--title", help="The result's title, as an engine shows it (the name is looked for in it).")
     ] = "",
@@ -76,10 +77,10 @@ def classify_command(
     result, so a list with one bad line still gets an answer for every line.
     """
     from auditor.audit.identity import identity_for
-    from auditor.config import load_config
+    from auditor.audit.workspace import person_config
     from auditor.identify.networks import default_registry
 
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     registry = default_registry()
     who = identity_for(cfg, registry, labels=_stored_labels(cfg))
     rows: list[dict[str, Any]] = []
@@ -124,6 +125,7 @@ def label(
     url: Annotated[str | None, typer.Argument(metavar="URL", help="A result's URL (any spelling of it).")] = None,
     decision: Annotated[str | None, typer.Argument(metavar="me|not-me", help="Yours, or someone else's.")] = None,
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     list_all: Annotated[bool, typer.Option("--list", help="List the labels of this config's person.")] = False,
     remove: Annotated[str | None, typer.Option("--remove", metavar="URL", help="Forget the label on URL.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="With --list, print the labels as JSON.")] = False,
@@ -136,7 +138,7 @@ def label(
     page when it does not carry your name). `auditor rescore` applies labels to stored audits too.
     """
     from auditor.audit.identity import identity_for
-    from auditor.config import load_config
+    from auditor.audit.workspace import person_config
     from auditor.identify.labels import Decision, parse_decision
     from auditor.identify.networks import default_registry
     from auditor.models import Ownership
@@ -146,7 +148,7 @@ def label(
     modes = sum((url is not None, list_all, remove is not None))
     if modes != 1 or (url is not None and decision is None) or (url is None and decision is not None):
         raise UsageError("give URL and me|not-me, or --list, or --remove URL", tip="auditor label URL me")
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     registry = default_registry()
     if list_all:
         _print_labels(cfg, as_json)

@@ -161,16 +161,22 @@ def init(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    workspace: Annotated[
+        bool, typer.Option("--workspace", help="Write a workspace instead: many people, one [people.SLUG] each.")
+    ] = False,
 ) -> None:
     """Write a config for you: your name, site and profiles, and every other setting with its default.
 
     What is not given as an option is asked for, in a terminal. Without one (a script), --name and --site
-    are needed.
+    are needed. With --workspace, a starter for many people, to edit.
     """
     from auditor.config import parse_config
 
     if config.exists() and not force:
         raise UsageError(f"{config}: already exists (use --force to overwrite it)")
+    if workspace:
+        _write_workspace_starter(config)
+        return
     profiles = dict(parse_profile(p) for p in profile or ())
     if name is None or site is None:
         if not _interactive():
@@ -201,3 +207,15 @@ def refuse_the_example(config: Config, path: Path) -> None:
             f"{path}: [person] is still the example's ({config.person.name}, {config.person.site}); put your own "
             f"name and site there, or write a new config with `{invocation()} init --force -c {path}`"
         )
+
+
+def _write_workspace_starter(config: Path) -> None:
+    from importlib import resources
+
+    example = resources.files("auditor").joinpath("workspace.example.toml").read_text(encoding="utf-8")
+    try:
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(example, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{config}: cannot write ({exc.strerror})") from None
+    out.print(f"Wrote {config}. Edit [people.SLUG] and their profiles, then run: auditor audit -c {config}")

@@ -49,8 +49,22 @@ def demo(
         Path, typer.Option("--dir", help="The directory for the demo's config, database and reports.")
     ] = Path("demo"),
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress output (as the global -q).")] = False,
+    people: Annotated[
+        int | None,
+        typer.Option(
+            "--people",
+            help="Instead: a generated workspace of N people (1 or more) in one run, timed against its bound.",
+        ),
+    ] = None,
 ) -> None:
     """Start the sandbox and run six monthly audits of a fictional person, then print the report's path."""
+    if people is not None:
+        from auditor.cli.workspace import people_demo
+
+        if people < 1:
+            raise UsageError(f"--people: {people} people is no workspace; give 1 or more")
+        people_demo(directory, people, quiet)
+        return
     from auditor.audit.demo import run_demo
 
     try:

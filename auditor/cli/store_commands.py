@@ -16,6 +16,7 @@ from auditor.cli.common import (
     ConfigOption,
     JsonOption,
     LockWaitOption,
+    PersonOption,
     app,
     out,
     print_json,
@@ -70,14 +71,15 @@ def compare(
     first: First,
     second: Second,
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """What changed from audit FIRST to audit SECOND: results in and out of the top 10, moves, link-backs, scores."""
-    from auditor.config import load_config
+    from auditor.audit.workspace import person_config
     from auditor.report.changes import compute_changes
     from auditor.store import Store
 
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     for ref in (first, second):  # a mistyped reference is named before any audit is looked up
         check_ref(ref)
     with Store.open(cfg.database_path, write=False) as store:
@@ -155,12 +157,13 @@ def _num(value: float | None, *, signed: bool = False) -> str:
 @app.command(short_help="Export every stored result as CSV or JSON.")
 def export(
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     fmt: Annotated[str, typer.Option("--format", metavar="csv|json", help="The file format: csv or json.")] = "csv",
     as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Every stored result, one row per result per audit (finished audits, oldest first)."""
-    from auditor.config import load_config
+    from auditor.audit.workspace import person_config
     from auditor.report.export import export_rows, to_csv, to_json
     from auditor.store import Store
 
@@ -168,7 +171,7 @@ def export(
         raise UsageError(f"--format: expected csv or json, got {fmt!r}")
     if as_json:
         fmt = "json"
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
         audits = store.finished_audits(cfg.person.name)
     rows = export_rows(audits)
@@ -187,16 +190,17 @@ def export(
 def rescore(
     which: Annotated[str, typer.Argument(metavar="ID|latest|all", help="The audits: one id, latest, or all.")] = "all",
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     lock_wait: LockWaitOption = DEFAULT_LOCK_WAIT,
     as_json: JsonOption = False,
 ) -> None:
     """Re-parse and re-score stored audits from their raw responses (after a parser fix or a scoring change)."""
     from auditor.audit.rescore import rescore as rescore_audits
     from auditor.audit.rescore import select
-    from auditor.config import load_config
+    from auditor.audit.workspace import person_config
     from auditor.store import Store
 
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     with Store.open(cfg.database_path) as store, store.writing(lock_wait):
         done = rescore_audits(store, cfg, select(store, cfg, which))
         changed = [item.before for item in done if item.after is not None and item.after != item.before]

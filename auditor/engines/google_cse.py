@@ -50,6 +50,7 @@ def closing_notice(today: dt.date) -> str:
 class GoogleCse(KeyedEngine, OffsetPagedEngine):
     name = NAME
     kind = "api"
+    min_interval = 1.0  # the default quota is 100 queries per 100 seconds
     page_size = PAGE
     max_offset = MAX_START - 1
     key_label = "your Google API key"

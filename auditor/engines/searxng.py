@@ -24,6 +24,7 @@ NAME = "searxng"
 class Searxng(Engine):
     name = NAME
     kind = "api"
+    min_interval = 1.0  # its upstream engines rate-limit the instance: as polite as with a web page
 
     def __init__(self, base_url: str, language: str, pinned_engines: tuple[str, ...] = ()) -> None:
         self.base_url = base_url.rstrip("/")

@@ -39,6 +39,7 @@ KEY_WORDS = ("invalid api key", "api key")
 class SerpApi(KeyedEngine, OffsetPagedEngine):
     name = NAME
     kind = "api"
+    min_interval = 0.2  # an hourly throughput per plan: a steady pace stays inside it
     page_size = PAGE
     key_label = "your SerpApi key"
 

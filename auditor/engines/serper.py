@@ -31,6 +31,7 @@ PAGE = 10  # up to 10 results cost one credit; more cost two
 class Serper(KeyedEngine, OffsetPagedEngine):
     name = NAME
     kind = "api"
+    min_interval = 0.2  # a few queries a second on the entry plans
     page_size = PAGE
 
     key_label = "your Serper API key"

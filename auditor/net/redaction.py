@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
-import httpx
-
 SECRET_PARAMS = ("api_key", "key", "token", "apikey", "access_token")
 REDACTED = "REDACTED"
 MIN_SECRET_LENGTH = 6
@@ -20,6 +18,8 @@ _SECRET_PARAM_TEXT = re.compile(r"(?i)([?&;](?:" + "|".join(SECRET_PARAMS) + r")
 def redact(url: str) -> str:
     """The URL with secret-bearing parameters blanked, for logs and error messages. Never raises: a URL
     httpx cannot parse (a hostile Location) is redacted as text."""
+    import httpx  # here, not at the top: the log's secret filter needs the rest of this module at start-up
+
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError):

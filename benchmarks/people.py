@@ -1,0 +1,46 @@
+"""One workspace run of N generated people on the sandbox, in its own process so that its peak memory is its
+own: prints one JSON line (wall time, politeness bound, ratio, smallest gap against interval, peak RSS).
+
+    python benchmarks/people.py N [TIME_SCALE]
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+from pathlib import Path
+
+from auditor.audit.demo_people import run_people_demo
+
+
+def main() -> None:
+    count = int(sys.argv[1])
+    scale = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+    with tempfile.TemporaryDirectory() as directory:
+        demo = run_people_demo(Path(directory), count, time_scale=scale)
+    paced = [h for h in demo.hosts if h.interval > 0 and h.smallest_gap is not None]
+    worst = min(paced, key=lambda h: h.smallest_gap / h.interval) if paced else None  # type: ignore[operator]
+    print(
+        json.dumps(
+            {
+                "people": count,
+                "time_scale": scale,
+                "wall": round(demo.wall_seconds, 2),
+                "bound": round(demo.bound, 2),
+                "ratio": round(demo.ratio or 0.0, 3),
+                "requests": sum(h.requests for h in demo.hosts),
+                "slowest_host": demo.slowest.host if demo.slowest else None,
+                "closest_host": worst.host if worst else None,
+                "closest_gap_over_interval": round(worst.smallest_gap / worst.interval, 3) if worst else None,  # type: ignore[operator]
+                "violations": [h.host for h in demo.paced_violations(tolerance=1.0)],
+                "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "exit_code": demo.run.exit_code,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
