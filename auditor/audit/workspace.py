@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from auditor.config import Config, _location, _message, load_config
+from auditor.config import Config, _as_tuples, _location, _message, load_config
 from auditor.errors import ConfigError, UsageError
 from auditor.report.html import slugify
 
@@ -129,7 +129,7 @@ def _person_config(
         "storage": {"database": f"{history_dir}/{slug}.db", "reports_dir": reports_dir},
     }
     try:
-        return Config.model_validate({**one, "base_dir": base_dir})
+        return Config.model_validate({**_as_tuples(one), "base_dir": base_dir})  # type: ignore[dict-item]
     except ValidationError as exc:
         # As a one-person config words it (an unknown key first: it is usually the cause), under the person.
         errors = sorted(exc.errors(), key=lambda error: error["type"] not in ("extra_forbidden", "unknown_engine"))
