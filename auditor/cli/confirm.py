@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, invocation, out, print_table
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, PersonOption, app, invocation, out, print_table
 from auditor.cli.identify import MAX_LABEL_URL, shown
 from auditor.errors import UsageError
 
@@ -49,6 +49,7 @@ def confirm(
         typer.Argument(metavar="linked|not-linked", help="What you saw on it: a link to your site, or none."),
     ] = None,
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     list_all: Annotated[bool, typer.Option("--list", help="List the checks of this config's person.")] = False,
     remove: Annotated[str | None, typer.Option("--remove", metavar="URL", help="Forget the check of URL.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
@@ -58,7 +59,7 @@ def confirm(
     Audits count your check as the profile's link-back for `[report] manual_check_months` months (default 6)
     from today; then the report asks you to check again. `auditor rescore` applies it to stored audits.
     """
-    from auditor.config import load_config
+    from auditor.audit.workspace import person_config
     from auditor.identify.networks import default_registry
     from auditor.store import Store
     from auditor.store.manual_checks import remove_check, save_check
@@ -67,7 +68,7 @@ def confirm(
     modes = sum((url is not None, list_all, remove is not None))
     if modes != 1 or (url is not None and state is None) or (url is None and state is not None):
         raise UsageError("give URL and linked|not-linked, or --list, or --remove URL", tip="auditor confirm URL linked")
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     registry = default_registry()
     if list_all:
         _print_checks(cfg, as_json)

@@ -20,7 +20,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, app, err, out
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, PersonOption, app, err, out
 from auditor.errors import UsageError
 
 if TYPE_CHECKING:  # the rest is imported by each command when it runs: --help stays quick
@@ -42,14 +42,15 @@ def summary(
         str, typer.Argument(metavar="ID|latest|previous", help="The audit: its id, latest or previous.")
     ] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="One line.")] = False,
 ) -> None:
     """What an audit found: status, score against the last audit and the best, what moved, what to do next."""
-    from auditor.config import load_config
+    from auditor.audit.workspace import person_config
     from auditor.store import Store
 
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
         result = load_summary(store, cfg, audit_id)
     print_summary(result, as_json=as_json, quiet=quiet)
@@ -111,17 +112,18 @@ def _pick(ref: str, rows: list[AuditRow], store: Store) -> AuditRow:
 @app.command(short_help="Show every score audit by audit, with changes and bests.")
 def trends(
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (one object per audit).")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (one row per audit).")] = False,
 ) -> None:
     """One row per audit: every score, its change, its 3-audit rolling mean, its best, and each profile's position."""
-    from auditor.config import load_config
+    from auditor.audit.workspace import person_config
     from auditor.report.trends import trend_table
     from auditor.store import Store
 
     if as_json and as_csv:
         raise UsageError("--json and --csv: pick one")
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
         points = store.score_points(cfg.person.name)
     table = trend_table(points, profiles=tuple(cfg.profiles))
@@ -180,13 +182,14 @@ def notify(
         str, typer.Argument(metavar="ID|latest|previous", help="The audit: its id, latest or previous.")
     ] = "latest",
     config: ConfigOption = DEFAULT_CONFIG,
+    person: PersonOption = None,
     test: Annotated[bool, typer.Option("--test", help="Send a sample summary, not a stored audit's.")] = False,
 ) -> None:
     """Send an audit's summary through [notify] (email, webhooks) again; exit 2 when any channel fails."""
-    from auditor.config import load_config
+    from auditor.audit.workspace import person_config
     from auditor.store import Store
 
-    cfg = load_config(config)
+    cfg = person_config(config, person)
     if cfg.notify.email is None and not cfg.notify.webhooks:
         raise UsageError(
             f"{config}: nothing to notify: set [notify.email] or [[notify.webhooks]] (see config.example.toml)"
