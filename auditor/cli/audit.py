@@ -67,7 +67,6 @@ def audit(
     from auditor.cli.init import refuse_the_example
     from auditor.cli.loop import print_summary, send_notifications, summary_of
     from auditor.config import load_config
-    from auditor.engines.catalog import engine_notes
 
     if is_workspace(config):
         from auditor.cli.workspace import audit_people
@@ -79,16 +78,8 @@ def audit(
     cfg = load_config(config)
     if sandbox is None:  # the example person lives in the sandbox too (the demo): there, auditing her is the point
         refuse_the_example(cfg, config)
-    only = engine_list(engines, cfg)
     date = None if resume else parse_as_of(as_of)  # a bad date is refused before anything else is said
-    for note in engine_notes(only or cfg.audit.engines, dt.date.today()):
-        err.print(f"Warning: {note}", highlight=False, markup=False)
-    if lang is not None and lang not in ("en", "fr"):
-        raise UsageError(f"--lang: expected en or fr, got {lang!r}")
-    if resume and (as_of is not None or engines is not None):
-        raise UsageError(
-            "--resume finishes the interrupted audit with its own date and engines: drop --as-of and --engines"
-        )
+    only = checked_options(cfg, engines=engines, lang=lang, resume=resume, as_of=as_of)
     announce = say  # what is being done: silenced by the global -q only (`audit -q` silences progress)
     sandbox_url = check_sandbox(sandbox)
     try:
@@ -155,6 +146,25 @@ def audit_summary(result: Audit, report: Path | None, exit_code: int | None) -> 
         ],
         "report": str(report) if report is not None else None,
     }
+
+
+def checked_options(
+    cfg: Config, *, engines: str | None, lang: str | None, resume: bool, as_of: str | None
+) -> tuple[str, ...] | None:
+    """The engines `--engines` asks (None: the config's), once the options every audit shares are checked, one
+    person's or a workspace's; the engines' notices are printed on the way."""
+    from auditor.engines.catalog import engine_notes
+
+    only = engine_list(engines, cfg)
+    for note in engine_notes(only or cfg.audit.engines, dt.date.today()):
+        err.print(f"Warning: {note}", highlight=False, markup=False)
+    if lang is not None and lang not in ("en", "fr"):
+        raise UsageError(f"--lang: expected en or fr, got {lang!r}")
+    if resume and (as_of is not None or engines is not None):
+        raise UsageError(
+            "--resume finishes the interrupted audit with its own date and engines: drop --as-of and --engines"
+        )
+    return only
 
 
 def engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:

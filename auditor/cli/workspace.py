@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
@@ -11,8 +10,6 @@ from auditor.audit.agency import PersonResult, RunProgress, WorkspaceRun, audit_
 from auditor.audit.workspace import load_workspace, person_config
 from auditor.cli.common import check_sandbox, err, out, parse_as_of
 from auditor.config import Config
-from auditor.engines.catalog import engine_notes
-from auditor.errors import UsageError
 
 
 def config_for(path: Path, person: str | None) -> Config:
@@ -31,22 +28,14 @@ def audit_people(
     resume: bool,
     lock_wait: float,
 ) -> None:
-    from auditor.cli.audit import engine_list
+    from auditor.cli.audit import checked_options
 
     workspace = load_workspace(path)
     for slug in people:
         workspace.person(slug)  # an unknown slug is a usage error before anything is opened
     slugs = list(dict.fromkeys(people)) or list(workspace.people)
     first = workspace.people[slugs[0]]
-    only = engine_list(engines, first)
-    for note in engine_notes(only or first.audit.engines, dt.date.today()):
-        err.print(f"Warning: {note}", highlight=False, markup=False)
-    if lang is not None and lang not in ("en", "fr"):
-        raise UsageError(f"--lang: expected en or fr, got {lang!r}")
-    if resume and (as_of is not None or engines is not None):
-        raise UsageError(
-            "--resume finishes the interrupted audit with its own date and engines: drop --as-of and --engines"
-        )
+    only = checked_options(first, engines=engines, lang=lang, resume=resume, as_of=as_of)
     date = parse_as_of(as_of)
     inactive = workspace.inactive()
     if inactive:
