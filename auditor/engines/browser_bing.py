@@ -24,6 +24,7 @@ from auditor.engines.base import (
     more,
     url_int,
 )
+from auditor.engines.soup import results_column
 from auditor.engines.spec import EngineSettings, EngineSpec
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
 from auditor.net.fetched import Fetched
@@ -97,13 +98,7 @@ def parse_page(response: Fetched) -> ParsedPage:
 
 
 def _column(soup: BeautifulSoup) -> Tag | None:
-    """The results column: the first of Bing's known containers present, or None."""
-    for selector in SELECTORS["column"]:
-        found = soup.select_one(selector)
-        if found is not None:
-            return found
-    # No column, no results: another site's headings are never read as this engine's results.
-    return None
+    return results_column(soup, SELECTORS["column"])
 
 
 def _blocked(soup: BeautifulSoup, column: Tag | None, url: str) -> bool:
