@@ -11,8 +11,9 @@ import pytest
 from auditor.errors import FetchRefused
 from auditor.identify.links import page_links
 from auditor.net.browser import BrowserFetcher
-from auditor.net.client import HostPacer, HttpPolicy, SandboxTransport
+from auditor.net.client import HttpPolicy, SandboxTransport
 from auditor.net.fetched import Fetched
+from auditor.net.pacer import HostPacer
 from auditor.sandbox import DEMO_SCENARIO, Sandbox, load_scenario
 
 pytestmark = pytest.mark.browser

@@ -16,8 +16,9 @@ import pytest
 from auditor.errors import FetchError
 from auditor.net import browser as browser_module
 from auditor.net.browser import BrowserFetcher
-from auditor.net.client import HostPacer, HttpPolicy
+from auditor.net.client import HttpPolicy
 from auditor.net.fetcher import Request
+from auditor.net.pacer import HostPacer
 
 pytestmark = pytest.mark.browser
 

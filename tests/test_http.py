@@ -18,10 +18,10 @@ import pytest
 from auditor import USER_AGENT
 from auditor.errors import FetchError, FetchRefused, ResponseTooLarge, attempts_of
 from auditor.net import bodies, guard
-from auditor.net import client as http_module
 from auditor.net.client import HttpClient, HttpPolicy, SandboxTransport
 from auditor.net.fetched import Fetched
 from auditor.net.fetcher import Request, plain_words
+from auditor.net.pacer import HostPacer
 from auditor.net.redaction import redact
 from auditor.net.text import decode_text
 
@@ -973,7 +973,7 @@ def test_the_browser_reads_sub_requests_within_the_cap_too() -> None:
         return reply(200, headers={"Content-Encoding": "gzip"}, content=bomb).build()
 
     async def main() -> None:
-        fetcher = BrowserFetcher(policy(max_body_bytes=1_000_000), http_module.HostPacer(1))
+        fetcher = BrowserFetcher(policy(max_body_bytes=1_000_000), HostPacer(1))
         fetcher._proxy = httpx.AsyncClient(transport=httpx.MockTransport(handler))
         try:
             with pytest.raises(ResponseTooLarge, match="decompressed"):

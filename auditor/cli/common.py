@@ -218,3 +218,13 @@ def invocation() -> str:
 def _shortest(path: Path) -> str:
     relative = os.path.relpath(path)
     return relative if not relative.startswith("..") else str(path)
+
+
+def check_one_mode(
+    command: str, url: str | None, value: str | None, *, listing: bool, remove: str | None, usage: str
+) -> None:
+    """`label` and `confirm` take URL and a value (`usage`: `me|not-me`), or --list, or --remove URL: one of them."""
+    modes = sum((url is not None, listing, remove is not None))
+    if modes != 1 or (url is None) != (value is None):
+        first = usage.split("|")[0]
+        raise UsageError(f"give URL and {usage}, or --list, or --remove URL", tip=f"auditor {command} URL {first}")

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, PersonOption, app, invocation, out, print_table
+from auditor.cli.common import (
+    DEFAULT_CONFIG,
+    ConfigOption,
+    PersonOption,
+    app,
+    check_one_mode,
+    invocation,
+    out,
+    print_table,
+)
 from auditor.cli.identify import MAX_LABEL_URL, shown
 from auditor.errors import UsageError
 
@@ -65,9 +74,7 @@ def confirm(
     from auditor.store.manual_checks import remove_check, save_check
     from auditor.verify.manual import CheckState, ManualCheck, parse_state
 
-    modes = sum((url is not None, list_all, remove is not None))
-    if modes != 1 or (url is not None and state is None) or (url is None and state is not None):
-        raise UsageError("give URL and linked|not-linked, or --list, or --remove URL", tip="auditor confirm URL linked")
+    check_one_mode("confirm", url, state, listing=list_all, remove=remove, usage="linked|not-linked")
     cfg = person_config(config, person)
     registry = default_registry()
     if list_all:

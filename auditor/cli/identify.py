@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, PersonOption, app, err, invocation, out, print_table
+from auditor.cli.common import (
+    DEFAULT_CONFIG,
+    ConfigOption,
+    PersonOption,
+    app,
+    check_one_mode,
+    err,
+    invocation,
+    out,
+    print_table,
+)
 from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
@@ -145,9 +155,7 @@ def label(
     from auditor.store import Store
     from auditor.store.labels import save_label
 
-    modes = sum((url is not None, list_all, remove is not None))
-    if modes != 1 or (url is not None and decision is None) or (url is None and decision is not None):
-        raise UsageError("give URL and me|not-me, or --list, or --remove URL", tip="auditor label URL me")
+    check_one_mode("label", url, decision, listing=list_all, remove=remove, usage="me|not-me")
     cfg = person_config(config, person)
     registry = default_registry()
     if list_all:

@@ -25,10 +25,11 @@ import httpx
 
 from auditor.errors import AuditorError, FetchError, FetchRefused, ResponseTooLarge
 from auditor.net.bodies import read_capped
-from auditor.net.client import MAX_REDIRECTS, HostPacer, HttpPolicy, client_transport
+from auditor.net.client import MAX_REDIRECTS, HttpPolicy, client_transport
 from auditor.net.fetched import Fetched
 from auditor.net.fetcher import Request
 from auditor.net.guard import Resolver, check_target, system_resolver
+from auditor.net.pacer import HostPacer
 from auditor.net.redaction import redact
 
 log = logging.getLogger(__name__)
