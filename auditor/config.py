@@ -19,7 +19,7 @@ from auditor.engines import registry
 from auditor.engines.spec import EngineSettings, KeyedSettings
 from auditor.errors import ConfigError
 from auditor.identify.networks import default_registry
-from auditor.identify.urls import is_http_url
+from auditor.identify.urls import http_url_problem, is_http_url
 
 DEFAULT_CONFIG_NAME = "auditor.toml"
 
@@ -79,16 +79,20 @@ class Person(StrictTyped):
     @field_validator("site")
     @classmethod
     def _site_is_url(cls, value: str) -> str:
-        if not is_http_url(value):
+        problem = http_url_problem(value)
+        if problem == "not an http(s) URL":
             raise ValueError(f"not an http(s) URL: {value!r} (write it in full, e.g. https://example.com)")
+        if problem:
+            raise ValueError(f"{problem}: {value!r}")
         return value.strip()
 
     @field_validator("old_sites")
     @classmethod
     def _old_sites_are_urls(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         for value in values:
-            if not is_http_url(value):
-                raise ValueError(f"not an http(s) URL: {value!r}")
+            problem = http_url_problem(value)
+            if problem:
+                raise ValueError(f"{problem}: {value!r}")
         return values
 
     @field_validator("locale")
@@ -365,8 +369,9 @@ def profile_problems(values: Mapping[str, object]) -> list[str]:
             hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(registry.by_key))}"
             problems.append(f"{network}: unknown network ({hint})")
             continue
-        if not isinstance(url, str) or not is_http_url(url):
-            problems.append(f"{network}: not an http(s) URL: {url!r}")
+        problem = http_url_problem(url) if isinstance(url, str) else "not an http(s) URL"
+        if problem:
+            problems.append(f"{network}: {problem}: {url!r}")
             continue
         found = registry.match(url)
         if found is None or found.network.key != network:

@@ -120,14 +120,25 @@ def domain_label(host: str) -> str:
 
 def is_http_url(value: str) -> bool:
     """An absolute http(s) URL with a host and, when it names one, a port a connection can use (1-65535)."""
+    return http_url_problem(value) is None
+
+
+def http_url_problem(value: str) -> str | None:
+    """Why `value` is not a usable http(s) URL, in a few words (the port named when it is the port), or None."""
     try:
         parts = urlsplit(value.strip())
+    except ValueError:  # an unclosed "[" in the host
+        return "not an http(s) URL"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "not an http(s) URL"
+    try:
         port = parts.port  # raises ValueError for "abc", "-1", 99999
     except ValueError:
-        return False
+        written = parts.netloc.rpartition(":")[2][:20]
+        return f"port {written if written.isdigit() else repr(written)} is not a port number (1-65535)"
     if port is not None and not 0 < port < 65536:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        return f"port {port} is not a port number (1-65535)"
+    return None
 
 
 def unwrap(url: str) -> str:

@@ -27,15 +27,15 @@ CASES = {
     ),
     "site with port 99999": (
         ('site = "https://carlfredericdecelles.ca"', 'site = "https://carlfredericdecelles.ca:99999"'),
-        "person.site",
+        "person.site: port 99999 is not a port number",
     ),
     "site with port -1": (
         ('site = "https://carlfredericdecelles.ca"', 'site = "https://carlfredericdecelles.ca:-1"'),
-        "person.site",
+        "person.site: port '-1' is not a port number",
     ),
     "site with port abc": (
         ('site = "https://carlfredericdecelles.ca"', 'site = "https://carlfredericdecelles.ca:abc/"'),
-        "person.site",
+        "person.site: port 'abc' is not a port number",
     ),
     "a name of 10,000 characters": (
         ('name = "Carl-Frédéric de Celles"', f'name = "{"Carl " * 2500}"'),

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.identify.networks import default_registry
-from auditor.identify.urls import is_http_url, normalize, registrable_domain, unwrap
+from auditor.identify.urls import http_url_problem, is_http_url, normalize, registrable_domain, unwrap
 
 REGISTRY = default_registry()
 
@@ -312,3 +312,21 @@ def test_wrapped_urls_normalise_like_their_target_and_idempotently(url: str, wra
         wrapped = wrap(wrapped)
     assert REGISTRY.normalize(wrapped) == expected
     assert REGISTRY.normalize(REGISTRY.normalize(wrapped)) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://a.example:99999/", "port 99999 is not a port number (1-65535)"),
+        ("https://a.example:0/", "port 0 is not a port number (1-65535)"),
+        ("https://a.example:-1/", "port '-1' is not a port number (1-65535)"),
+        ("https://a.example:abc/", "port 'abc' is not a port number (1-65535)"),
+        ("a.example", "not an http(s) URL"),
+        ("ftp://a.example/", "not an http(s) URL"),
+        ("http://[::1", "not an http(s) URL"),
+        ("https://a.example:8443/x", None),
+    ],
+)
+def test_why_a_url_cannot_be_used_names_the_port(url: str, problem: str | None) -> None:
+    assert http_url_problem(url) == problem
+    assert is_http_url(url) is (problem is None)
