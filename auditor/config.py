@@ -370,7 +370,7 @@ def profile_problems(values: Mapping[str, object]) -> list[str]:
             problems.append(f"{network}: unknown network ({hint})")
             continue
         problem = http_url_problem(url) if isinstance(url, str) else "not an http(s) URL"
-        if problem:
+        if problem or not isinstance(url, str):
             problems.append(f"{network}: {problem}: {url!r}")
             continue
         found = registry.match(url)
