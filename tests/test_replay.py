@@ -359,3 +359,16 @@ def test_an_audit_without_stored_responses_is_left_alone(tmp_path: Path, audited
         done = rescore(store, config, select(store, config, "all"))
     assert [(d.before.id, d.after is None) for d in done] == [(audit_id, False), (bare, True)]
     assert "no engine response" in done[1].note
+
+
+def test_a_site_moved_since_is_judged_from_the_page_fetched(audited: tuple[Path, int], tmp_path: Path) -> None:
+    config, audit_id = _copy(audited, tmp_path)
+    moved = config.model_copy(
+        update={"person": config.person.model_copy(update={"site": "https://moved-since.example/"})}
+    )
+    with Store.open(config.database_path) as store:
+        stored = store.load_audit(audit_id)
+        rebuilt = rebuild(moved, stored, store.raw_records(audit_id))
+    assert stored.scores.site is not None and len(stored.site_checks) > 1
+    assert rebuilt.scores.site == stored.scores.site
+    assert [(c.id, c.passed) for c in rebuilt.site_checks] == [(c.id, c.passed) for c in stored.site_checks]

@@ -16,10 +16,11 @@ from dataclasses import dataclass, replace
 from auditor.audit.pipeline import assemble, collect_all
 from auditor.audit.plan import build_engine, plan_queries
 from auditor.audit.replay import NOT_STORED, page_records, replayed
-from auditor.config import Config
+from auditor.config import Config, Person
 from auditor.errors import UsageError
 from auditor.identify.labels import Decision
 from auditor.identify.networks import Registry, default_registry
+from auditor.identify.urls import normalize
 from auditor.models import Audit, ParsedPage
 from auditor.net.fetched import Fetched
 from auditor.store import RawRecord, Store
@@ -53,16 +54,22 @@ def rebuild(
 
     The audit keeps what it measured: its engines, queries, depth and profiles come from the stored audit,
     not from today's config (a profile added since was never fetched for it); scoring weights, the
-    attention curve and the person's names and site come from the config, and the user's labels are today's
-    (a "not me" said now is true of last month's results too).
+    attention curve and the person's names come from the config, and the user's labels are today's
+    (a "not me" said now is true of last month's results too). The site is the one the audit fetched: a site
+    moved since is judged from the page stored for it, and today's address counts as the person's too.
     """
     try:
         engines = [build_engine(run.name, config) for run in stored.engines]
     except ValueError as exc:
         raise UsageError(f"audit {stored.id}: {exc}; this version of auditor cannot re-parse it") from None
     profiles = {p.network: p.url for p in stored.profiles}
+    pages = page_records(records, profiles)
     measured = config.model_copy(
-        update={"profiles": profiles, "audit": config.audit.model_copy(update={"depth": stored.depth})}
+        update={
+            "profiles": profiles,
+            "audit": config.audit.model_copy(update={"depth": stored.depth}),
+            "person": _person_as_measured(config, pages.get("site")),
+        }
     )
     queries = stored.queries or plan_queries(config)
     # What the audit's engine table said of an engine that never sent anything (its key was not set, its
@@ -79,7 +86,6 @@ def rebuild(
             measured, replayed(records), engines, queries, registry, refused=refused, check_keys=False, labels=labels
         )
     )
-    pages = page_records(records, profiles)
     gathered: dict[str, ProfileEvidence | Fetched] = {
         # A profile whose requests are not found as today's code would send them (an API address changed
         # since) is judged from the page stored for it, as it was before gathering could be replayed.
@@ -99,6 +105,24 @@ def rebuild(
         manual_checks=manual_checks,
     )
     return replace(audit, id=stored.id, started_at=stored.started_at)
+
+
+def _person_as_measured(config: Config, site_record: RawRecord | None) -> Person:
+    """Today's person, with the site the audit fetched when it has moved since (today's kept as an old site)."""
+    person = config.person
+    if site_record is None or not site_record.requested_url:
+        return person
+    fetched_site = site_record.requested_url
+    if _same_page(fetched_site, person.site):
+        return person
+    return person.model_copy(update={"site": fetched_site, "old_sites": (*person.old_sites, person.site)})
+
+
+def _same_page(a: str, b: str) -> bool:
+    try:
+        return normalize(a) == normalize(b)
+    except ValueError:
+        return a == b
 
 
 def _stored_page(url: str, record: Fetched) -> Fetched:
