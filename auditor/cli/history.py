@@ -79,9 +79,9 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
-    from auditor.audit.runner import missing_reports
     from auditor.audit.workspace import is_workspace, person_config
     from auditor.models import AuditStatus
+    from auditor.report.paths import missing_reports
     from auditor.store import Store
 
     if person is None and is_workspace(config):
