@@ -26,7 +26,7 @@ from auditor.net.fetcher import Fetcher, RecordingFetcher, Request, ScrubbingFet
 from auditor.net.guard import origin_of
 from auditor.net.logs import remember_secrets
 from auditor.net.routing import RoutingFetcher
-from auditor.report.html import ReportPaths, ScoringInfo, write_report
+from auditor.report.html import ReportPaths, scoring_info, write_report
 from auditor.report.paths import missing_reports
 from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
 from auditor.store.labels import load_labels
@@ -53,10 +53,6 @@ def http_policy(config: Config, sandbox_url: str | None) -> HttpPolicy:
         # A self-hosted SearXNG usually listens on localhost or the LAN: the user named it, so it is reached.
         trusted_origins=frozenset({origin_of(config.engines.searxng.url)} if config.engines.searxng.url else ()),
     )
-
-
-def scoring_info(config: Config) -> ScoringInfo:
-    return ScoringInfo(ctr=config.scoring.ctr, weights=dict(config.scoring.weights), depth=config.audit.depth)
 
 
 def ensure_writable(directory: Path) -> None:

@@ -33,11 +33,10 @@ def report(
     ] = None,
 ) -> None:
     """Re-render a stored audit's report (`all`: every audit's, and the index)."""
-    from auditor.audit.runner import scoring_info
     from auditor.audit.workspace import person_config
     from auditor.cli.store_commands import resolve
     from auditor.report.changes import compute_changes
-    from auditor.report.html import previous_audit, render_html, write_report, write_reports
+    from auditor.report.html import previous_audit, render_html, scoring_info, write_report, write_reports
     from auditor.store import Store
 
     cfg = person_config(config, person)

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -33,8 +33,12 @@ from auditor.report.document import build_json, by_priority
 from auditor.report.evidence import recommendation_evidence
 from auditor.report.paths import slugify
 from auditor.report.sparkline import sparkline_svg
+from auditor.report.template_cache import compiled_templates
 from auditor.report.verdict import verdict
 from auditor.scoring.recommend import MISSING_ENTRY_POSITION, SITE_ENTRY_POSITION, UNMEASURED_RULES, UNSCORED_RULES
+
+if TYPE_CHECKING:
+    from auditor.config import Config
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,11 @@ class ScoringInfo:
     """Component weights of the overall score: visibility, linkback, site, consistency."""
     depth: int
     """How many results were read per engine and query."""
+
+
+def scoring_info(config: Config) -> ScoringInfo:
+    """The scoring parameters of `config`, as the methodology section shows them."""
+    return ScoringInfo(ctr=config.scoring.ctr, weights=dict(config.scoring.weights), depth=config.audit.depth)
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,7 @@ def environment(lang: str) -> Environment:
         undefined=StrictUndefined,  # a typo in a template fails the tests instead of rendering blank
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=compiled_templates(__file__),
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
