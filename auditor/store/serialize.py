@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -114,7 +115,7 @@ def _dataclass_converter(cls: type) -> Converter:
                 return cls(**kwargs)
         # What the generated __init__ would do (it only assigns each field), without its per-field
         # object.__setattr__ of a frozen class: most of the time of reading a long history back.
-        instance = new(cls)
+        instance: Any = new(cls)
         instance.__dict__.update(kwargs)
         return instance
 
@@ -134,7 +135,7 @@ def _defaults(cls: type) -> _Defaults | None:
         if not f.init:
             return None
         if f.default is not dataclasses.MISSING:
-            found[f.name] = lambda value=f.default: value
+            found[f.name] = functools.partial(_identity, f.default)
         elif f.default_factory is not dataclasses.MISSING:
             found[f.name] = f.default_factory
     return found
