@@ -91,7 +91,8 @@ def history(
     cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows(cfg.person.name)
-        unreported = {audit.id for audit in missing_reports(store.finished_audits(cfg.person.name), cfg.reports_path)}
+        # The finished audits' rows, not the audits: a long history is not decoded to list it.
+        unreported = {row.id for row in missing_reports(store.finished_rows(cfg.person.name), cfg.reports_path)}
     if as_json:
         data = [
             {

@@ -12,10 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from auditor.models import Audit
+from typing import Protocol, TypeVar
 
 # Letters that Unicode decomposition does not split into a base letter plus an accent.
 _FOLD = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
@@ -44,7 +41,21 @@ def report_json_path(reports_dir: Path, person: str, as_of: dt.date) -> Path:
     return reports_dir / slugify(person) / f"{as_of.isoformat()}.json"
 
 
-def missing_reports(history: Sequence[Audit], reports_dir: Path) -> list[Audit]:
+class Stored(Protocol):
+    """What telling a written report from a missing one needs of an audit: an audit or its stored row."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def person(self) -> str: ...
+    @property
+    def as_of(self) -> dt.date: ...
+
+
+S = TypeVar("S", bound=Stored)
+
+
+def missing_reports(history: Sequence[S], reports_dir: Path) -> list[S]:
     """Finished audits whose report was never written: the process died between the final commit and the
     files. Of several audits of one day only the last counts, as its report is the one that day's files hold."""
     ordered = sorted(history, key=lambda audit: (audit.as_of, audit.id or 0))
