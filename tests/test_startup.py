@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,8 +43,12 @@ def test_defaults_spelt_in_the_cli_match_their_source() -> None:
 
 
 def test_the_command_table_names_every_command_and_the_module_defining_it() -> None:
+    import auditor.cli
     from auditor.cli import COMMAND_MODULES, app
 
+    # Every module of the package, not only those the table names: a command in a new module must be listed.
+    for found in pkgutil.iter_modules(auditor.cli.__path__):
+        importlib.import_module(f"auditor.cli.{found.name}")
     defined = {
         (command.name or command.callback.__name__.replace("_", "-")): command.callback.__module__
         for command in app.registered_commands
