@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -191,3 +192,40 @@ def test_type_hints_are_read_once_per_class_not_once_per_instance(monkeypatch: p
         assert from_data(Audit, data) == first
     assert len(calls) == once
     serialize._converter.cache_clear()  # the next test starts from the real get_type_hints
+
+
+@dataclasses.dataclass(frozen=True)
+class _WithDefaults:
+    name: str
+    tags: tuple[str, ...] = ()
+    extra: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Checked:
+    value: int
+
+    def __post_init__(self) -> None:
+        if self.value < 0:
+            raise ValueError("negative")
+
+
+def test_a_field_missing_from_stored_data_takes_its_default_and_instances_stay_equal_and_hashable() -> None:
+    built = from_data(_WithDefaults, {"name": "a", "unknown_key": 1})
+    assert built == _WithDefaults("a") and built.extra == {} and built.tags == ()
+    assert from_data(_WithDefaults, {"name": "a"}).extra is not built.extra  # a factory's value is never shared
+    assert from_data(_WithDefaults, {"name": "b", "tags": ["x"]}) == _WithDefaults("b", ("x",))
+    assert hash(from_data(Query, {"text": "a"})) == hash(Query("a"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.name = "c"  # type: ignore[misc]
+
+
+def test_a_required_field_missing_fails_as_the_class_itself_would() -> None:
+    with pytest.raises(TypeError, match="name"):
+        from_data(_WithDefaults, {"tags": []})
+
+
+def test_a_class_that_checks_its_values_is_built_through_its_init() -> None:
+    assert from_data(_Checked, {"value": 1}) == _Checked(1)
+    with pytest.raises(ValueError, match="negative"):
+        from_data(_Checked, {"value": -1})

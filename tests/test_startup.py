@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 from auditor.cli import common
 from auditor.config import DEFAULT_CONFIG_NAME
@@ -37,3 +40,68 @@ def test_help_imports_no_engine_store_or_report_module() -> None:
 def test_defaults_spelt_in_the_cli_match_their_source() -> None:
     assert str(common.DEFAULT_CONFIG) == DEFAULT_CONFIG_NAME
     assert common.DEFAULT_LOCK_WAIT == DEFAULT_LOCK_WAIT
+
+
+def test_the_command_table_names_every_command_and_the_module_defining_it() -> None:
+    import auditor.cli
+    from auditor.cli import COMMAND_MODULES, app
+
+    # Every module of the package, not only those the table names: a command in a new module must be listed.
+    for found in pkgutil.iter_modules(auditor.cli.__path__):
+        importlib.import_module(f"auditor.cli.{found.name}")
+    defined = {
+        (command.name or command.callback.__name__.replace("_", "-")): command.callback.__module__
+        for command in app.registered_commands
+        if command.callback is not None
+    }
+    assert defined == {name: f"auditor.cli.{module}" for name, module in COMMAND_MODULES.items()}
+
+
+def _modules_loaded_by(*argv: str) -> set[str]:
+    probe = (
+        "import json, sys\nfrom auditor.cli import main\n"
+        f"sys.argv = ['auditor', *{list(argv)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_a_command_loads_only_its_own_command_module() -> None:
+    loaded = _modules_loaded_by("--log-level", "error", "-q", "schedule", "--help")
+    commands = {
+        m for m in loaded if m.startswith("auditor.cli.") and m not in ("auditor.cli.common", "auditor.cli.helptext")
+    }
+    assert commands == {"auditor.cli.loop"}
+    everything = _modules_loaded_by("no-such-command")
+    assert {"auditor.cli.loop", "auditor.cli.history", "auditor.cli.audit"} <= everything
+
+
+NEVER_AT_START = ("tldextract", "requests", "filelock", "pandas", "matplotlib", "jinja2", "bs4", "httpx", "lxml")
+"""What `classify` and `history` must not load: the host split, the store's reads and the config's checks
+need none of it (the report's and the network's modules are loaded by the commands that use them)."""
+
+
+def test_classify_and_history_load_nothing_they_do_not_use(tmp_path: Path) -> None:
+    config = tmp_path / "auditor.toml"
+    init = ["init", "-c", str(config), "--name", "Jo Doe", "--site", "https://jodoe.example"]
+    done = subprocess.run(
+        [sys.executable, "-m", "auditor", *init, "--profile", "github=https://github.com/jodoe"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    label = ["label", "https://example.com/", "not-me", "-c", str(config)]
+    assert subprocess.run([sys.executable, "-m", "auditor", *label], capture_output=True).returncode == 0
+    for argv in (["classify", "https://github.com/jodoe", "-c", str(config)], ["history", "-c", str(config)]):
+        loaded = {m.split(".")[0] for m in _modules_loaded_by(*argv)}
+        assert "auditor" in loaded and "pydantic" in loaded  # the config was read and checked
+        assert loaded.isdisjoint(NEVER_AT_START), (argv[0], loaded & set(NEVER_AT_START))
+
+
+def test_a_report_loads_no_matplotlib() -> None:
+    # The charts are drawn by hand (`report/svgchart.py`): matplotlib took 0.3 s to load and 0.1 s a chart.
+    probe = "import sys, auditor.report.charts, auditor.report.html\nprint('matplotlib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -26,7 +26,8 @@ from auditor.net.fetcher import Fetcher, RecordingFetcher, Request, ScrubbingFet
 from auditor.net.guard import origin_of
 from auditor.net.logs import remember_secrets
 from auditor.net.routing import RoutingFetcher
-from auditor.report.html import ReportPaths, ScoringInfo, report_json_path, write_report
+from auditor.report.html import ReportPaths, scoring_info, write_report
+from auditor.report.paths import missing_reports
 from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
 from auditor.store.labels import load_labels
 from auditor.store.manual_checks import list_checks
@@ -54,10 +55,6 @@ def http_policy(config: Config, sandbox_url: str | None) -> HttpPolicy:
     )
 
 
-def scoring_info(config: Config) -> ScoringInfo:
-    return ScoringInfo(ctr=config.scoring.ctr, weights=dict(config.scoring.weights), depth=config.audit.depth)
-
-
 def ensure_writable(directory: Path) -> None:
     """Fail before any request is sent when reports could not be written at the end."""
     try:
@@ -66,16 +63,6 @@ def ensure_writable(directory: Path) -> None:
             pass
     except OSError as exc:
         raise ReportError(f"{directory}: reports directory is not writable ({exc.strerror or exc})") from None
-
-
-def missing_reports(history: list[Audit], reports_dir: Path) -> list[Audit]:
-    """Finished audits whose report was never written: the process died between the final commit and the
-    files. Of several audits of one day only the last counts, as its report is the one that day's files hold."""
-    ordered = sorted(history, key=lambda audit: (audit.as_of, audit.id or 0))
-    last_of_day = {(audit.person, audit.as_of): audit for audit in ordered}
-    return [
-        audit for audit in last_of_day.values() if not report_json_path(reports_dir, audit.person, audit.as_of).exists()
-    ]
 
 
 def write_missing_reports(

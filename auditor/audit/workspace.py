@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from auditor.config import Config, _as_tuples, _location, _message, load_config
 from auditor.errors import ConfigError, UsageError
-from auditor.report.html import slugify
+from auditor.report.paths import slugify
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 SHARED = ("audit", "engines", "http", "scoring", "report")

@@ -1,36 +1,80 @@
 """The `auditor` command. Commands stay thin; domain errors become one line and an exit code here, once.
 
-Each module registers its commands on the shared app; importing them here is what makes them exist.
+Each module registers its commands on the shared app; importing it is what makes them exist. `main` imports
+only the module of the command it runs (`COMMAND_MODULES`), every module for anything else (`--help`, a
+misspelt command, which click then answers with the known names); `app`, read from this package, has them all.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from auditor import __version__
-from auditor.cli import audit, confirm, engines, history, identify, init, loop, sandbox, store_commands
-from auditor.cli.common import app, err, out, verbosity
+from auditor.cli.common import app as _app
+from auditor.cli.common import err, out, verbosity
 from auditor.cli.helptext import plain_help
 from auditor.errors import AuditorError, UsageError
 from auditor.net import logs
 
-__all__ = [
-    "app",
-    "audit",
-    "confirm",
-    "engines",
-    "history",
-    "identify",
-    "init",
-    "loop",
-    "main",
-    "sandbox",
-    "store_commands",
-]
+__all__ = ["COMMAND_MODULES", "app", "main"]
+
+COMMAND_MODULES = {
+    "audit": "audit",
+    "confirm": "confirm",
+    "engines": "engines",
+    "parse": "engines",
+    "report": "history",
+    "history": "history",
+    "classify": "identify",
+    "label": "identify",
+    "init": "init",
+    "summary": "loop",
+    "trends": "loop",
+    "notify": "loop",
+    "schedule": "loop",
+    "sandbox": "sandbox",
+    "demo": "sandbox",
+    "compare": "store_commands",
+    "export": "store_commands",
+    "rescore": "store_commands",
+}
+"""Each command and the module of `auditor.cli` that defines it (a test checks the two agree)."""
+_GLOBAL_OPTIONS_WITH_VALUES = ("--log-level", "--log-file")
+
+
+def load_commands(argv: Sequence[str] = ()) -> typer.Typer:
+    """The app with the command `argv` names registered (all of them when it names none that is known)."""
+    name = _command_name(argv)
+    modules = [COMMAND_MODULES[name]] if name in COMMAND_MODULES else sorted(set(COMMAND_MODULES.values()))
+    for module in modules:
+        importlib.import_module(f"auditor.cli.{module}")
+    return _app
+
+
+def _command_name(argv: Sequence[str]) -> str | None:
+    """The first argument that is neither a global option nor its value."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _GLOBAL_OPTIONS_WITH_VALUES:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    # `from auditor.cli import app` (tests, tools) gets the app with every command.
+    if name == "app":
+        return load_commands()
+    raise AttributeError(name)
 
 
 def _print_version(value: bool) -> None:
@@ -39,7 +83,7 @@ def _print_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
+@_app.callback()
 def diagnostics(
     log_level: Annotated[
         str | None,
@@ -86,7 +130,7 @@ def main() -> None:
     """Entry point: run the app, turning domain errors into one message and an exit code."""
     try:
         # Without standalone mode click returns the code of `typer.Exit` instead of exiting.
-        code = plain_help(typer.main.get_command(app))(standalone_mode=False)
+        code = plain_help(typer.main.get_command(load_commands(sys.argv[1:])))(standalone_mode=False)
     except AuditorError as exc:
         for line in str(exc).splitlines() or [""]:  # several problems (a config's): one line each
             err.print(f"Error: {line}", highlight=False, markup=False)

@@ -33,11 +33,10 @@ def report(
     ] = None,
 ) -> None:
     """Re-render a stored audit's report (`all`: every audit's, and the index)."""
-    from auditor.audit.runner import scoring_info
     from auditor.audit.workspace import person_config
     from auditor.cli.store_commands import resolve
     from auditor.report.changes import compute_changes
-    from auditor.report.html import previous_audit, render_html, write_report, write_reports
+    from auditor.report.html import previous_audit, render_html, scoring_info, write_report, write_reports
     from auditor.store import Store
 
     cfg = person_config(config, person)
@@ -79,9 +78,9 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of text.")] = False,
 ) -> None:
     """The stored audits by date, their status and scores; an interrupted audit shows as `incomplete`."""
-    from auditor.audit.runner import missing_reports
     from auditor.audit.workspace import is_workspace, person_config
     from auditor.models import AuditStatus
+    from auditor.report.paths import missing_reports
     from auditor.store import Store
 
     if person is None and is_workspace(config):
@@ -92,7 +91,8 @@ def history(
     cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows(cfg.person.name)
-        unreported = {audit.id for audit in missing_reports(store.finished_audits(cfg.person.name), cfg.reports_path)}
+        # The finished audits' rows, not the audits: a long history is not decoded to list it.
+        unreported = {row.id for row in missing_reports(store.finished_rows(cfg.person.name), cfg.reports_path)}
     if as_json:
         data = [
             {

@@ -6,14 +6,13 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
+from auditor.identify.suffixes import split_host
 from auditor.identify.urls import is_http_url, unwrap
 
 if TYPE_CHECKING:  # imported where used: parsing HTML is not every command's business
-    import tldextract
     from bs4 import Tag
 
 EVIDENCE_MAX = 300
@@ -152,15 +151,8 @@ def urls_in_text(text: str) -> list[str]:
     return found
 
 
-@cache
-def _suffixes() -> tldextract.TLDExtract:
-    import tldextract
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled list, never fetched
-
-
 def _has_public_suffix(host: str) -> bool:
-    parts = _suffixes()(host)
+    parts = split_host(host)  # tldextract's bundled list, never fetched
     return bool(parts.domain and parts.suffix)
 
 

@@ -13,11 +13,9 @@ import ipaddress
 import re
 import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-if TYPE_CHECKING:
-    import tldextract
+from auditor.identify.suffixes import HostParts, split_host
 
 # Query parameters that only track the click; removing them never changes the page.
 TRACKING_PARAMS = frozenset(
@@ -89,22 +87,14 @@ WRAPPERS: tuple[tuple[str, str, str], ...] = (
 MAX_UNWRAP = 5
 
 
-@lru_cache(maxsize=1)
-def _extractor() -> tldextract.TLDExtract:
-    # Imported on first use: tldextract brings requests along, which a command that never splits a host
-    # (`auditor --help`, `auditor history`) should not pay for.
-    import tldextract
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
-def _extract(host: str) -> tldextract.tldextract.ExtractResult:
-    return _extractor()(host)
+def _extract(host: str) -> HostParts:
+    return split_host(host)
 
 
 @lru_cache(maxsize=4096)
 def registrable_domain(host: str) -> str:
-    """`fr.linkedin.com` -> `linkedin.com`; uses tldextract's bundled suffix list (never fetched)."""
+    """`fr.linkedin.com` -> `linkedin.com`; uses tldextract's bundled suffix list (never fetched), read by
+    `suffixes.split_host` with tldextract's own rules."""
     parts = _extract(host)
     if parts.domain and parts.suffix:
         return f"{parts.domain}.{parts.suffix}"

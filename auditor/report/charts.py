@@ -1,48 +1,32 @@
-"""Trend charts as inline SVG, drawn with matplotlib from the frames of `trends`, and the trend section's data.
+"""Trend charts as inline SVG, drawn from the frames of `trends` (`svgchart`), and the trend section's data.
 
-The report must make no request of any kind, so the SVG keeps its text as text (no font files, no
-embedded images) and loses its XML prolog and DOCTYPE (the DOCTYPE names a w3.org DTD). matplotlib is used
-through `Figure` objects only, never pyplot, so nothing global (a GUI backend, a figure registry) is touched.
+The report must make no request of any kind, so the SVG keeps its text as text (no font files, no embedded
+images) and names no DTD; ids are prefixed with the chart's, as several charts share one page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import matplotlib
-import matplotlib.dates as mdates
 import pandas as pd
 from markupsafe import Markup
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator
-from matplotlib.typing import RcKeyType
 
 from auditor.models import Audit
 from auditor.report import i18n, trends
+from auditor.report.svgchart import Axes, Series, line_chart
 
 # Okabe & Ito's palette: distinguishable with the common colour-vision deficiencies. Lines also differ by
 # marker and dash, so the charts still read in grey print.
 PALETTE = ("#000000", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 DASHES = ("-", "--", "-.", ":")
-
-_RC: dict[RcKeyType, Any] = {
-    "svg.fonttype": "none",
-    "svg.hashsalt": "auditor-report",  # stable ids, so the same data give the same file
-    "font.family": "sans-serif",
-    "font.size": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-_NO_METADATA = {"Creator": None, "Date": None, "Format": None, "Type": None}
 _MAX_TICKS = 8
+_MARGIN = 0.05
+"""Room left on each side of the dates, as a share of their span (a point on the edge stays whole)."""
 
 
 def scores_chart(
@@ -54,27 +38,21 @@ def scores_chart(
     chart_id: str = "scores",
 ) -> str:
     """Overall and component scores (0-100) over time, one line per column of `columns` (name -> label)."""
-    with matplotlib.rc_context(_RC):
-        fig, ax = _figure()
-        dates = [ts.date() for ts in frame["as_of"]]
-        for i, (column, text) in enumerate(columns.items()):
-            ax.plot(
-                dates,
-                frame[column].to_numpy(dtype=float),
-                label=text,
-                color=PALETTE[i % len(PALETTE)],
-                marker=MARKERS[i % len(MARKERS)],
-                linestyle=DASHES[i % len(DASHES)],
-                linewidth=2.6 if i == 0 else 1.6,
-                markersize=5,
-            )
-        ax.set_ylim(0, 100)
-        ax.yaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))
-        ax.grid(axis="y", color="#dddddd", linewidth=0.8)
-        _date_axis(ax, dates, date_label)
-        ax.set_title(title, loc="left", fontsize=11)
-        _legend(ax, fig)
-        return _to_svg(fig, chart_id, title)
+    dates = [ts.date() for ts in frame["as_of"]]
+    days = [float(d.toordinal()) for d in dates]
+    series = [
+        Series(
+            label=text,
+            points=list(zip(days, frame[column].to_numpy(dtype=float).tolist(), strict=True)),
+            color=PALETTE[i % len(PALETTE)],
+            marker=MARKERS[i % len(MARKERS)],
+            dash=DASHES[i % len(DASHES)],
+            width=2.6 if i == 0 else 1.6,
+        )
+        for i, (column, text) in enumerate(columns.items())
+    ]
+    axes = _date_axes(dates, date_label, y_range=(0, 100), y_ticks=(0, 25, 50, 75, 100))
+    return line_chart(series, axes, title=title, chart_id=chart_id)
 
 
 def positions_chart(
@@ -91,83 +69,52 @@ def positions_chart(
     `frame` holds one engine's rows of `trends.positions_frame`; `labels` maps network keys to names and
     also fixes the order of the lines.
     """
-    with matplotlib.rc_context(_RC):
-        fig, ax = _figure()
-        dates = sorted({ts.date() for ts in frame["as_of"]})
-        for i, (network, text) in enumerate(labels.items()):
-            rows = frame[frame["network"] == network].sort_values("as_of")
-            if rows["position"].isna().all():
-                continue
-            ax.plot(
-                [ts.date() for ts in rows["as_of"]],
-                rows["position"].to_numpy(dtype=float),
+    dates = sorted({ts.date() for ts in frame["as_of"]})
+    series = []
+    for i, (network, text) in enumerate(labels.items()):
+        rows = frame[frame["network"] == network].sort_values("as_of")
+        if rows["position"].isna().all():
+            continue
+        days = [float(ts.date().toordinal()) for ts in rows["as_of"]]
+        series.append(
+            Series(
                 label=text,
+                points=list(zip(days, rows["position"].to_numpy(dtype=float).tolist(), strict=True)),
                 color=PALETTE[(i + 1) % len(PALETTE)],
                 marker=MARKERS[i % len(MARKERS)],
-                linestyle=DASHES[i % len(DASHES)],
-                linewidth=1.8,
-                markersize=5,
+                dash=DASHES[i % len(DASHES)],
+                width=1.8,
             )
-        ax.set_ylim(depth + 0.5, 0.5)
-        # Position 1 always gets its tick: it is the one every user looks for.
-        ax.yaxis.set_major_locator(FixedLocator([1, *range(5, depth + 1, 5)]))
-        ax.grid(axis="y", color="#dddddd", linewidth=0.8)
-        ax.axhline(10.5, color="#999999", linewidth=0.8, linestyle=":")
-        _date_axis(ax, dates, date_label)
-        ax.set_title(title, loc="left", fontsize=11)
-        _legend(ax, fig)
-        return _to_svg(fig, chart_id, title)
+        )
+    # Position 1 at the top and always ticked: it is the one every user looks for. The rule marks page one.
+    axes = _date_axes(dates, date_label, y_range=(depth + 0.5, 0.5), y_ticks=(1, *range(5, depth + 1, 5)), rule_at=10.5)
+    return line_chart(series, axes, title=title, chart_id=chart_id)
 
 
-def _figure() -> tuple[Figure, Axes]:
-    # Narrow enough that its text stays legible once scaled down to a phone screen.
-    fig = Figure(figsize=(5.8, 3.8), layout="constrained")
-    FigureCanvasAgg(fig)  # headless raster canvas; savefig(format="svg") switches to the SVG writer
-    return fig, fig.add_subplot()
-
-
-def _date_axis(ax: Axes, dates: Sequence[dt.date], date_label: Callable[[dt.date], str]) -> None:
+def _date_axes(
+    dates: Sequence[dt.date],
+    date_label: Callable[[dt.date], str],
+    *,
+    y_range: tuple[float, float],
+    y_ticks: Sequence[float],
+    rule_at: float | None = None,
+) -> Axes:
     # Ticks on the audit dates themselves (a monthly audit is the natural unit), thinned when there are many.
     ticks = list(dates)
     if len(ticks) > _MAX_TICKS:
         step = -(-len(ticks) // _MAX_TICKS)
         ticks = ticks[::-1][::step][::-1]
-    numbers = mdates.date2num(ticks)
-    if len(ticks) > 4:
-        ax.set_xticks(numbers, [date_label(d) for d in ticks], rotation=30, ha="right")
-    else:
-        ax.set_xticks(numbers, [date_label(d) for d in ticks])
-    if len(dates) == 1:
-        ax.set_xlim(numbers[0] - 15, numbers[0] + 15)
-
-
-def _legend(ax: Axes, fig: Figure) -> None:
-    handles, texts = ax.get_legend_handles_labels()
-    if handles:
-        # Below the plot rather than beside it, so the plot keeps the full width on a phone.
-        fig.legend(handles, texts, loc="outside lower center", ncols=3, frameon=False, fontsize=9)
-
-
-_ID = re.compile(r'\bid="([^"]+)"')
-_REF = re.compile(r"#([A-Za-z_][\w.\-]*)")
-
-
-def _to_svg(fig: Figure, chart_id: str, title: str) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata=_NO_METADATA)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]  # drop the XML prolog and the DOCTYPE (an external DTD reference)
-    # Several charts share one HTML document, where ids must be unique: prefix every id and reference.
-    ids = set(_ID.findall(svg))
-    svg = _ID.sub(lambda m: f'id="{chart_id}-{m.group(1)}"', svg)
-    svg = _REF.sub(lambda m: f"#{chart_id}-{m.group(1)}" if m.group(1) in ids else m.group(0), svg)
-    # Scale with the page: keep the viewBox, drop the fixed size in points.
-    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
-    escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-    svg = svg.replace("<svg", f'<svg class="chart" role="img" aria-label="{escaped}" focusable="false"', 1)
-    if "<image" in svg or "<script" in svg:  # never expected from line charts; refuse rather than ship it
-        raise ValueError("chart SVG holds an image or a script")
-    return svg
+    days = [d.toordinal() for d in dates]
+    low, high = (min(days), max(days)) if days else (0, 1)
+    pad = 15.0 if high == low else (high - low) * _MARGIN
+    return Axes(
+        x_range=(low - pad, high + pad),
+        x_ticks=[(float(d.toordinal()), date_label(d)) for d in ticks],
+        y_range=y_range,
+        y_ticks=y_ticks,
+        rotate_x_labels=len(ticks) > 4,
+        rule_at=rule_at,
+    )
 
 
 def trend_section(timeline: Sequence[Audit], *, lang: str, depth: int) -> dict[str, Any]:
@@ -215,14 +162,16 @@ def trend_section(timeline: Sequence[Audit], *, lang: str, depth: int) -> dict[s
                 _nan_to_none(row["best_position"]),
                 _day(row["as_of"]),
             )
-            for row in trends.best_positions(timeline).to_dict("records")
+            for row in trends.best_positions_of(positions).to_dict("records")
         ],
     }
 
 
 def _trusted_svg(svg: str | None) -> Markup | None:
-    # The one place markup is trusted: this module builds the SVG from numbers and from labels that
-    # matplotlib escapes itself, and refuses any <image> or <script> in it. Scraped text never reaches it.
+    # The one place markup is trusted: `svgchart` builds the SVG from numbers and from labels it escapes
+    # itself, and it draws no <image> or <script>. Scraped text never reaches it.
+    if svg is not None and ("<image" in svg or "<script" in svg):  # never drawn; refuse rather than ship it
+        raise ValueError("chart SVG holds an image or a script")
     return Markup(svg) if svg is not None else None
 
 

@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import io
 import json
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,6 +39,12 @@ COLUMNS = (
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with these as a formula; titles and snippets are written by strangers."""
+_TEXT_AT = tuple(
+    COLUMNS.index(c) for c in ("person", "engine", "query", "url", "title", "snippet", "network", "label", "profile")
+)
+"""The columns that hold free text. The others are numbers, an ISO date and fixed words (status, ownership),
+none of which can start like a formula: a long history's hundreds of thousands of cells are not each looked at."""
+_ORDERED = operator.itemgetter(*COLUMNS)
 
 
 def export_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
@@ -72,9 +79,17 @@ def to_csv(rows: Sequence[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    # Cells by position, not through DictWriter: a long history writes hundreds of thousands of them.
-    writer.writerows([_cell(row.get(column)) for column in COLUMNS] for row in rows)
+    # Cells by position, not through DictWriter, and None written as "" by the writer itself.
+    writer.writerows(map(_safe, map(_ORDERED, rows)))
     return buffer.getvalue()
+
+
+def _safe(values: tuple[Any, ...]) -> Sequence[Any]:
+    for index in _TEXT_AT:
+        value = values[index]
+        if value and value.startswith(FORMULA_STARTS):
+            return [_cell(v) for v in values]
+    return values
 
 
 def to_json(rows: Sequence[dict[str, Any]]) -> str:

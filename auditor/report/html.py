@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import re
 import secrets
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -33,9 +31,14 @@ from auditor.report.advice import confirm_hint, recommendation_message, recommen
 from auditor.report.changes import Changes, compute_changes
 from auditor.report.document import build_json, by_priority
 from auditor.report.evidence import recommendation_evidence
+from auditor.report.paths import slugify
 from auditor.report.sparkline import sparkline_svg
+from auditor.report.template_cache import compiled_templates
 from auditor.report.verdict import verdict
 from auditor.scoring.recommend import MISSING_ENTRY_POSITION, SITE_ENTRY_POSITION, UNMEASURED_RULES, UNSCORED_RULES
+
+if TYPE_CHECKING:
+    from auditor.config import Config
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ class ScoringInfo:
     """How many results were read per engine and query."""
 
 
+def scoring_info(config: Config) -> ScoringInfo:
+    """The scoring parameters of `config`, as the methodology section shows them."""
+    return ScoringInfo(ctr=config.scoring.ctr, weights=dict(config.scoring.weights), depth=config.audit.depth)
+
+
 @dataclass(frozen=True)
 class ReportPaths:
     """Where `write_report` put each file."""
@@ -58,27 +66,6 @@ class ReportPaths:
     json: Path
     latest: Path
     index: Path
-
-
-# Letters that Unicode decomposition does not split into a base letter plus an accent.
-_FOLD = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
-
-
-MAX_SLUG = 60
-"""Characters of a report directory's name: a file name has a bound (255 bytes), a person's name none."""
-
-
-def slugify(text: str) -> str:
-    """ASCII-folded, lower-case, hyphen-separated: "Carl-Frédéric de Celles" -> "carl-frederic-de-celles".
-
-    A slug over MAX_SLUG is cut and ends with a digest of the whole name, so two long names that begin alike
-    still get directories of their own."""
-    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD)).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    if len(slug) > MAX_SLUG:
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-        slug = f"{slug[: MAX_SLUG - 9].rstrip('-')}-{digest}"
-    return slug or "person"  # a name of only non-Latin letters still needs a directory
 
 
 _C0_AND_SPACE = "".join(map(chr, range(33)))
@@ -135,6 +122,7 @@ def environment(lang: str) -> Environment:
         undefined=StrictUndefined,  # a typo in a template fails the tests instead of rendering blank
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=compiled_templates(__file__),
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
@@ -242,12 +230,6 @@ def report_stem(audit: Dated, history: Sequence[Dated]) -> str:
     if audit.id is None or not same_day or same_day[0].id == audit.id:
         return day
     return f"{day}-{audit.id}"
-
-
-def report_json_path(reports_dir: Path, person: str, as_of: dt.date) -> Path:
-    """Where `write_report` puts the JSON report of `person`'s audit of `as_of`: its presence says that
-    audit's report was written."""
-    return reports_dir / slugify(person) / f"{as_of.isoformat()}.json"
 
 
 def write_report(

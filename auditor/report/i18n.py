@@ -30,7 +30,7 @@ from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from babel.support import Translations
 
 from auditor.engines.registry import label as engine_label
@@ -95,7 +95,19 @@ def format_number(
     optional = max(0, (max_digits or digits) - digits)
     body = "#,##0" + ("." + "0" * digits + "#" * optional if digits or optional else "")
     pattern = f"+{body};-{body}" if signed else body
-    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+    return format_decimal(value, format=_number_pattern(pattern), locale=_locale(LOCALES[lang]))
+
+
+@cache
+def _number_pattern(pattern: str) -> NumberPattern:
+    # Parsed once: babel parses the pattern and the locale again on every call, and a report with a long
+    # history formats hundreds of numbers.
+    return parse_pattern(pattern)
+
+
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 LABELS: Mapping[str, Mapping[str, str]] = {

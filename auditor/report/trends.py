@@ -103,20 +103,23 @@ def positions_frame(audits: Sequence[Audit]) -> pd.DataFrame:
     rows = []
     for audit in audits:
         networks = [SITE, *sorted({p.network for p in audit.profiles} | _ranked_profiles(audit))]
+        # One pass over the audit's results for all its engines: (engine, network) -> best position.
+        best: dict[tuple[str, str], int] = {}
+        for r in audit.results:
+            key = _network_of(r.ownership, r.profile)
+            if key is not None:
+                found = (r.engine, key)
+                best[found] = min(best.get(found, r.position), r.position)
         for engine in audit.engines:
-            best: dict[str, int] = {}
-            if engine.status.counts_in_score:
-                for r in audit.results:
-                    key = _network_of(r.ownership, r.profile)
-                    if r.engine == engine.name and key is not None:
-                        best[key] = min(best.get(key, r.position), r.position)
+            counts = engine.status.counts_in_score
             for network in networks:
+                position = best.get((engine.name, network)) if counts else None
                 rows.append(
                     {
                         "as_of": pd.Timestamp(audit.as_of),
                         "engine": engine.name,
                         "network": network,
-                        "position": float(best[network]) if network in best else float("nan"),
+                        "position": float(position) if position is not None else float("nan"),
                     }
                 )
     frame = pd.DataFrame(rows, columns=["as_of", "engine", "network", "position"])
@@ -130,7 +133,11 @@ def best_positions(audits: Sequence[Audit]) -> pd.DataFrame:
 
     Networks that never ranked on an engine keep a row with NaN and NaT: "not yet" is worth showing.
     """
-    frame = positions_frame(audits)
+    return best_positions_of(positions_frame(audits))
+
+
+def best_positions_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """`best_positions` from a frame `positions_frame` already built (the report draws the same frame)."""
     columns = ["engine", "network", "best_position", "as_of"]
     if frame.empty:
         out = pd.DataFrame(columns=columns)

@@ -20,8 +20,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
-from filelock import FileLock, Timeout
-
 from auditor.errors import DatabaseBusy, StorageError, UsageError
 from auditor.models import Audit, AuditStatus
 from auditor.net.fetched import Fetched
@@ -145,6 +143,8 @@ class Store:
         """Hold the database's audit lock; a second writer waits `wait` seconds, then gives up clearly."""
         if not self.writable:
             raise StorageError(f"{self.path}: opened read-only; nothing can be written to it")
+        from filelock import FileLock, Timeout  # here: a command that only reads never loads it
+
         lock = FileLock(str(self.path) + ".lock")
         try:
             lock.acquire(timeout=wait)

@@ -29,7 +29,7 @@ def test_svg_is_inline_and_self_contained() -> None:
     urls = set(re.findall(r"https?://[^\s\"')]+", svg))
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
     assert 'role="img"' in svg and 'aria-label="Scores &quot;over&quot; &lt;time>"' in svg
-    assert "Visibility &lt;&amp;&gt;" in svg  # matplotlib escapes its text
+    assert "Visibility &lt;&amp;&gt;" in svg  # the chart escapes its text
     assert "<text" in svg  # text kept as text: no font file, no glyph paths
     assert not re.search(r'<svg[^>]* width="', svg.split(">", 1)[0] + ">")
 
