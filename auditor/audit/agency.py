@@ -37,6 +37,7 @@ from auditor.net.client import HttpClient, HttpPolicy
 from auditor.net.fetched import Fetched
 from auditor.net.fetcher import Fetcher, RecordingFetcher, Request
 from auditor.net.logs import remember_secrets
+from auditor.net.pacer import Slot
 from auditor.net.routing import RoutingFetcher
 from auditor.report.agency import PersonRow, person_row, write_agency
 from auditor.report.html import write_report
@@ -79,6 +80,8 @@ class WorkspaceRun:
     people: list[PersonRow] = field(default_factory=list)
     """Every person of the workspace (inactive ones too) as the agency page shows them."""
     agency_page: Path | None = None
+    slots: list[Slot] = field(default_factory=list)
+    """Every exchange as the one pacer timed it: the run's pacing, seen from the client."""
 
     @property
     def exit_code(self) -> int:
@@ -287,7 +290,8 @@ async def _run_all(
             return result
 
         ordered = await asyncio.gather(*(one(item) for item in planned))
-    return WorkspaceRun(list(ordered), time.monotonic() - started, counting.by_host, counting.intervals)
+    wall = time.monotonic() - started
+    return WorkspaceRun(list(ordered), wall, counting.by_host, counting.intervals, slots=list(client.pacer.slots))
 
 
 async def _audit_one(item: _Planned, web: Fetcher, lang: str | None) -> PersonResult:

@@ -181,6 +181,8 @@ class HttpClient:
         self._robots: dict[str, Protego | bool | FetchError] = {}
         """Per origin: the parsed rules, True (no robots.txt: allow all), False (unreachable: disallow all), or
         the DNS or connection failure that left the whole host out of reach (its pages fail the same way)."""
+        self._robots_loading: dict[str, asyncio.Lock] = {}
+        """Per origin: held while its robots.txt is read, so that fetches at once from one site read it once."""
         self.sent = 0
         """Requests that reached the wire, retries included (for budgets and progress)."""
 
@@ -280,8 +282,9 @@ class HttpClient:
 
     async def allowed_by_robots(self, url: str) -> bool:
         origin = self._origin(url)
-        if origin not in self._robots:
-            self._robots[origin] = await self._load_robots(origin)
+        async with self._robots_loading.setdefault(origin, asyncio.Lock()):
+            if origin not in self._robots:
+                self._robots[origin] = await self._load_robots(origin)
         rules = self._robots[origin]
         if isinstance(rules, FetchError):  # the host could not be reached at all: no robots.txt to blame
             text = str(rules)
