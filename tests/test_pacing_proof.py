@@ -18,11 +18,14 @@ import pytest
 
 from auditor.audit.demo_people import CLOCK_RESOLUTION, host_figures
 from auditor.net.client import HttpClient, HttpPolicy
+from auditor.net.intervals import DEFAULT_INTERVAL, KNOWN_INTERVALS
 from auditor.net.pacer import HostPacer
 from auditor.sandbox import Sandbox, load_scenario
 
 HOST = "paced.example"
-INTERVAL = 0.05
+SCALE = 0.05
+INTERVAL = DEFAULT_INTERVAL * SCALE
+"""Pages at `http.html_interval` (1 s), the API request at the default for any host (1 s), both scaled."""
 SCENARIO = f"""\
 [scenario]
 name = "paced"
@@ -57,13 +60,13 @@ def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
 
 async def _fetch_everything(client: HttpClient) -> None:
     pages = [client.fetch(url, respect_robots=True) for url in [*URLS, "https://other.example/"]]
-    api = client.fetch(f"https://{HOST}/", kind="api", interval=INTERVAL)
+    api = client.fetch(f"https://{HOST}/", kind="api")  # no interval of its own: the host's default
     answers = await asyncio.gather(*pages, api)
     assert [a.status_code for a in answers] == [200] * len(answers)
 
 
 def _run(sandbox: Sandbox, pacer_class: type[HostPacer] = HostPacer) -> HttpClient:
-    policy = HttpPolicy(sandbox_url=sandbox.url, html_interval=INTERVAL, retries=2, concurrency=4)
+    policy = HttpPolicy(sandbox_url=sandbox.url, html_interval=1.0, time_scale=SCALE, retries=2, concurrency=4)
 
     async def run() -> HttpClient:
         async with HttpClient(policy) as client:
@@ -107,3 +110,17 @@ def test_the_proof_catches_a_pacer_that_hurries(sandbox: Sandbox) -> None:
     paced = figures[HOST]
     assert paced.paced == paced.requests
     assert paced.paced_gap is not None and paced.paced_gap < INTERVAL / 2
+
+
+def test_every_host_has_an_interval() -> None:
+    policy = HttpPolicy(html_interval=2.0)
+    # An engine's declared rate first, then the page interval, then a documented API rate, then the default.
+    assert policy.interval_for("html.duckduckgo.com", "html", 0.5) == 0.5
+    assert policy.interval_for("github.com", "html") == 2.0
+    assert policy.interval_for("x.com", "browser") == 2.0
+    assert policy.interval_for("api.github.com", "api") == KNOWN_INTERVALS["api.github.com"] == 1.0
+    assert policy.interval_for("api.stackexchange.com", "api") == 0.3
+    assert policy.interval_for("public.api.bsky.app", "api") == 0.2
+    # A Mastodon instance's API, or any API nobody documented: one a second, never unpaced.
+    assert policy.interval_for("mastodon.social", "api") == DEFAULT_INTERVAL == 1.0
+    assert HttpPolicy().api_interval == DEFAULT_INTERVAL

@@ -36,6 +36,7 @@ from auditor.models import Audit, AuditStatus
 from auditor.net.client import HttpClient, HttpPolicy
 from auditor.net.fetched import Fetched
 from auditor.net.fetcher import Fetcher, RecordingFetcher, Request
+from auditor.net.intervals import host_interval
 from auditor.net.logs import remember_secrets
 from auditor.net.pacer import Slot
 from auditor.net.routing import RoutingFetcher
@@ -101,9 +102,7 @@ class _CountingFetcher:
 
     async def send(self, request: Request) -> Fetched:
         host = _host(request.url)
-        interval = request.interval
-        if interval is None:
-            interval = self.policy.api_interval if request.via == "api" else self.policy.html_interval
+        interval = self.policy.interval_for(host, request.via, request.interval)
         self.intervals[host] = max(interval, self.intervals.get(host, 0.0))
         fetched = await self.inner.send(request)
         sent = 1 if fetched.attempts is None else fetched.attempts
@@ -339,7 +338,7 @@ def _expected_requests(planned: list[_Planned]) -> tuple[dict[str, float], Count
             host = _host(request.url)
             interval = engine.min_interval
             if interval is None:
-                interval = item.config.http.html_interval if engine.kind != "api" else 0.0
+                interval = item.config.http.html_interval if engine.kind != "api" else host_interval(host)
             intervals[host] = interval
             expected[host] += queries * engine.requests_for(item.config.audit.depth)
     return intervals, expected
