@@ -13,7 +13,7 @@ import typer
 
 from auditor import __version__
 from auditor.cli import audit, confirm, engines, history, identify, init, loop, sandbox, store_commands
-from auditor.cli.common import app, err, out, verbosity
+from auditor.cli.common import app, err, out, refuse_several_configs, verbosity
 from auditor.cli.helptext import plain_help
 from auditor.errors import AuditorError, UsageError
 from auditor.net import logs
@@ -86,7 +86,9 @@ def main() -> None:
     """Entry point: run the app, turning domain errors into one message and an exit code."""
     try:
         # Without standalone mode click returns the code of `typer.Exit` instead of exiting.
-        code = plain_help(typer.main.get_command(app))(standalone_mode=False)
+        command = plain_help(typer.main.get_command(app))
+        refuse_several_configs(command, sys.argv[1:])
+        code = command(standalone_mode=False)
     except AuditorError as exc:
         for line in str(exc).splitlines() or [""]:  # several problems (a config's): one line each
             err.print(f"Error: {line}", highlight=False, markup=False)
