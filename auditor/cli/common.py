@@ -237,7 +237,7 @@ def refuse_several_configs(command: Any, args: Sequence[str]) -> None:
 
     The command line is read by the commands' own parsers (a value such as `--name -c` is no `-c`); anything
     they cannot read is left for the real parse to report."""
-    click_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+    click_error: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
     try:
         _, rest, _ = command.make_parser(command.context_class(command)).parse_args(list(args))
         sub = command.commands.get(rest[0]) if rest else None
