@@ -50,10 +50,7 @@ class Scheduled:
     reports: Path
     hours: int = 1
     """How long one run may take: the pacing of a workspace of many people needs more than an hour."""
-
-    @property
-    def workspace(self) -> bool:
-        return self.history != self.config.database_path
+    workspace: bool = False
 
 
 def recipes(kind: str, config: Config, config_path: Path, command: tuple[str, ...]) -> list[Recipe]:
@@ -78,6 +75,7 @@ def workspace_recipes(kind: str, workspace: Workspace, command: tuple[str, ...])
         workspace.history_dir,
         first.reports_path,
         _hours(workspace),
+        workspace=True,
     )
     return _recipes(kind, target, command)
 
