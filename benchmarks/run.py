@@ -230,7 +230,9 @@ def main() -> None:
             f"workspace of {count} people (intervals x {found['time_scale']}): wall {found['wall']} s, "
             f"bound {found['bound']} s ({found['slowest_host']}), ratio {found['ratio']}, "
             f"{found['requests']} requests, closest gap {found['closest_gap_over_interval']} x interval "
-            f"({found['closest_host']}), peak {found['peak_rss_mib']} MiB, exit {found['exit_code']}"
+            f"({found['closest_host']}) as the sandbox stamped it, {found['paced_gap_over_interval']} x interval "
+            f"({found['paced_closest_host']}) as the pacer did, unpaced hosts {found['unpaced'] or 'none'}, "
+            f"peak {found['peak_rss_mib']} MiB, exit {found['exit_code']}"
         )
 
 

@@ -36,7 +36,9 @@ from auditor.models import Audit, AuditStatus
 from auditor.net.client import HttpClient, HttpPolicy
 from auditor.net.fetched import Fetched
 from auditor.net.fetcher import Fetcher, RecordingFetcher, Request
+from auditor.net.intervals import host_interval
 from auditor.net.logs import remember_secrets
+from auditor.net.pacer import Slot
 from auditor.net.routing import RoutingFetcher
 from auditor.report.agency import PersonRow, person_row, write_agency
 from auditor.report.html import write_report
@@ -79,6 +81,8 @@ class WorkspaceRun:
     people: list[PersonRow] = field(default_factory=list)
     """Every person of the workspace (inactive ones too) as the agency page shows them."""
     agency_page: Path | None = None
+    slots: list[Slot] = field(default_factory=list)
+    """Every exchange as the one pacer timed it: the run's pacing, seen from the client."""
 
     @property
     def exit_code(self) -> int:
@@ -98,9 +102,7 @@ class _CountingFetcher:
 
     async def send(self, request: Request) -> Fetched:
         host = _host(request.url)
-        interval = request.interval
-        if interval is None:
-            interval = self.policy.api_interval if request.via == "api" else self.policy.html_interval
+        interval = self.policy.interval_for(host, request.via, request.interval)
         self.intervals[host] = max(interval, self.intervals.get(host, 0.0))
         fetched = await self.inner.send(request)
         sent = 1 if fetched.attempts is None else fetched.attempts
@@ -287,7 +289,8 @@ async def _run_all(
             return result
 
         ordered = await asyncio.gather(*(one(item) for item in planned))
-    return WorkspaceRun(list(ordered), time.monotonic() - started, counting.by_host, counting.intervals)
+    wall = time.monotonic() - started
+    return WorkspaceRun(list(ordered), wall, counting.by_host, counting.intervals, slots=list(client.pacer.slots))
 
 
 async def _audit_one(item: _Planned, web: Fetcher, lang: str | None) -> PersonResult:
@@ -335,7 +338,7 @@ def _expected_requests(planned: list[_Planned]) -> tuple[dict[str, float], Count
             host = _host(request.url)
             interval = engine.min_interval
             if interval is None:
-                interval = item.config.http.html_interval if engine.kind != "api" else 0.0
+                interval = item.config.http.html_interval if engine.kind != "api" else host_interval(host)
             intervals[host] = interval
             expected[host] += queries * engine.requests_for(item.config.audit.depth)
     return intervals, expected

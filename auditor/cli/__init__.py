@@ -17,7 +17,7 @@ import typer
 
 from auditor import __version__
 from auditor.cli.common import app as _app
-from auditor.cli.common import err, out, verbosity
+from auditor.cli.common import err, out, refuse_several_configs, verbosity
 from auditor.cli.helptext import plain_help
 from auditor.errors import AuditorError, UsageError
 from auditor.net import logs
@@ -130,7 +130,9 @@ def main() -> None:
     """Entry point: run the app, turning domain errors into one message and an exit code."""
     try:
         # Without standalone mode click returns the code of `typer.Exit` instead of exiting.
-        code = plain_help(typer.main.get_command(load_commands(sys.argv[1:])))(standalone_mode=False)
+        command = plain_help(typer.main.get_command(load_commands(sys.argv[1:])))
+        refuse_several_configs(command, sys.argv[1:])
+        code = command(standalone_mode=False)
     except AuditorError as exc:
         for line in str(exc).splitlines() or [""]:  # several problems (a config's): one line each
             err.print(f"Error: {line}", highlight=False, markup=False)

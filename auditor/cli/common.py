@@ -228,3 +228,28 @@ def check_one_mode(
     if modes != 1 or (url is None) != (value is None):
         first = usage.split("|")[0]
         raise UsageError(f"give URL and {usage}, or --list, or --remove URL", tip=f"auditor {command} URL {first}")
+
+
+def refuse_several_configs(command: Any, args: Sequence[str]) -> None:
+    """`-c a.toml -c b.toml`: click keeps the last and says nothing, so that one person's config would be read
+    while the user meant two. Every command reads one config (one history, or one workspace's people audited
+    in one run), so several are refused in one line, pointing at the workspace that holds many people.
+
+    The command line is read by the commands' own parsers (a value such as `--name -c` is no `-c`); anything
+    they cannot read is left for the real parse to report."""
+    click_error: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+    try:
+        _, rest, _ = command.make_parser(command.context_class(command)).parse_args(list(args))
+        sub = command.commands.get(rest[0]) if rest else None
+        if sub is None:
+            return
+        _, _, order = sub.make_parser(sub.context_class(sub, info_name=rest[0])).parse_args(list(rest[1:]))
+    except click_error:
+        return
+    given = sum(1 for param in order if param.name == "config")
+    if given > 1:
+        raise UsageError(
+            f"-c/--config given {given} times: a command reads one config",
+            tip="to audit several people in one run, list them in one workspace ([people.SLUG] tables; "
+            "`auditor init --workspace` writes a starter) and give that file to -c",
+        )

@@ -254,14 +254,19 @@ def schedule(
         Path | None, typer.Option("-o", "--output", help="Write the recipe's files into this directory.")
     ] = None,
 ) -> None:
-    """Print a ready recipe that runs this config's audit every month (absolute paths; see the README)."""
-    from auditor.cli.recipes import KINDS, recipes
+    """Print a ready recipe that runs this config's audit every month (absolute paths; see the README). For a
+    workspace, one run audits everyone."""
+    from auditor.audit.workspace import is_workspace, load_workspace
+    from auditor.cli.recipes import KINDS, recipes, workspace_recipes
     from auditor.config import load_config
 
     if kind not in KINDS:
         raise UsageError(f"{kind!r}: expected one of {', '.join(KINDS)}")
-    cfg = load_config(config)
-    files = recipes(kind, cfg, config, auditor_command())
+    if config.exists() and is_workspace(config):
+        # One scheduled run for everyone: one pacer, so the engines see one polite client.
+        files = workspace_recipes(kind, load_workspace(config), auditor_command())
+    else:
+        files = recipes(kind, load_config(config), config, auditor_command())
     if output is None:
         for index, recipe in enumerate(files):
             if len(files) > 1:

@@ -1,5 +1,6 @@
 """Ready-made recipes that run the monthly audit unattended: a crontab line, a systemd service and timer,
-a GitHub Actions workflow. Pure: a config and where things are in, file names and texts out.
+a GitHub Actions workflow, for one person's config or for a workspace (everyone in one run). Pure: a config
+and where things are in, file names and texts out.
 
 Every path in the cron and systemd recipes is absolute (cron and systemd start in another directory with
 another PATH); the workflow's paths are relative to the repository it runs in.
@@ -7,17 +8,22 @@ another PATH); the workflow's paths are relative to the repository it runs in.
 
 from __future__ import annotations
 
+import math
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from auditor.audit.workspace import Workspace
 from auditor.config import Config
+from auditor.report.agency import AGENCY_PAGE
 from auditor.report.html import slugify
 
 KINDS = ("cron", "systemd", "github-actions")
 HOUR = 7
 """Local time of the run on the 1st of each month: early, before the day's work, when engines are quiet."""
+MAX_ACTIONS_MINUTES = 360
+"""The longest a job may run on GitHub's hosted runners."""
 
 
 @dataclass(frozen=True)
@@ -28,17 +34,74 @@ class Recipe:
     text: str
 
 
+@dataclass(frozen=True)
+class Scheduled:
+    """What a recipe runs every month: one person's config, or every person of a workspace in one run."""
+
+    who: str
+    """How the recipe's comments name it: the person, or "the N people of FILE"."""
+    slug: str
+    """The systemd units' name: auditor-SLUG."""
+    config: Config
+    """Whose settings name the notification's address and the secrets: a workspace's people share them."""
+    config_path: Path
+    history: Path
+    """The database, or a workspace's history folder (one database per person): what the workflow keeps."""
+    reports: Path
+    hours: int = 1
+    """How long one run may take: the pacing of a workspace of many people needs more than an hour."""
+    workspace: bool = False
+
+
 def recipes(kind: str, config: Config, config_path: Path, command: tuple[str, ...]) -> list[Recipe]:
     """The files of recipe `kind` for this config; `command` runs auditor (absolute)."""
     config_path = config_path.resolve()
-    slug = slugify(config.person.name)
+    target = Scheduled(
+        config.person.name, slugify(config.person.name), config, config_path, config.database_path, config.reports_path
+    )
+    return _recipes(kind, target, command)
+
+
+def workspace_recipes(kind: str, workspace: Workspace, command: tuple[str, ...]) -> list[Recipe]:
+    """The files of recipe `kind` that audit every person of `workspace` in one run, once a month."""
+    first = next(iter(workspace.people.values()))
+    path = workspace.path.resolve()
+    people = len(workspace.people)
+    target = Scheduled(
+        f"the {people} {'person' if people == 1 else 'people'} of {path.name}",
+        f"{slugify(path.stem)}-workspace",
+        first,
+        path,
+        workspace.history_dir,
+        first.reports_path,
+        _hours(workspace),
+        workspace=True,
+    )
+    return _recipes(kind, target, command)
+
+
+def _recipes(kind: str, target: Scheduled, command: tuple[str, ...]) -> list[Recipe]:
     if kind == "cron":
-        return [_cron(config, config_path, command)]
+        return [_cron(target, command)]
     if kind == "systemd":
-        return _systemd(config, config_path, command, slug)
+        return _systemd(target, command)
     if kind == "github-actions":
-        return [_github(config, config_path)]
+        return [_github(target)]
     raise ValueError(kind)
+
+
+def _hours(workspace: Workspace) -> int:
+    """Whole hours for one run of everyone: twice the politeness bound of its engines (every page of every query
+    of every person at the engine's interval; the slowest engine sets it), at least one."""
+    from auditor.audit.plan import build_engines, plan_queries
+
+    slowest = 0.0
+    configs = list(workspace.people.values())
+    for engine in build_engines(configs[0], env={}):
+        interval = engine.min_interval if engine.min_interval is not None else configs[0].http.html_interval
+        requests = sum(len(plan_queries(c)) * engine.requests_for(c.audit.depth) for c in configs)
+        slowest = max(slowest, requests * interval)
+    return max(1, math.ceil(2 * slowest / 3600))
 
 
 def _audit_args(config_path: Path, log: Path) -> list[str]:
@@ -56,9 +119,10 @@ MAILTO=$mailto
 """)
 
 
-def _cron(config: Config, config_path: Path, command: tuple[str, ...]) -> Recipe:
-    directory = config_path.parent
-    run = shlex.join([*command, *_audit_args(config_path, directory / "audit.log")])
+def _cron(target: Scheduled, command: tuple[str, ...]) -> Recipe:
+    directory = target.config_path.parent
+    run = shlex.join([*command, *_audit_args(target.config_path, directory / "audit.log")])
+    config = target.config
     mailto = config.notify.email.to[0] if config.notify.email is not None else '""'
     # In a crontab an unescaped % ends the command: every one in a path is escaped.
     env_file = shlex.quote(str(directory / "auditor.env"))
@@ -68,7 +132,7 @@ def _cron(config: Config, config_path: Path, command: tuple[str, ...]) -> Recipe
         f" && {run} > {last_run} 2>&1; cat {last_run}"
     )
     text = _CRON.substitute(
-        person=config.person.name, hour=HOUR, env_file=env_file, mailto=mailto, line=line.replace("%", "\\%")
+        person=target.who, hour=HOUR, env_file=env_file, mailto=mailto, line=line.replace("%", "\\%")
     )
     return Recipe("crontab", text)
 
@@ -91,7 +155,7 @@ EnvironmentFile=-$env_file
 ExecStart=$run
 # 3 is a partial audit: stored and reported, what failed is named in the report. Not a failed unit.
 SuccessExitStatus=3
-TimeoutStartSec=1h
+TimeoutStartSec=${hours}h
 """)
 
 _TIMER = Template("""\
@@ -109,19 +173,22 @@ WantedBy=timers.target
 """)
 
 
-def _systemd(config: Config, config_path: Path, command: tuple[str, ...], slug: str) -> list[Recipe]:
-    directory = config_path.parent
-    name = f"auditor-{slug}"
-    run = " ".join(_systemd_quote(part) for part in [*command, *_audit_args(config_path, directory / "audit.log")])
+def _systemd(target: Scheduled, command: tuple[str, ...]) -> list[Recipe]:
+    directory = target.config_path.parent
+    name = f"auditor-{target.slug}"
+    run = " ".join(
+        _systemd_quote(part) for part in [*command, *_audit_args(target.config_path, directory / "audit.log")]
+    )
     service = _SERVICE.substitute(
-        person=config.person.name,
+        person=target.who,
         timer=f"{name}.timer",
         # One path a setting: spaces stay as they are, only specifiers (%) are escaped.
         directory=str(directory).replace("%", "%%"),
         env_file=str(directory / "auditor.env").replace("%", "%%"),
         run=run,
+        hours=target.hours,
     )
-    timer = _TIMER.substitute(service=f"{name}.service", person=config.person.name, hour=f"{HOUR:02d}")
+    timer = _TIMER.substitute(service=f"{name}.service", person=target.who, hour=f"{HOUR:02d}")
     return [Recipe(f"{name}.service", service), Recipe(f"{name}.timer", timer)]
 
 
@@ -137,9 +204,9 @@ _WORKFLOW = Template("""\
 # auditor: the monthly audit of $person on GitHub Actions.
 # Put this file in .github/workflows/ of the repository that holds $config (and auditor's source, which
 # `pip install .` installs; change that line if auditor comes from elsewhere). Add each variable the
-# Audit step reads from `secrets` as a repository secret of the same name. The history database is kept as an
+# Audit step reads from `secrets` as a repository secret of the same name. $kept is kept as an
 # artifact of each run (90 days) and restored from the latest run that has one: a monthly run always finds
-# the month before. Each run's report is published as an artifact too.
+# the month before. $published as an artifact too.
 name: auditor
 "on":
   schedule:
@@ -154,7 +221,7 @@ concurrency:
 jobs:
   audit:
     runs-on: ubuntu-latest
-    timeout-minutes: 60
+    timeout-minutes: $minutes
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
@@ -170,7 +237,7 @@ jobs:
           for id in $$runs; do
             if gh run download "$$id" --name auditor-history --dir .history 2>/dev/null; then break; fi
           done
-          if [ -f .history/$db_name ]; then mkdir -p "$$(dirname $database)" && cp .history/$db_name $database; fi
+          $restore
       - name: Audit
         env:$secrets
         run: |
@@ -183,7 +250,7 @@ jobs:
         uses: actions/upload-artifact@v4
         with:
           name: auditor-history
-          path: $database
+          path: $history
           retention-days: 90
           if-no-files-found: ignore
       - name: Publish the report
@@ -196,8 +263,8 @@ jobs:
 """)
 
 
-def _github(config: Config, config_path: Path) -> Recipe:
-    root = _repository_root(config_path.parent)
+def _github(target: Scheduled) -> Recipe:
+    root = _repository_root(target.config_path.parent)
 
     def relative(path: Path) -> str:
         try:
@@ -205,15 +272,35 @@ def _github(config: Config, config_path: Path) -> Recipe:
         except ValueError:
             return path.name  # outside the repository: the workflow expects it at the top
 
-    database = relative(config.database_path)
+    history = relative(target.history)
+    if target.workspace:
+        # The whole folder, one database per person: a person audited for the first time has none yet.
+        folder = shlex.quote(history)
+        restore = f"if [ -d .history ]; then mkdir -p {folder} && cp -R .history/. {folder}/; fi"
+        kept = "The history folder (one database per person, inactive people's too)"
+        published = f"Each run's reports, with the page of every person ({AGENCY_PAGE}), are published"
+        history_path = history + "/"
+    else:
+        database, db_name = shlex.quote(history), shlex.quote(Path(history).name)
+        restore = (
+            f'if [ -f .history/{db_name} ]; then mkdir -p "$(dirname {database})" '
+            f"&& cp .history/{db_name} {database}; fi"
+        )
+        kept = "The history database"
+        published = "Each run's report is published"
+        history_path = database
     text = _WORKFLOW.substitute(
-        person=config.person.name,
+        person=target.who,
         hour=HOUR,
-        config=shlex.quote(relative(config_path)),
-        database=shlex.quote(database),
-        db_name=shlex.quote(Path(database).name),
-        reports=relative(config.reports_path) + "/",
-        secrets="".join(f"\n          {name}: ${{{{ secrets.{name} }}}}" for name in secret_variables(config)) or " {}",
+        kept=kept,
+        published=published,
+        minutes=min(MAX_ACTIONS_MINUTES, 60 * target.hours),
+        config=shlex.quote(relative(target.config_path)),
+        restore=restore,
+        history=history_path,
+        reports=relative(target.reports) + "/",
+        secrets="".join(f"\n          {name}: ${{{{ secrets.{name} }}}}" for name in secret_variables(target.config))
+        or " {}",
     )
     return Recipe(".github/workflows/auditor.yml", text)
 

@@ -100,11 +100,14 @@ def people_demo(directory: Path, count: int, quiet: bool) -> None:
 
     demo = run_people_demo(directory, count, progress=progress)
     print_run(demo.run)
-    out.print("\nhost                          requests  interval   bound  smallest gap", highlight=False)
+    out.print(
+        "\nhost                          requests  interval   bound  smallest gap (sandbox / pacer)", highlight=False
+    )
     for host in demo.hosts:
         gap = "-" if host.smallest_gap is None else f"{host.smallest_gap * 1000:.1f} ms"
+        paced = "-" if host.paced_gap is None else f"{host.paced_gap * 1000:.1f} ms"
         out.print(
-            f"{host.host:<30}{host.requests:>8}  {host.interval * 1000:6.1f} ms {host.bound:6.2f} s  {gap}",
+            f"{host.host:<30}{host.requests:>8}  {host.interval * 1000:6.1f} ms {host.bound:6.2f} s  {gap} / {paced}",
             highlight=False, markup=False,
         )  # fmt: skip
     ratio = "n/a" if demo.ratio is None else f"{demo.ratio:.2f}x"

@@ -48,6 +48,7 @@ from auditor.net.guard import (
     guarded_transport,
     system_resolver,
 )
+from auditor.net.intervals import DEFAULT_INTERVAL, host_interval
 from auditor.net.pacer import HostPacer
 from auditor.net.redaction import redact
 
@@ -105,7 +106,8 @@ class HttpPolicy:
     deadline: float | None = None
     """Seconds for one attempt as a whole, body included; None means 4 x `timeout`."""
     html_interval: float = 1.0
-    api_interval: float = 0.0
+    api_interval: float = DEFAULT_INTERVAL
+    """Seconds between two API requests to a host whose rate is not documented (`net.intervals`)."""
     max_body_bytes: int = 5 * 1024 * 1024
     retries: int = 2
     concurrency: int = 4
@@ -121,6 +123,15 @@ class HttpPolicy:
     @property
     def attempt_deadline(self) -> float:
         return self.deadline if self.deadline is not None else 4 * self.timeout
+
+    def interval_for(self, host: str, kind: str, declared: float | None = None) -> float:
+        """Seconds (unscaled) between two requests to `host`: what the request declares (an engine's rate),
+        else `html_interval` for a page, else the host's documented API rate or `api_interval`."""
+        if declared is not None:
+            return declared
+        if kind in ("html", "browser"):
+            return self.html_interval
+        return host_interval(host, self.api_interval)
 
 
 class SandboxTransport(httpx.AsyncBaseTransport):
@@ -181,6 +192,8 @@ class HttpClient:
         self._robots: dict[str, Protego | bool | FetchError] = {}
         """Per origin: the parsed rules, True (no robots.txt: allow all), False (unreachable: disallow all), or
         the DNS or connection failure that left the whole host out of reach (its pages fail the same way)."""
+        self._robots_loading: dict[str, asyncio.Lock] = {}
+        """Per origin: held while its robots.txt is read, so that fetches at once from one site read it once."""
         self.sent = 0
         """Requests that reached the wire, retries included (for budgets and progress)."""
 
@@ -280,8 +293,9 @@ class HttpClient:
 
     async def allowed_by_robots(self, url: str) -> bool:
         origin = self._origin(url)
-        if origin not in self._robots:
-            self._robots[origin] = await self._load_robots(origin)
+        async with self._robots_loading.setdefault(origin, asyncio.Lock()):
+            if origin not in self._robots:
+                self._robots[origin] = await self._load_robots(origin)
         rules = self._robots[origin]
         if isinstance(rules, FetchError):  # the host could not be reached at all: no robots.txt to blame
             text = str(rules)
@@ -380,8 +394,7 @@ class HttpClient:
         sent: _Tally | None = None,
     ) -> Fetched:
         host = httpx.URL(url).host
-        if interval is None:
-            interval = self.policy.html_interval if kind == "html" else self.policy.api_interval
+        interval = self.policy.interval_for(host, kind, interval)
         deadline = self.policy.attempt_deadline
         async with self.pacer.slot(host, interval * self.policy.time_scale):
             try:

@@ -7,6 +7,21 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One exchange with a host as the pacer timed it (its clock): what proves the pacing held.
+
+    `began` is read just before the request is let go and `ended` just after the exchange is over, so
+    `began` of the next minus `ended` of this one is never longer than the gap the host saw."""
+
+    host: str
+    interval: float
+    """Seconds the pacer kept free before this request (already scaled)."""
+    began: float
+    ended: float
 
 
 class HostPacer:
@@ -29,6 +44,8 @@ class HostPacer:
         self._not_before: dict[str, float] = {}
         self._sleep = sleep
         self._clock = clock
+        self.slots: list[Slot] = []
+        """Every exchange of the run, in the order they ended (a few hundred bytes each)."""
 
     def hold(self, host: str, seconds: float) -> None:
         """No request to `host` starts in the next `seconds` (a Retry-After); a longer hold already set stays."""
@@ -44,9 +61,10 @@ class HostPacer:
             if wait > 0:
                 await self._sleep(wait)  # outside the global cap: a host held back holds no other host back
             async with self._global:
-                self._last[host] = self._clock()
+                began = self._last[host] = self._clock()
                 try:
                     yield
                 finally:
                     # The interval runs from the end of the exchange: a slow answer is no licence to hurry.
-                    self._last[host] = self._clock()
+                    ended = self._last[host] = self._clock()
+                    self.slots.append(Slot(host, interval, began, ended))
