@@ -1,4 +1,5 @@
-"""Notifications: the summary of an audit sent by email and to webhooks, once the audit is stored.
+"""Notifications: the summary of an audit, or the digest of a workspace run (one for everyone), sent by email
+and to webhooks once the audits are stored, in the report's language.
 
 A notification never changes the audit: each channel's failure becomes one line (logged and returned for
 the command to print), never an exception, and the command's exit code stays the audit's. Secrets (the
@@ -18,7 +19,9 @@ from auditor.config import NotifySettings
 from auditor.net.logs import remember_secrets
 from auditor.notify.email import send_email
 from auditor.notify.failure import NotificationFailed
+from auditor.notify.message import message_of
 from auditor.notify.webhook import post_webhook, webhook_name, webhook_secrets
+from auditor.report.digest import Digest
 from auditor.report.summary import Summary
 
 log = logging.getLogger(__name__)
@@ -35,18 +38,20 @@ class Delivery:
 
 
 def notify(
-    settings: NotifySettings, summary: Summary, report: Path | None, environ: Mapping[str, str]
+    settings: NotifySettings, content: Summary | Digest, attachment: Path | None, environ: Mapping[str, str]
 ) -> list[Delivery]:
-    """Send `summary` through every configured channel; one `Delivery` each, in the config's order."""
+    """Send `content` through every configured channel, `attachment` (the report, or the agency page) with the
+    email; one `Delivery` each, in the config's order."""
     secrets = [s for hook in settings.webhooks for s in webhook_secrets(hook.url)]
     if settings.email is not None and environ.get(settings.email.password_env):
         secrets.append(environ[settings.email.password_env])
     remember_secrets(secrets)  # blanked from every log record, whatever logs them
+    message = message_of(content)
     deliveries = []
     if settings.email is not None:
-        deliveries.append(_attempt("email", partial(send_email, settings.email, summary, report, environ)))
+        deliveries.append(_attempt("email", partial(send_email, settings.email, message, attachment, environ)))
     for hook in settings.webhooks:
-        deliveries.append(_attempt(webhook_name(hook), partial(post_webhook, hook, summary)))
+        deliveries.append(_attempt(webhook_name(hook), partial(post_webhook, hook, message)))
     return deliveries
 
 
