@@ -80,9 +80,10 @@ def test_notify_test_sends_a_sample_and_exits_0(config_file: Path) -> None:
     assert run.code == 0, run.stderr
     assert "Notified: email" in run.stderr and "Notified: webhook ntfy (127.0.0.1)" in run.stderr
     [message] = mailbox.messages
-    assert "test notification" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    # In the report's language (the config's is French).
+    assert "notification d’essai" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     [post] = received
-    assert post.body["topic"] == "x" and "test notification" in post.body["message"]
+    assert post.body["topic"] == "x" and "notification d’essai" in post.body["message"]
 
 
 def test_notify_test_exits_2_on_a_failure_or_with_nothing_configured(config_file: Path) -> None:
