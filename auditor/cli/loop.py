@@ -219,8 +219,9 @@ def notify(
         workspace = load_workspace(config)
         cfg = next(iter(workspace.people.values()))  # [notify] is shared by everyone
         _check_notify(cfg, config)
-        result: Summary | Digest = sample_digest(workspace, lang) if test else workspace_digest(config, audit_id, lang)
-        attachment = Path(result.agency_page) if result.agency_page else None
+        everyone = sample_digest(workspace, lang) if test else workspace_digest(config, audit_id, lang)
+        result: Summary | Digest = everyone
+        attachment = Path(everyone.agency_page) if everyone.agency_page else None
     else:
         cfg = person_config(config, person)
         _check_notify(cfg, config)
