@@ -20,7 +20,7 @@ from auditor.cli.workspace import report_run
 from auditor.sandbox import Sandbox, load_scenario
 from tests.e2e.conftest import auditor
 from tests.notify.receivers import PASSWORD, USER, http_receiver, smtp_server
-from tests.notify.test_notify_language import english_left
+from tests.notify.wording import english_left
 
 TOKEN = "wsT0kenInTheUrl"
 AS_OF = dt.date(2026, 6, 1)

@@ -1,6 +1,5 @@
 """The summary, the digest and every notification speak the report's language: a French config's carry French
-wording and no English label left (the approach of tests/report/language.py, plus the summary's own labels
-looked for one by one, since a label such as "Best ever:" holds none of the function words a sentence has)."""
+wording and no English label left (see tests/notify/wording.py)."""
 
 from __future__ import annotations
 
@@ -13,42 +12,13 @@ import pytest
 from auditor.config import EmailSettings, NotifySettings, WebhookSettings
 from auditor.models import AuditStatus, EngineRun, EngineStatus, LinkBack, SiteCheck, Verdict
 from auditor.notify import notify
-from auditor.report import digest, i18n, summary
+from auditor.report import digest, summary
 from auditor.report.digest import Digest, PersonEntry
 from auditor.report.summary import Summary, summarize
 from tests.notify.receivers import PASSWORD, USER, http_receiver, smtp_server
+from tests.notify.wording import TECHNICAL, english_left
 from tests.report.factories import DATES, make_history
 from tests.report.language import foreign_sentences
-
-TECHNICAL = "CAPTCHA page"
-"""What the engine said: verbatim, in any language (the report shows it as technical text too)."""
-_LABEL_KINDS = ("audit_status", "engine_status", "ownership", "verdict", "component", "linkback_change")
-
-
-def _english_labels() -> set[str]:
-    """Every literal piece of the summary's and the digest's own messages, and of the labels they use, whose
-    French differs: none of them may be left in a French text."""
-    messages = [*summary.WORDS.values(), *digest.WORDS.values(), *digest.PEOPLE.values()]
-    messages += [m for kind in _LABEL_KINDS for m in i18n.LABELS[kind].values()]
-    found = set()
-    for message in messages:
-        french = i18n.gettext("fr", message)
-        for piece in re.split(r"%\(\w+\)s", message):
-            piece = piece.strip(" :,;()-")
-            if re.search(r"[A-Za-z]{3}", piece) and piece not in french:
-                found.add(piece)
-    return found
-
-
-ENGLISH = _english_labels()
-
-
-def english_left(text: str) -> list[str]:
-    """The English labels in `text`, and its sentences that read as English."""
-    text = text.replace(TECHNICAL, " ")
-    labels = [label for label in ENGLISH if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text)]
-    page = "<html><body>" + "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines()) + "</body></html>"
-    return labels + foreign_sentences(page, "fr")
 
 
 def _summary(lang: str) -> Summary:
