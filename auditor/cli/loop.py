@@ -263,7 +263,7 @@ def send_notifications(
 
 def sample_summary(cfg: Config, lang: str) -> Summary:
     """A made-up summary that says it is a test, for `auditor notify --test`."""
-    from auditor.report.summary import Action, Summary, test_message
+    from auditor.report.summary import Action, Summary, sample_message
 
     today = dt.date.today()
     return Summary(
@@ -281,7 +281,7 @@ def sample_summary(cfg: Config, lang: str) -> Summary:
         entered=(),
         left=(),
         linkbacks=(),
-        actions=(Action("test", test_message(lang), 0.0),),
+        actions=(Action("test", sample_message(lang), 0.0),),
         report=None,
         lang=lang,
     )

@@ -18,7 +18,7 @@ from babel import Locale
 
 from auditor.report import i18n
 from auditor.report.i18n import N_
-from auditor.report.summary import Line, Summary, test_message
+from auditor.report.summary import Line, Summary, sample_message
 from auditor.report.summary import to_dict as summary_dict
 
 SHOWN_MOVERS = 3
@@ -133,7 +133,7 @@ def as_text(digest: Digest) -> list[str]:
 
 def as_lines(digest: Digest) -> list[Line]:
     lang = digest.lang
-    lines = [Line(test_message(lang))] if digest.test else []
+    lines = [Line(sample_message(lang))] if digest.test else []
     lines += [Line(_head(digest)), Line(_counts(digest))]
     if digest.failed():
         lines.append(Line(words(lang, "failed")))

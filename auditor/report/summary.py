@@ -198,7 +198,7 @@ def words(lang: str, key: str, **values: str) -> str:
     return i18n.gettext(lang, WORDS[key]) % values
 
 
-def test_message(lang: str) -> str:
+def sample_message(lang: str) -> str:
     """What a sample summary (`auditor notify --test`) says instead of an action."""
     return words(lang, "test")
 
