@@ -12,6 +12,8 @@ import pytest
 from auditor.config import EmailSettings, NotifySettings, WebhookSettings
 from auditor.models import AuditStatus, EngineRun, EngineStatus, LinkBack, SiteCheck, Verdict
 from auditor.notify import notify
+from auditor.notify.email import as_html
+from auditor.notify.message import message_of
 from auditor.report import digest, summary
 from auditor.report.digest import Digest, PersonEntry
 from auditor.report.summary import Summary, summarize
@@ -161,3 +163,10 @@ def test_a_digest_by_email_is_one_message_with_a_table() -> None:
 def test_one_person_is_one_person() -> None:
     assert digest.people_count("fr", 1) == "1 personne" and digest.people_count("en", 1) == "1 person"
     assert digest.people_count("en", 0) == "0 people" and digest.people_count("fr", 0) == "0 personne"
+
+
+def test_the_html_body_escapes_every_line_and_every_cell() -> None:
+    hostile = "<script>alert(1)</script>"
+    entry = PersonEntry("x", hostile, None, f"RuntimeError: {hostile}")
+    page = as_html(message_of(Digest("fr", DATES[2], (entry,))))
+    assert "<script" not in page and page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3  # failed, error, row
