@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
-from auditor.config import NotifySettings
+from auditor.config import NotifySettings, WebhookSettings
 from auditor.net.logs import remember_secrets
 from auditor.notify.email import send_email
 from auditor.notify.failure import NotificationFailed
-from auditor.notify.message import message_of
+from auditor.notify.message import Message, message_of
 from auditor.notify.webhook import post_webhook, webhook_name, webhook_secrets
 from auditor.report.digest import Digest
 from auditor.report.summary import Summary
@@ -46,13 +46,18 @@ def notify(
     if settings.email is not None and environ.get(settings.email.password_env):
         secrets.append(environ[settings.email.password_env])
     remember_secrets(secrets)  # blanked from every log record, whatever logs them
-    message = message_of(content)
-    deliveries = []
-    if settings.email is not None:
-        deliveries.append(_attempt("email", partial(send_email, settings.email, message, attachment, environ)))
+    # Worded once, inside each channel's attempt: a bug in the wording is that channel's failure, not the audit's.
+    message = cache(partial(message_of, content))
+    email, deliveries = settings.email, []
+    if email is not None:
+        deliveries.append(_attempt("email", lambda: send_email(email, message(), attachment, environ)))
     for hook in settings.webhooks:
-        deliveries.append(_attempt(webhook_name(hook), partial(post_webhook, hook, message)))
+        deliveries.append(_attempt(webhook_name(hook), partial(_post, hook, message)))
     return deliveries
+
+
+def _post(hook: WebhookSettings, message: Callable[[], Message]) -> None:
+    post_webhook(hook, message())
 
 
 def _attempt(channel: str, send: Callable[[], None]) -> Delivery:

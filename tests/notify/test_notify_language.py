@@ -170,3 +170,17 @@ def test_the_html_body_escapes_every_line_and_every_cell() -> None:
     entry = PersonEntry("x", hostile, None, f"RuntimeError: {hostile}")
     page = as_html(message_of(Digest("fr", DATES[2], (entry,))))
     assert "<script" not in page and page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3  # failed, error, row
+
+
+def test_a_bug_in_the_wording_is_each_channels_failure_not_the_audits(monkeypatch: pytest.MonkeyPatch) -> None:
+    import auditor.notify as notifications
+
+    def broken(content: object) -> object:
+        raise KeyError("a placeholder the catalog lost")
+
+    monkeypatch.setattr(notifications, "message_of", broken)
+    with http_receiver() as (base, received):
+        hooks = (WebhookSettings(url=f"{base}/ok/a"), WebhookSettings(url=f"{base}/ok/b", format="slack"))
+        deliveries = notify(NotifySettings(webhooks=hooks), _summary("fr"), None, {})
+    assert [(d.ok, d.detail) for d in deliveries] == [(False, "unexpected error (KeyError)")] * 2
+    assert received == []
