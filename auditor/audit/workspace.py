@@ -6,7 +6,7 @@
     [people.emilie-tremblay.profiles]
     github = "https://github.com/etremblay"
 
-    [audit] / [engines.*] / [http] / [scoring] / [report]   # as in a one-person config, shared by all
+    [audit] / [engines.*] / [http] / [scoring] / [report] / [notify]   # as in a one-person config, shared by all
     [storage]
     history_dir = "history"           # one database per person: history/SLUG.db
     reports_dir = "reports"
@@ -32,7 +32,7 @@ from auditor.errors import ConfigError, UsageError
 from auditor.report.paths import slugify
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-SHARED = ("audit", "engines", "http", "scoring", "report")
+SHARED = ("audit", "engines", "http", "scoring", "report", "notify")
 _STORAGE_KEYS = {"history_dir", "reports_dir"}
 _PERSON_HEADER = re.compile(r"^\s*\[\s*people\s*\.\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*\]", re.MULTILINE)
 

@@ -115,8 +115,8 @@ def audit(
     if as_json:
         print_json(audit_summary(outcome.audit, outcome.paths.html, code))
     else:
-        _summary(outcome.audit)
-    result = summary_of(outcome.audit, cfg, report=str(outcome.paths.html))
+        _summary(outcome.audit, lang or cfg.report.lang)
+    result = summary_of(outcome.audit, cfg, report=str(outcome.paths.html), lang=lang)
     if not as_json:
         print_summary(result, head=False)
     # After the audit is stored and reported: a failed notification is printed, never changes the exit code.
@@ -187,9 +187,9 @@ def engine_list(value: str | None, cfg: Config) -> tuple[str, ...] | None:
     return names
 
 
-def _summary(result: Audit) -> None:
-    overall = "n/a" if result.scores.overall is None else f"{result.scores.overall:.1f}"
-    out.print(f"Status: {result.status.value}   overall score: {overall}", highlight=False)
-    for engine in result.engines:
-        detail = f" - {engine.detail}" if engine.detail else ""
-        out.print(f"  {engine.name}: {engine.status.value}{detail}", highlight=False, markup=False)
+def _summary(result: Audit, lang: str) -> None:
+    """The status and each engine's, in the report's language (the summary follows)."""
+    from auditor.report.summary import run_head
+
+    for line in run_head(result, lang):
+        out.print(line, highlight=False, markup=False)

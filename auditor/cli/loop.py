@@ -29,11 +29,13 @@ if TYPE_CHECKING:  # the rest is imported by each command when it runs: --help s
     from auditor.config import Config
     from auditor.models import Audit
     from auditor.notify import Delivery
+    from auditor.report.digest import Digest
     from auditor.report.summary import Summary
     from auditor.store import AuditRow, Store
 
-SUMMARY_LANG = "en"
-"""The command line speaks English; the actions in a summary are worded in it too."""
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help="The summary's language, en or fr; the config's report.lang if not given.")
+]
 
 
 @app.command(short_help="Summarise an audit: its score, what moved, what to do next.")
@@ -45,30 +47,48 @@ def summary(
     person: PersonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="One line.")] = False,
+    lang: LangOption = None,
 ) -> None:
-    """What an audit found: status, score against the last audit and the best, what moved, what to do next."""
-    from auditor.audit.workspace import person_config
+    """What an audit found: status, score against the last audit and the best, what moved, what to do next.
+    On a workspace without --person: everyone's latest audit in one digest (--json holds each one's summary)."""
+    from auditor.audit.workspace import is_workspace, person_config
     from auditor.store import Store
 
+    checked_lang(lang)
+    if person is None and config.exists() and is_workspace(config):
+        from auditor.cli.digest import workspace_digest
+
+        print_summary(workspace_digest(config, audit_id, lang), as_json=as_json, quiet=quiet)
+        return
     cfg = person_config(config, person)
     with Store.open(cfg.database_path, write=False) as store:
-        result = load_summary(store, cfg, audit_id)
+        result = load_summary(store, cfg, audit_id, lang or cfg.report.lang)
     print_summary(result, as_json=as_json, quiet=quiet)
 
 
-def print_summary(result: Summary, *, as_json: bool = False, quiet: bool = False, head: bool = True) -> None:
-    from auditor.report.summary import as_text, one_line, to_dict
+def checked_lang(lang: str | None) -> None:
+    if lang is not None and lang not in ("en", "fr"):
+        raise UsageError(f"--lang: expected en or fr, got {lang!r}")
 
-    if as_json:
-        sys.stdout.write(json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n")
-    elif quiet:
-        out.print(one_line(result), highlight=False, markup=False)
+
+def print_summary(result: Summary | Digest, *, as_json: bool = False, quiet: bool = False, head: bool = True) -> None:
+    from auditor.report import digest, summary
+    from auditor.report.digest import Digest
+
+    if isinstance(result, Digest):
+        texts, line, data = digest.as_text(result), digest.one_line(result), digest.to_dict(result)
     else:
-        for line in as_text(result, head=head):
-            out.print(line, highlight=False, markup=False)
+        texts, line, data = summary.as_text(result, head=head), summary.one_line(result), summary.to_dict(result)
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif quiet:
+        out.print(line, highlight=False, markup=False)
+    else:
+        for text in texts:
+            out.print(text, highlight=False, markup=False)
 
 
-def load_summary(store: Store, cfg: Config, ref: str) -> Summary:
+def load_summary(store: Store, cfg: Config, ref: str, lang: str) -> Summary:
     """The summary of audit `ref` (an id, `latest` or `previous`), reading that audit and the one before it."""
     from auditor.models import AuditStatus
     from auditor.report.html import report_stem, slugify
@@ -82,15 +102,16 @@ def load_summary(store: Store, cfg: Config, ref: str) -> Summary:
     previous = store.load_audit(before[-1].id) if before else None
     report = cfg.reports_path / slugify(audit.person) / f"{report_stem(chosen, rows)}.html"
     history = [(r.as_of, r.overall) for r in rows if r.id != chosen.id]
-    return summarize(audit, previous, history, lang=SUMMARY_LANG, report=str(report) if report.exists() else None)
+    return summarize(audit, previous, history, lang=lang, report=str(report) if report.exists() else None)
 
 
-def summary_of(audit: Audit, cfg: Config, report: str) -> Summary:
-    """The summary of an audit just stored (what `auditor audit` prints after its run)."""
+def summary_of(audit: Audit, cfg: Config, report: str, lang: str | None = None) -> Summary:
+    """The summary of an audit just stored (what `auditor audit` prints after its run), in `lang` (the
+    config's report language when None, as the report)."""
     from auditor.store import Store
 
     with Store.open(cfg.database_path, write=False) as store:
-        result = load_summary(store, cfg, str(audit.id))
+        result = load_summary(store, cfg, str(audit.id), lang or cfg.report.lang)
     return replace(result, report=report)
 
 
@@ -184,35 +205,54 @@ def notify(
     config: ConfigOption = DEFAULT_CONFIG,
     person: PersonOption = None,
     test: Annotated[bool, typer.Option("--test", help="Send a sample summary, not a stored audit's.")] = False,
+    lang: LangOption = None,
 ) -> None:
-    """Send an audit's summary through [notify] (email, webhooks) again; exit 2 when any channel fails."""
-    from auditor.audit.workspace import person_config
+    """Send an audit's summary through [notify] (email, webhooks) again; exit 2 when any channel fails.
+    On a workspace without --person: one digest of everyone's latest audit (--test: a sample digest)."""
+    from auditor.audit.workspace import is_workspace, load_workspace, person_config
     from auditor.store import Store
 
-    cfg = person_config(config, person)
-    if cfg.notify.email is None and not cfg.notify.webhooks:
-        raise UsageError(
-            f"{config}: nothing to notify: set [notify.email] or [[notify.webhooks]] (see config.example.toml)"
-        )
-    if test:
-        result, report = sample_summary(cfg), None
+    checked_lang(lang)
+    if person is None and config.exists() and is_workspace(config):
+        from auditor.cli.digest import sample_digest, workspace_digest
+
+        workspace = load_workspace(config)
+        cfg = next(iter(workspace.people.values()))  # [notify] is shared by everyone
+        _check_notify(cfg, config)
+        everyone = sample_digest(workspace, lang) if test else workspace_digest(config, audit_id, lang)
+        result: Summary | Digest = everyone
+        attachment = Path(everyone.agency_page) if everyone.agency_page else None
     else:
-        with Store.open(cfg.database_path, write=False) as store:
-            result = load_summary(store, cfg, audit_id)
-        report = Path(result.report) if result.report else None
-    failed = [d for d in send_notifications(cfg, result, report, force=True) if not d.ok]
+        cfg = person_config(config, person)
+        _check_notify(cfg, config)
+        if test:
+            result, attachment = sample_summary(cfg, lang or cfg.report.lang), None
+        else:
+            with Store.open(cfg.database_path, write=False) as store:
+                result = load_summary(store, cfg, audit_id, lang or cfg.report.lang)
+            attachment = Path(result.report) if result.report else None
+    failed = [d for d in send_notifications(cfg, result, attachment, force=True) if not d.ok]
     if failed:
         raise typer.Exit(2)
 
 
-def send_notifications(cfg: Config, result: Summary, report: Path | None, *, force: bool = False) -> list[Delivery]:
+def _check_notify(cfg: Config, path: Path) -> None:
+    if cfg.notify.email is None and not cfg.notify.webhooks:
+        raise UsageError(
+            f"{path}: nothing to notify: set [notify.email] or [[notify.webhooks]] (see config.example.toml)"
+        )
+
+
+def send_notifications(
+    cfg: Config, result: Summary | Digest, attachment: Path | None, *, force: bool = False
+) -> list[Delivery]:
     """Notify through every configured channel (only when [notify] is enabled, unless `force`); one line
     each on stderr. Never raises: the caller's exit code stays its own."""
     from auditor.notify import notify as deliver
 
     if not (cfg.notify.enabled or force):
         return []
-    deliveries = deliver(cfg.notify, result, report, os.environ)
+    deliveries = deliver(cfg.notify, result, attachment, os.environ)
     for d in deliveries:
         if d.ok:
             err.print(f"Notified: {d.channel}", highlight=False, markup=False)
@@ -221,9 +261,9 @@ def send_notifications(cfg: Config, result: Summary, report: Path | None, *, for
     return deliveries
 
 
-def sample_summary(cfg: Config) -> Summary:
+def sample_summary(cfg: Config, lang: str) -> Summary:
     """A made-up summary that says it is a test, for `auditor notify --test`."""
-    from auditor.report.summary import Action, Summary
+    from auditor.report.summary import Action, Summary, sample_message
 
     today = dt.date.today()
     return Summary(
@@ -241,8 +281,9 @@ def sample_summary(cfg: Config) -> Summary:
         entered=(),
         left=(),
         linkbacks=(),
-        actions=(Action("test", "This is a test notification from auditor: nothing was audited.", 0.0),),
+        actions=(Action("test", sample_message(lang), 0.0),),
         report=None,
+        lang=lang,
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from auditor.audit.agency import PersonResult, RunProgress, WorkspaceRun, audit_workspace
-from auditor.audit.workspace import load_workspace, person_config
+from auditor.audit.workspace import Workspace, load_workspace, person_config
 from auditor.cli.common import check_sandbox, err, out, parse_as_of
 from auditor.config import Config
 
@@ -60,8 +60,22 @@ def audit_people(
         workspace, slugs, as_of=date, sandbox_url=check_sandbox(sandbox), only_engines=only, lang=lang,
         resume=resume, lock_wait=lock_wait, announce=announce, progress=progress,
     )  # fmt: skip
-    print_run(run)
+    report_run(workspace, run, lang)
     raise typer.Exit(run.exit_code)
+
+
+def report_run(workspace: Workspace, run: WorkspaceRun, lang: str | None) -> None:
+    """The run's digest (everyone, in the report's language), its figures, then one notification for everyone
+    through the workspace's [notify]: a failed one is a line on stderr, never the run's exit code."""
+    from auditor.cli.digest import run_digest
+    from auditor.cli.loop import print_summary, send_notifications
+
+    digest = run_digest(workspace, run, lang)
+    print_summary(digest)
+    sent = sum(run.sent_by_host.values())
+    out.print(f"{len(run.results)} people, {sent} requests, {run.wall_seconds:.1f} s", highlight=False)
+    first = next(iter(workspace.people.values()))
+    send_notifications(first, digest, run.agency_page)
 
 
 def _line(result: PersonResult) -> str:

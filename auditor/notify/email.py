@@ -1,4 +1,5 @@
-"""The summary by email: plain SMTP from the standard library, text and HTML, the report attached."""
+"""The summary (or a workspace run's digest) by email: plain SMTP from the standard library, text and HTML,
+the report (or the agency page) attached."""
 
 from __future__ import annotations
 
@@ -12,55 +13,66 @@ from pathlib import Path
 
 from auditor.config import EmailSettings
 from auditor.notify.failure import NotificationFailed
-from auditor.report.summary import Summary, as_text, one_line
+from auditor.notify.message import Message
 
 
-def build_message(settings: EmailSettings, summary: Summary, report: Path | None) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = f"auditor: {one_line(summary)}"[:200]
-    message["From"] = settings.sender
-    message["To"] = ", ".join(settings.to)
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
-    lines = as_text(summary)
-    message.set_content("\n".join(lines) + "\n")
-    message.add_alternative(as_html(summary.person, lines), subtype="html")
-    if report is not None and report.is_file():
-        message.add_attachment(
-            report.read_bytes(), maintype="text", subtype="html", filename=report.name, params={"charset": "utf-8"}
+def build_message(settings: EmailSettings, message: Message, attachment: Path | None) -> EmailMessage:
+    email = EmailMessage()
+    email["Subject"] = f"auditor: {message.headline}"[:200]
+    email["From"] = settings.sender
+    email["To"] = ", ".join(settings.to)
+    email["Date"] = formatdate(localtime=True)
+    email["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
+    email["Content-Language"] = message.lang
+    email.set_content(message.text + "\n")
+    email.add_alternative(as_html(message), subtype="html")
+    if attachment is not None and attachment.is_file():
+        email.add_attachment(
+            attachment.read_bytes(),
+            maintype="text",
+            subtype="html",
+            filename=attachment.name,
+            params={"charset": "utf-8"},
         )
-    return message
+    return email
 
 
-def as_html(person: str, lines: list[str]) -> str:
-    """The text lines as a small HTML page: every line escaped, indented ones as list items."""
+def as_html(message: Message) -> str:
+    """The lines as a small HTML page: every line escaped, indented ones as list items, rows as one table,
+    what an engine or a server said verbatim in `<code>` (it is not in the page's language)."""
     body: list[str] = []
-    in_list = False
-    for line in lines:
-        item = line.startswith("  ")
-        if item and not in_list:
-            body.append("<ul>")
-        if not item and in_list:
-            body.append("</ul>")
-        in_list = item
-        body.append(f"<li>{html.escape(line.strip())}</li>" if item else f"<p>{html.escape(line)}</p>")
-    if in_list:
-        body.append("</ul>")
-    title = html.escape(f"auditor: {person}")
+    open_tag = ""
+    for line in message.lines:
+        tag = "table" if line.cells else "ul" if line.item else ""
+        if tag != open_tag:
+            body.append(f"</{open_tag}>" if open_tag else "")
+            body.append(f"<{tag}>" if tag else "")
+            open_tag = tag
+        if line.cells:
+            cell = "th" if line.header else "td"
+            body.append("<tr>" + "".join(f"<{cell}>{html.escape(c)}</{cell}>" for c in line.cells) + "</tr>")
+            continue
+        text = html.escape(line.text)
+        if line.technical:
+            text += f' - <code class="tech" lang="en">{html.escape(line.technical)}</code>'
+        body.append(f"<li>{text}</li>" if line.item else f"<p>{text}</p>")
+    if open_tag:
+        body.append(f"</{open_tag}>")
+    title = html.escape(message.title)
     return (
-        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+        f'<!DOCTYPE html><html lang="{message.lang}"><head><meta charset="utf-8"><title>{title}</title></head>'
         f"<body><h1>{title}</h1>{''.join(body)}</body></html>"
     )
 
 
-def send_email(settings: EmailSettings, summary: Summary, report: Path | None, environ: Mapping[str, str]) -> None:
-    """Send the summary; raises NotificationFailed with one printable line."""
+def send_email(settings: EmailSettings, message: Message, attachment: Path | None, environ: Mapping[str, str]) -> None:
+    """Send the message; raises NotificationFailed with one printable line."""
     password = ""
     if settings.user:
         password = environ.get(settings.password_env, "")
         if not password:
             raise NotificationFailed(f"{settings.password_env} is not set: the SMTP password is read from it")
-    message = build_message(settings, summary, report)
+    email = build_message(settings, message, attachment)
     where = f"{settings.host}:{settings.port}"
     try:
         context = ssl.create_default_context()
@@ -74,7 +86,7 @@ def send_email(settings: EmailSettings, summary: Summary, report: Path | None, e
                 smtp.starttls(context=context)
             if settings.user:
                 smtp.login(settings.user, password)
-            smtp.send_message(message)
+            smtp.send_message(email)
     except smtplib.SMTPAuthenticationError as exc:
         raise NotificationFailed(f"{where} refused the login of {settings.user} ({exc.smtp_code})") from None
     except smtplib.SMTPNotSupportedError as exc:

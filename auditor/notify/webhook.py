@@ -1,4 +1,5 @@
-"""The summary POSTed as JSON to the user's own endpoint: a generic document, Slack's or ntfy's shape.
+"""The summary (or a workspace run's digest) POSTed as JSON to the user's own endpoint: a generic document,
+Slack's or ntfy's shape.
 
 One request, a deadline, no retry: a notification is not worth a storm against a struggling server.
 """
@@ -12,7 +13,7 @@ import httpx
 
 from auditor.config import WebhookSettings
 from auditor.notify.failure import NotificationFailed
-from auditor.report.summary import Summary, as_text, one_line, to_dict
+from auditor.notify.message import Message
 
 
 def webhook_name(settings: WebhookSettings) -> str:
@@ -30,31 +31,30 @@ def webhook_secrets(url: str) -> list[str]:
     return found
 
 
-def payload(settings: WebhookSettings, summary: Summary) -> tuple[str, dict[str, Any]]:
+def payload(settings: WebhookSettings, message: Message) -> tuple[str, dict[str, Any]]:
     """The URL to POST to and the JSON document, in the endpoint's format."""
     if settings.format == "slack":
         # Slack's incoming webhooks, and the many chat tools that accept the same shape (Mattermost, Rocket.Chat).
-        return settings.url, {"text": "\n".join(as_text(summary))}
+        return settings.url, {"text": message.text}
     if settings.format == "ntfy":
         # ntfy publishes JSON posted to the server's root, the topic named in the body.
         parts = urlsplit(settings.url)
         base, _, topic = parts.path.rstrip("/").rpartition("/")
         root = parts._replace(path=base + "/", query="", fragment="").geturl()
-        fell = summary.change is not None and summary.change < 0
         return root, {
             "topic": topic,
-            "title": f"auditor: {summary.person} {summary.status}",
-            "message": "\n".join(as_text(summary)),
-            "tags": ["chart_with_downwards_trend" if fell else "chart_with_upwards_trend"],
-            "priority": 4 if fell or summary.status != "complete" else 3,
+            "title": message.title,
+            "message": message.text,
+            "tags": ["chart_with_downwards_trend" if message.fell else "chart_with_upwards_trend"],
+            "priority": 4 if message.urgent else 3,
         }
-    return settings.url, {"summary": one_line(summary), **to_dict(summary)}
+    return settings.url, {"summary": message.headline, **message.data}
 
 
-def post_webhook(settings: WebhookSettings, summary: Summary) -> None:
-    """POST the summary; raises NotificationFailed with one printable line (no URL in it: the caller names
+def post_webhook(settings: WebhookSettings, message: Message) -> None:
+    """POST the message; raises NotificationFailed with one printable line (no URL in it: the caller names
     the webhook with `webhook_name`)."""
-    url, document = payload(settings, summary)
+    url, document = payload(settings, message)
     try:
         response = httpx.post(url, json=document, timeout=settings.timeout, follow_redirects=False)
     except httpx.TimeoutException:

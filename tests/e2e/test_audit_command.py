@@ -92,12 +92,13 @@ def test_history_and_report_commands_read_the_stored_audit(sandbox: Sandbox, con
     for date in ("2026-01-01", "2026-02-01"):
         run = auditor("audit", "-q", "-c", str(config_file), "--sandbox", sandbox.url, "--as-of", date)
         assert run.code == 0, run.stderr
-    # The run ends with its summary: status, change since the audit before, best ever, the report's path.
+    # The run ends with its summary, in the report's language (the config's is French): status, change since the
+    # audit before, best ever, the report's path.
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("Status: complete   overall score: ")
-    assert any(line.startswith("Change: ") and "since 2026-01-01" in line for line in lines), run.stdout
-    assert any(line.startswith("Best ever: ") for line in lines)
-    assert lines[-1] == f"Report: {config_file.parent / 'reports' / SLUG / '2026-02-01.html'}"
+    assert lines[0].startswith("État : complet   score global : ")
+    assert any(line.startswith("Variation : ") and "depuis le 1er janvier 2026" in line for line in lines), run.stdout
+    assert any(line.startswith("Meilleur score : ") for line in lines)
+    assert lines[-1] == f"Rapport : {config_file.parent / 'reports' / SLUG / '2026-02-01.html'}"
     history = auditor("history", "-c", str(config_file), "--json")
     assert history.code == 0, history.stderr
     import json

@@ -222,10 +222,14 @@ def test_summary_compares_with_the_audit_before_by_date_and_the_best_ever(histor
 
     line = auditor("summary", "2", "-q", "-c", str(history_dir))
     assert line.code == 0 and line.stdout.count("\n") == 1
-    assert line.stdout.startswith("Carl-Frédéric de Celles 2026-01-01: complete; overall ")
+    # In the report's language: the config's (French), or --lang's.
+    assert line.stdout.startswith("Carl-Frédéric de Celles, audit du 1er janvier 2026 : complet; score global ")
+    english = auditor("summary", "2", "-q", "--lang", "en", "-c", str(history_dir))
+    assert english.stdout.startswith("Carl-Frédéric de Celles, audit of January 1, 2026: complete; overall ")
 
     text = auditor("summary", "previous", "-c", str(history_dir))
-    assert text.code == 0 and "Change: " in text.stdout and "since 2026-01-01" in text.stdout
+    assert text.code == 0 and "Variation : " in text.stdout and "depuis le 1er janvier 2026" in text.stdout
+    assert json.loads(auditor("summary", "--json", "-c", str(history_dir)).stdout)["lang"] == "fr"
 
     missing = auditor("summary", "999", "-c", str(history_dir))
     assert missing.code == 2 and "no audit with id 999" in missing.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 from auditor.sandbox import Sandbox
 from tests.e2e.conftest import AS_OF, SLUG, auditor
 from tests.notify.receivers import PASSWORD, USER, http_receiver, smtp_server
+from tests.notify.wording import english_left
 
 TOKEN = "tok3nInTheUrl42"
 
@@ -63,6 +64,9 @@ def test_a_failed_notification_keeps_the_audit_and_its_exit_code(sandbox: Sandbo
     assert mailbox.messages == []
     sent = next(r.body for r in received if r.path.startswith("/ok/"))
     assert sent["status"] == "complete" and sent["as_of"] == AS_OF and sent["report"].endswith(f"{AS_OF}.html")
+    # The config's report is French: so is the summary's wording, its JSON keys and codes staying English.
+    assert sent["lang"] == "fr" and sent["summary"].startswith("Carl-Frédéric de Celles, audit du 1er janvier 2026")
+    assert english_left(sent["summary"]) == []
     history = json.loads(auditor("history", "--json", "-c", str(config_file)).stdout)
     assert [(r["as_of"], r["status"]) for r in history] == [(AS_OF, "complete")]
     # Secrets never reach the output, the log, the database or the report.
@@ -80,9 +84,10 @@ def test_notify_test_sends_a_sample_and_exits_0(config_file: Path) -> None:
     assert run.code == 0, run.stderr
     assert "Notified: email" in run.stderr and "Notified: webhook ntfy (127.0.0.1)" in run.stderr
     [message] = mailbox.messages
-    assert "test notification" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    # In the report's language (the config's is French).
+    assert "notification d’essai" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     [post] = received
-    assert post.body["topic"] == "x" and "test notification" in post.body["message"]
+    assert post.body["topic"] == "x" and "notification d’essai" in post.body["message"]
 
 
 def test_notify_test_exits_2_on_a_failure_or_with_nothing_configured(config_file: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.report.i18n import label
 from auditor.sandbox import Sandbox, load_scenario
 from tests.e2e.conftest import Run, auditor
 from tests.engines.fixtures import CONFIG, FIXTURES, KEYS, SCENARIO
@@ -66,7 +67,8 @@ def test_a_missing_key_makes_the_audit_partial_and_sends_nothing_to_that_engine(
     assert engines["mojeek"]["requests"] == 0
     assert not [r for r in sandbox.requests if r[1] == "api.mojeek.com"]
     assert data["status"] == "partial"
-    assert "mojeek: auth_error - MOJEEK_API_KEY is not set" in run.stdout
+    # The run's engine line, its status worded in the report's language (en): "key refused" is auth_error's label.
+    assert f"  mojeek: {label('en', 'engine_status', 'auth_error')} - MOJEEK_API_KEY is not set" in run.stdout
 
 
 def test_google_cse_warns_about_its_closing_date(audited: tuple[Path, Run, int]) -> None:

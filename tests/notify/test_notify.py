@@ -61,11 +61,12 @@ def test_email_carries_text_html_and_the_report(tmp_path: Path) -> None:
         [delivery] = notify(NotifySettings(email=_email(port)), _summary(), report, {"TEST_SMTP_PW": PASSWORD})
     assert delivery.ok, delivery.detail
     [message] = mailbox.messages
-    assert message["To"] == "emilie@example.org" and "Émilie Tremblay 2026-05-01: complete" in message["Subject"]
+    assert message["To"] == "emilie@example.org"
+    assert "Émilie Tremblay, audit of May 1, 2026: complete" in message["Subject"]
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     page = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
-    assert "Change: +13.9 since 2026-04-01 (55.0)" in text and "Top actions:" in text
-    assert "<p>Change: +13.9 since 2026-04-01 (55.0)</p>" in page
+    assert "Change: +13.9 since April 1, 2026 (55.0)" in text and "Top actions:" in text
+    assert "<p>Change: +13.9 since April 1, 2026 (55.0)</p>" in page
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "2026-05-01.html" and "the report" in attachment.get_content()
 
@@ -99,7 +100,7 @@ def test_each_webhook_format_posts_the_summary_as_json(fmt: str) -> None:
     if fmt == "generic":
         assert post.path == f"/ok/topic-{TOKEN}"
         assert post.body["status"] == "complete" and post.body["best"]["overall"] == 68.9
-        assert post.body["summary"].startswith("Émilie Tremblay 2026-05-01")
+        assert post.body["summary"].startswith("Émilie Tremblay, audit of May 1, 2026")
     elif fmt == "slack":
         assert post.path == f"/ok/topic-{TOKEN}" and "Change: +13.9" in post.body["text"]
     else:  # ntfy's JSON publishing: the server's root, the topic in the body

@@ -31,8 +31,8 @@ def test_a_fall_keeps_the_earlier_best_and_says_so() -> None:
     assert summary.change is not None and round(summary.change, 1) == -27.7
     assert (summary.best_overall, summary.best_as_of) == (68.9, DATES[2])
     text = "\n".join(as_text(summary))
-    assert "Change: -27.7 since 2026-05-01 (68.9)" in text
-    assert "Best ever: 68.9 (2026-05-01)" in text
+    assert "Change: -27.7 since May 1, 2026 (68.9)" in text
+    assert "Best ever: 68.9 (May 1, 2026)" in text
     assert "-27.7" in one_line(summary) and "best 68.9" in one_line(summary)
 
 
@@ -67,7 +67,7 @@ def test_what_failed_is_named_and_a_first_audit_has_nothing_to_compare() -> None
     assert "  searxng: blocked - CAPTCHA page" in lines
     assert "Change: first audit, nothing to compare with yet" in lines
     assert lines[-1] == "Report: /r/2026-03-01.html"
-    assert one_line(summary).startswith("Émilie Tremblay 2026-03-01: partial (searxng blocked)")
+    assert one_line(summary).startswith("Émilie Tremblay, audit of March 1, 2026: partial (searxng blocked)")
     assert "\n" not in one_line(summary)
 
 
@@ -94,7 +94,12 @@ def test_a_profile_or_the_site_that_could_not_be_read_is_named_too() -> None:
     from auditor.models import LinkBack, SiteCheck, Verdict
 
     audit = make_audit(2)
-    broken = LinkBack(Verdict.UNVERIFIABLE, "connection refused", reason_code="fetch_error")
+    broken = LinkBack(
+        Verdict.UNVERIFIABLE,
+        "connection refused",
+        reason_code="fetch_error",
+        reason_params={"detail": "connection refused"},
+    )
     walled = LinkBack(Verdict.UNVERIFIABLE, "HTTP 999 (login wall)", reason_code="login_wall")
     profiles = tuple(
         replace(p, linkback=broken if p.network == "github" else walled if p.network == "linkedin" else p.linkback)
@@ -105,8 +110,10 @@ def test_a_profile_or_the_site_that_could_not_be_read_is_named_too() -> None:
     summary = summarize(partial, None, [])
     assert [(f.kind, f.name) for f in summary.failures] == [("profile", "github"), ("site", "site")]  # not the wall
     lines = as_text(summary, head=False)
-    assert "  profile github: unverifiable - connection refused" in lines and "  site: failed - no answer" in lines
-    assert "(profile github unverifiable, site failed)" in one_line(summary)
+    # Worded from the catalog, what the client said kept verbatim after it.
+    assert "  profile GitHub: could not check - The profile could not be fetched. - connection refused" in lines
+    assert "  your site: failed - Your site did not answer." in lines
+    assert "(profile GitHub could not check, your site failed)" in one_line(summary)
     assert to_dict(summary)["failures"][0] == {
         "kind": "profile",
         "name": "github",
