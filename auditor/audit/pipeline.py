@@ -38,6 +38,7 @@ from auditor.verify.consistency import find_inconsistencies
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import ProfileEvidence
 from auditor.verify.gather import ProfileGatherer
+from auditor.verify.graph import build_graph
 from auditor.verify.manual import ManualCheck, apply_manual_check
 from auditor.verify.profiles import evidence_from_page
 from auditor.verify.site import site_checks, site_links, site_unreachable
@@ -134,6 +135,16 @@ def assemble(
         )
     inconsistencies = find_inconsistencies(profiles, names)
     checks = site_checks(site_page, names, config.profiles, registry) if site_page.ok else site_unreachable(site_page)
+    graph = build_graph(
+        site_url=person.site,
+        old_sites=person.old_sites,
+        site_page=site_page,
+        profiles=profiles,
+        evidence=dict(zip(config.profiles, evidence, strict=True)),
+        labelled=_labelled(results),
+        labelled_pages=candidate_pages or {},
+        registry=registry,
+    )
     inputs = ScoreInputs(
         results=tuple(results),
         succeeded=succeeded,
@@ -145,6 +156,8 @@ def assemble(
         weights=config.scoring.weights,
         names=names,
         inconsistencies=inconsistencies,
+        graph=graph,
+        edge_weights=config.scoring.edge_weights,
     )
     engines = _engine_runs(serps, engine_names)
     return Audit(
@@ -160,7 +173,20 @@ def assemble(
         queries=tuple(s.query for s in serps if s.engine == engine_names[0]) if engine_names else (),
         depth=config.audit.depth,
         inconsistencies=inconsistencies,
+        graph=graph,
     )
+
+
+def _labelled(results: Sequence[ClassifiedResult]) -> list[tuple[str | None, str]]:
+    """The pages the user labelled as theirs that the config does not list, best-ranked first."""
+    mine = sorted(
+        (r for r in results if r.label == "me" and r.ownership.is_owned and r.profile is None),
+        key=lambda r: (r.position, r.url),
+    )
+    first: dict[str, tuple[str | None, str]] = {}
+    for r in mine:
+        first.setdefault(r.normalized_url, (r.network, r.url))
+    return list(first.values())
 
 
 def _page_key(url: str, registry: Registry) -> str:
