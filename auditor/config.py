@@ -258,7 +258,6 @@ class ScoringSettings(StrictTyped):
             raise ValueError("weights must be non-negative with a positive sum")
         return values
 
-
     @field_validator("edge_weights")
     @classmethod
     def _edge_weights(cls, values: dict[str, float]) -> dict[str, float]:

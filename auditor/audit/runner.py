@@ -55,7 +55,12 @@ def http_policy(config: Config, sandbox_url: str | None) -> HttpPolicy:
 
 
 def scoring_info(config: Config) -> ScoringInfo:
-    return ScoringInfo(ctr=config.scoring.ctr, weights=dict(config.scoring.weights), depth=config.audit.depth)
+    return ScoringInfo(
+        ctr=config.scoring.ctr,
+        weights=dict(config.scoring.weights),
+        depth=config.audit.depth,
+        edge_weights=dict(config.scoring.edge_weights),
+    )
 
 
 def ensure_writable(directory: Path) -> None:

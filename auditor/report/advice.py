@@ -110,6 +110,25 @@ MESSAGES = {
         "Your %(network)s profile shows the name “%(value)s”: show “%(expected)s” there, as elsewhere, so that "
         "clients and search engines see one person."
     ),
+    # The identity graph's edges that no other rule names (`recommend._graph_candidates`).
+    "link_identity/mastodon_verified": N_(
+        'Mastodon does not show your link to your site as verified: add a rel="me" link to %(url)s on your '
+        "site's home page, then edit and save your Mastodon profile so that the instance checks it again."
+    ),
+    "link_identity/github_blog": N_(
+        "Put your site in the website field of your GitHub profile (%(url)s): GitHub shows it beside your "
+        "name and search engines read it as yours."
+    ),
+    "link_identity/rel_me": N_(
+        'Link %(url)s from your site\'s home page with rel="me": it tells search engines it is yours.'
+    ),
+    "link_identity/same_as": N_(
+        "List %(url)s in the sameAs of the schema.org Person on your site, so that search engines join it to "
+        "your identity."
+    ),
+    "link_identity/site_link": N_("Link %(url)s from your site's home page."),
+    "link_identity/link_back": N_("Add a link to your site on %(url)s, so that it vouches for your site too."),
+    "link_identity": N_("Link your site and %(url)s to each other."),
     # Flagged, never judged: the message says what is there and leaves the decision to the reader.
     "sensitive_topics": N_(
         "For your review: a result of yours, %(url)s (#%(position)s on %(engine)s), touches on %(topic)s: "
@@ -129,6 +148,8 @@ TITLES = {
     "confirm_probable_profile/network": N_("%(network)s: say whether this profile is yours"),
     "inconsistent_names": N_("%(network)s: show “%(expected)s” as your name"),
     "sensitive_topics": N_("%(url)s: review what it says"),
+    "link_identity": N_("%(url)s: link it and your site to each other"),
+    "link_identity/network": N_("%(network)s: link it and your site to each other"),
 }
 """One line per rule for the report's first screen: the profile or page, and what to change there."""
 
@@ -163,6 +184,9 @@ def _variant(rule: str, params: Mapping[str, str]) -> str:
         return key
     if rule == "namesake_pressure":
         return rule if _has(params, "url", "position", "engine", "name") else "namesake_pressure/no_top"
+    if rule == "link_identity":
+        mechanism = f"link_identity/{params.get('mechanism', '')}"
+        return mechanism if mechanism in MESSAGES and _has(params, "url") else rule
     if rule == "fix_site_check":
         check = str(params.get("check", ""))
         needs = _SITE_CHECK_NEEDS.get(check)

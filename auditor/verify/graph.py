@@ -183,7 +183,9 @@ def _labelled_back(node: GraphNode, page: Fetched | None, site: str, old_sites: 
     if not checked.readable:
         return GraphEdge(node.id, SITE, "link_back", EdgeState.UNKNOWN, checked.evidence, "not_fetched")
     state = EdgeState.ONE_WAY if checked.links_to_site else EdgeState.MISSING
-    return GraphEdge(node.id, SITE, "link_back", state, checked.evidence, "" if checked.links_to_site else "no_link")
+    return GraphEdge(
+        node.id, SITE, "link_back", state, checked.evidence, "" if checked.links_to_site else "page_no_link"
+    )
 
 
 def with_directions(edges: Sequence[GraphEdge]) -> tuple[GraphEdge, ...]:
