@@ -22,7 +22,7 @@ from auditor.report.reasons import Worded, linkback_reason
 WIDTH = 440
 NODE_RADIUS = 160
 """Distance of the profiles from the site, in viewBox units."""
-FONT = 13
+FONT = 16
 _STYLE = {
     # state: (stroke, width, dash pattern, colour)
     "both_ways": ("#009E73", 3.5, "", "both"),
@@ -127,7 +127,7 @@ def graph_svg(graph: IdentityGraph, lang: str) -> Markup:
         word = i18n.label(lang, "edge_state", pair.state)
         mx, my = (cx + x) / 2, (cy + y) / 2
         mark = "✕ " if pair.state is EdgeState.BROKEN else "? " if pair.state is EdgeState.UNKNOWN else ""
-        parts.append(_text(mx, my + 4, f"{mark}{word}", FONT - 2, stroke, italic=True))
+        parts.append(_text(mx, my + 4, f"{mark}{word}", FONT - 3, stroke, italic=True))
         name = node_label(pair.node, lang)
         parts.append(_text(x, y + 5, name, FONT, "#1b1b1b", bold=True))
         spoken.append(f"{name}: {word}")
