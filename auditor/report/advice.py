@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from auditor.report import i18n
+from auditor.report.graph import reason_words
 from auditor.report.i18n import N_
 from auditor.report.reasons import linkback_reason, site_detail
 
@@ -127,6 +128,19 @@ MESSAGES = {
         "your identity."
     ),
     "link_identity/site_link": N_("Link %(url)s from your site's home page."),
+    "link_identity/github_social": N_(
+        "Add your %(target_network)s profile (%(target_url)s) to the social accounts of your GitHub profile: "
+        "GitHub shows it beside your name, one more place that ties the two together."
+    ),
+    "link_identity/atproto_domain": N_(
+        "Make your site's domain your Bluesky handle (%(url)s): Bluesky checks it against your site, the "
+        "strongest proof that the account is yours. %(why)s"
+    ),
+    "link_identity/wikidata": N_(
+        "The Wikidata item your site lists (%(url)s) does not name your site as its official website (P856). "
+        "Wikidata has notability rules and removes self-promotion: add it only if the item is about you and "
+        "you may edit it, or ask someone who can."
+    ),
     "link_identity/link_back": N_("Add a link to your site on %(url)s, so that it vouches for your site too."),
     "link_identity": N_("Link your site and %(url)s to each other."),
     # Flagged, never judged: the message says what is there and leaves the decision to the reader.
@@ -186,7 +200,8 @@ def _variant(rule: str, params: Mapping[str, str]) -> str:
         return rule if _has(params, "url", "position", "engine", "name") else "namesake_pressure/no_top"
     if rule == "link_identity":
         mechanism = f"link_identity/{params.get('mechanism', '')}"
-        return mechanism if mechanism in MESSAGES and _has(params, "url") else rule
+        slots = ("target_network", "target_url") if mechanism == "link_identity/github_social" else ("url",)
+        return mechanism if mechanism in MESSAGES and _has(params, *slots) else rule
     if rule == "fix_site_check":
         check = str(params.get("check", ""))
         needs = _SITE_CHECK_NEEDS.get(check)
@@ -207,6 +222,8 @@ def _why(lang: str, rule: str, params: Mapping[str, str]) -> str:
     inner = {k[4:]: str(v) for k, v in params.items() if k.startswith("why.")}
     if rule == "fix_site_check":
         return site_detail(lang, code, inner, str(params.get("detail", ""))).text
+    if rule == "link_identity":
+        return reason_words(lang, code, inner).text
     worded = linkback_reason(lang, code, inner, str(params.get("reason", "")))
     text = worded.text
     if worded.english and text:  # an old audit's reason ("links to ..."), made to read as a sentence
@@ -226,6 +243,8 @@ def recommendation_message(lang: str, rule: str, params: Mapping[str, str], fall
     values = _Params({k: i18n.isolate_bidi(str(v)) for k, v in params.items()})
     if "network" in values:
         values["network"] = i18n.network_label(values["network"])
+    if "target_network" in values:
+        values["target_network"] = i18n.network_label(values["target_network"])
     if "engine" in values:
         values["engine"] = i18n.label(lang, "engine", values["engine"])
     if "check" in values:

@@ -48,10 +48,23 @@ EDGE_REASONS: Mapping[str, str] = {
     "points_elsewhere": N_("The website field points elsewhere: %(url)s."),
     "not_fetched": N_("Its page was not read in this audit: add it under [profiles] to check it."),
     "page_no_link": N_("Its page has no link to your site."),
+    "not_listed": N_("GitHub's social accounts do not list it."),
+    "unreadable": N_("The answer could not be read."),
+    "handle_not_domain": N_("The handle %(handle)s is not on your domain %(domain)s."),
+    "no_did_file": N_(
+        "Your site has no /.well-known/atproto-did naming the account (a DNS record may prove the handle "
+        "instead; this version does not read DNS)."
+    ),
+    "did_elsewhere": N_("Your site's /.well-known/atproto-did names %(named)s, not this account (%(did)s)."),
+    "did_matches": N_("Your site's /.well-known/atproto-did names this account."),
+    "no_official_website": N_("The item does not name your site as its official website (P856)."),
 }
 NOTES: Mapping[str, str] = {
     "jsonld_malformed": N_("JSON-LD block %(block)s of your site could not be read; it was ignored."),
     "sameas_not_url": N_("A sameAs of your site is not a URL (%(value)s); it was ignored."),
+    "atproto_elsewhere": N_(
+        "Your site's /.well-known/atproto-did names another account (%(named)s); it was not counted as yours."
+    ),
 }
 
 
@@ -166,12 +179,16 @@ def _text(x: float, y: float, text: str, size: int, fill: str, bold: bool = Fals
 def edge_reason(lang: str, edge: GraphEdge) -> Worded:
     """Why an edge has its state, in the reader's language: a profile's link to the site in the words of its
     link-back verdict, every other mechanism from its own catalog entries."""
-    message = EDGE_REASONS.get(edge.reason_code)
+    return reason_words(lang, edge.reason_code, edge.reason_params)
+
+
+def reason_words(lang: str, code: str, params: Mapping[str, str]) -> Worded:
+    message = EDGE_REASONS.get(code)
     if message is not None:
-        values = {k: i18n.isolate_bidi(str(v)) for k, v in edge.reason_params.items()}
+        values = {k: i18n.isolate_bidi(str(v)) for k, v in params.items()}
         return Worded(i18n.gettext(lang, message) % values)
-    if edge.reason_code:
-        return linkback_reason(lang, edge.reason_code, edge.reason_params, "")
+    if code:
+        return linkback_reason(lang, code, params, "")
     return Worded("")
 
 

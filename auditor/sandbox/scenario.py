@@ -62,7 +62,19 @@ from urllib.parse import urlsplit
 
 from auditor.sandbox.faults import Fault
 
-KINDS = ("html", "github", "mastodon", "linkedin", "x", "facebook", "stackoverflow", "bluesky", "instagram")
+KINDS = (
+    "html",
+    "github",
+    "mastodon",
+    "linkedin",
+    "x",
+    "facebook",
+    "stackoverflow",
+    "bluesky",
+    "instagram",
+    "atproto_did",
+    "wikidata",
+)
 LOGIN_WALLS = ("", "http_999", "authwall", "login")
 DDG_HOST = "html.duckduckgo.com"
 DDG_MAIN_HOST = "duckduckgo.com"
@@ -116,6 +128,8 @@ class Page:
     fault: str = ""
     api_fault: str = ""
     encoding: str = ""
+    social_accounts: tuple[str, ...] = ()
+    """GitHub: the accounts `api.github.com/users/<h>/social_accounts` lists."""
 
     @property
     def host(self) -> str:

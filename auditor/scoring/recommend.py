@@ -120,8 +120,9 @@ def _graph_candidates(inputs: ScoreInputs) -> Iterator[_Candidate]:
     for edge in inputs.graph.edges:
         if edge.state not in _FIXABLE or _named_elsewhere(edge, configured, missing, inputs.site_measured):
             continue
+        between_profiles = "site" not in (edge.source, edge.target)
         profile = edge.target if edge.source == "site" else edge.source
-        node = nodes.get(profile)
+        node, other = nodes.get(profile), nodes.get(edge.target)
         params = {
             "mechanism": edge.mechanism,
             "state": edge.state.value,
@@ -130,7 +131,10 @@ def _graph_candidates(inputs: ScoreInputs) -> Iterator[_Candidate]:
             "why": edge.reason_code,
             **{f"why.{k}": str(v) for k, v in edge.reason_params.items()},
         }
-        subject = f"{edge.mechanism}:{profile}"
+        if between_profiles and other is not None:
+            # GitHub's social accounts: the profile to list there.
+            params |= {"target_network": other.network or "", "target_url": other.url}
+        subject = f"{edge.mechanism}:{profile}:{edge.target}" if between_profiles else f"{edge.mechanism}:{profile}"
         yield _Candidate("link_identity", subject, params, edge.evidence[:EVIDENCE_MAX], _with_edge(edge))
 
 

@@ -27,10 +27,20 @@ from auditor.models import (
 )
 from auditor.net.fetched import Fetched
 from auditor.verify.evidence import ProfileEvidence
+from auditor.verify.graph_sources import (
+    GraphAnswers,
+    bluesky_handle,
+    did_document,
+    evidence_text,
+    handle_on_domain,
+    social_accounts,
+    wikidata_item,
+    wikidata_websites,
+)
 
 SITE = "site"
-OUTWARD = frozenset({"link_back", "mastodon_verified", "github_blog"})
-"""Mechanisms by which a profile vouches for the site (the others go from the site to a profile)."""
+MUTUAL = frozenset({"mastodon_verified", "atproto_domain"})
+"""Mechanisms that are proofs both ways by themselves: the network checked that the site links back."""
 SITE_SIDE = ("rel_me", "same_as", "site_link")
 _VERDICT_STATE = {
     Verdict.LINKED: EdgeState.ONE_WAY,
@@ -52,6 +62,8 @@ class SiteSignals:
     same_as: Mapping[str, str] = field(default_factory=dict)
     """Key -> the `sameAs` value as written."""
     notes: tuple[GraphNote, ...] = ()
+    items: Mapping[str, str] = field(default_factory=dict)
+    """Wikidata item (`Q42`) -> its `sameAs` value as written."""
     why: str = ""
     """Why the page could not be read (`readable` False)."""
 
@@ -102,6 +114,7 @@ def read_site(page: Fetched, registry: Registry) -> SiteSignals:
         if "me" in link.rel:
             rel_me.setdefault(key, link.html[:EVIDENCE_MAX])
     same_as: dict[str, str] = {}
+    items: dict[str, str] = {}
     notes: list[GraphNote] = []
     for number, (data, why) in enumerate(jsonld_blocks(page.text), start=1):
         if data is None:
@@ -118,7 +131,91 @@ def read_site(page: Fetched, registry: Registry) -> SiteSignals:
                     notes.append(GraphNote("sameas_not_url", detail, {"value": shown}))
                     continue
                 same_as.setdefault(key, f'sameAs: "{value}"'[:EVIDENCE_MAX])
-    return SiteSignals(True, rel_me, links, same_as, tuple(notes))
+                item = wikidata_item(value) if isinstance(value, str) else None
+                if item is not None:
+                    items.setdefault(item, f'sameAs: "{value}"'[:EVIDENCE_MAX])
+    return SiteSignals(True, rel_me, links, same_as, tuple(notes), items)
+
+
+def linked_urls(page: Fetched) -> tuple[str, ...]:
+    """Every URL the site's home page links to or lists in `sameAs`, as written (where Wikidata items are
+    found); () for a page that did not answer."""
+    if not page.ok:
+        return ()
+    urls = [link.href for link in page_links(page.text, page.url or page.requested_url)]
+    for data, _why in jsonld_blocks(page.text):
+        for person in _persons(data):
+            values = person.get("sameAs")
+            urls.extend(v for v in (values if isinstance(values, list) else [values]) if isinstance(v, str))
+    return tuple(dict.fromkeys(urls))
+
+
+def _github_social(profiles: Sequence[ProfileCheck], answer: Fetched | None, registry: Registry) -> Iterator[GraphEdge]:
+    """GitHub's social accounts: which of the other profiles GitHub shows as the person's."""
+    others = [p for p in profiles if p.network != "github"]
+    listed = social_accounts(answer) if answer is not None else None
+    for other in others:
+        if answer is None:
+            yield GraphEdge("github", other.network, "github_social", EdgeState.UNKNOWN, "", "not_api")
+        elif listed is None:
+            shown = evidence_text(answer)
+            yield GraphEdge("github", other.network, "github_social", EdgeState.UNKNOWN, shown, "unreadable")
+        else:
+            wanted = _key(other.url, registry)
+            match = next((f"{p}: {u}" for p, u in listed if _key(u, registry) == wanted), None)
+            if match is not None:
+                yield GraphEdge("github", other.network, "github_social", EdgeState.ONE_WAY, match[:EVIDENCE_MAX])
+            else:
+                shown = json.dumps([u for _p, u in listed])[:EVIDENCE_MAX]
+                yield GraphEdge("github", other.network, "github_social", EdgeState.MISSING, shown, "not_listed")
+
+
+def _atproto(
+    check: ProfileCheck, found: ProfileEvidence | None, answer: Fetched | None, site_url: str
+) -> tuple[GraphEdge, GraphNote | None]:
+    """A Bluesky handle that is the person's domain, proven by the site's `/.well-known/atproto-did`."""
+    handle = bluesky_handle(check.url)
+    site_host = SiteTarget(site_url).host
+    mechanism = "atproto_domain"
+    if not handle_on_domain(handle, site_host):
+        params = {"handle": handle, "domain": site_host}
+        return GraphEdge(check.network, SITE, mechanism, EdgeState.MISSING, handle, "handle_not_domain", params), None
+    did = found.data.account_id if found is not None and found.data is not None and found.shows_profile else ""
+    if answer is None or not did:
+        return GraphEdge(check.network, SITE, mechanism, EdgeState.UNKNOWN, handle, "not_api"), None
+    named = did_document(answer)
+    shown = evidence_text(answer)
+    if named is None:
+        # The handle may be proven by DNS instead (a `_atproto` TXT record), which this version does not read.
+        return GraphEdge(check.network, SITE, mechanism, EdgeState.UNKNOWN, shown, "no_did_file"), None
+    if named != did:
+        params = {"named": named, "did": did}
+        detail = f"the site's /.well-known/atproto-did names {named}, not the account's {did}"
+        note = GraphNote("atproto_elsewhere", detail, params)
+        return GraphEdge(check.network, SITE, mechanism, EdgeState.BROKEN, shown, "did_elsewhere", params), note
+    return GraphEdge(check.network, SITE, mechanism, EdgeState.BOTH_WAYS, shown, "did_matches"), None
+
+
+def _wikidata(item: str, answer: Fetched, site: SiteSignals, target: SiteTarget) -> tuple[GraphNode, list[GraphEdge]]:
+    """A Wikidata item the site links to, and whether the item names the site as its official website."""
+    url = f"https://www.wikidata.org/wiki/{item}"
+    node = GraphNode(f"wikidata:{item}", "wikidata", url, origin="linked")
+    listed = site.items.get(item)
+    same_as = (
+        GraphEdge(SITE, node.id, "same_as", EdgeState.ONE_WAY, listed)
+        if listed
+        else GraphEdge(SITE, node.id, "same_as", EdgeState.MISSING, "", "not_on_site")
+    )
+    websites = wikidata_websites(answer, item)
+    if websites is None:
+        back = GraphEdge(node.id, SITE, "wikidata", EdgeState.UNKNOWN, evidence_text(answer), "unreadable")
+    elif any(target.covers(w) for w in websites):
+        shown = f"P856: {', '.join(websites)}"[:EVIDENCE_MAX]
+        back = GraphEdge(node.id, SITE, "wikidata", EdgeState.ONE_WAY, shown)
+    else:
+        shown = f"P856: {', '.join(websites) or '(none)'}"[:EVIDENCE_MAX]
+        back = GraphEdge(node.id, SITE, "wikidata", EdgeState.MISSING, shown, "no_official_website")
+    return node, [same_as, back]
 
 
 def _site_edges(node: GraphNode, key: str | None, site: SiteSignals) -> Iterator[GraphEdge]:
@@ -194,7 +291,7 @@ def with_directions(edges: Sequence[GraphEdge]) -> tuple[GraphEdge, ...]:
     out = []
     for edge in edges:
         if edge.state.is_present:
-            back = (edge.target, edge.source) in present or edge.mechanism == "mastodon_verified"
+            back = (edge.target, edge.source) in present or edge.mechanism in MUTUAL
             edge = replace(edge, state=EdgeState.BOTH_WAYS if back else EdgeState.ONE_WAY)
         out.append(edge)
     return tuple(out)
@@ -210,6 +307,7 @@ def build_graph(
     labelled: Sequence[tuple[str | None, str]],
     labelled_pages: Mapping[str, Fetched],
     registry: Registry,
+    answers: GraphAnswers | None = None,
 ) -> IdentityGraph:
     """The graph of one audit. `labelled`: (network or None, URL) of each page the user labelled as theirs;
     `labelled_pages`: same-page key -> the page fetched for it, when the audit fetched it."""
@@ -217,6 +315,7 @@ def build_graph(
     site = read_site(site_page, registry)
     nodes = [GraphNode(SITE, "site", site_url, origin="configured")]
     edges: list[GraphEdge] = []
+    notes = list(site.notes)
     for check in profiles:
         node = GraphNode(check.network, "profile", check.url, check.network)
         nodes.append(node)
@@ -226,6 +325,12 @@ def build_graph(
             edges.append(_mastodon(check.network, found, target))
         if check.network == "github":
             edges.append(_github_blog(check.network, found, target))
+            if answers is not None:
+                edges.extend(_github_social(profiles, answers.social_accounts, registry))
+        if check.network == "bluesky" and answers is not None:
+            atproto, note = _atproto(check, found, answers.atproto_did, site_url)
+            edges.append(atproto)
+            notes.extend([note] if note is not None else [])
         edges.extend(_site_edges(node, _key(check.url, registry), site))
     configured = {_key(p.url, registry) for p in profiles}
     for network, url in labelled:
@@ -237,4 +342,8 @@ def build_graph(
         nodes.append(node)
         edges.append(_labelled_back(node, labelled_pages.get(key), site_url, old_sites))
         edges.extend(_site_edges(node, key, site))
-    return IdentityGraph(tuple(nodes), with_directions(edges), site.notes)
+    for item, answer in (answers.wikidata if answers is not None else {}).items():
+        wikidata, linked = _wikidata(item, answer, site, target)
+        nodes.append(wikidata)
+        edges.extend(linked)
+    return IdentityGraph(tuple(nodes), with_directions(edges), tuple(notes))
