@@ -185,6 +185,8 @@ def _atproto(
         return GraphEdge(check.network, SITE, mechanism, EdgeState.UNKNOWN, handle, "not_api"), None
     named = did_document(answer)
     shown = evidence_text(answer)
+    if not answer.answered:
+        return GraphEdge(check.network, SITE, mechanism, EdgeState.UNKNOWN, shown, "unreadable"), None
     if named is None:
         # The handle may be proven by DNS instead (a `_atproto` TXT record), which this version does not read.
         return GraphEdge(check.network, SITE, mechanism, EdgeState.UNKNOWN, shown, "no_did_file"), None
