@@ -20,7 +20,7 @@ from auditor.models import (
     Recommendation,
     Verdict,
 )
-from auditor.scoring.scores import ScoreInputs, compute_scores, is_owned
+from auditor.scoring.scores import ScoreInputs, compute_scores, is_owned, scored_edges
 from auditor.scoring.sensitive import find_sensitive
 
 NAMESAKE_PRESSURE_THRESHOLD = 20.0
@@ -108,7 +108,8 @@ def _with_edge(edge: GraphEdge) -> Callable[[ScoreInputs], ScoreInputs]:
 
 
 def _graph_candidates(inputs: ScoreInputs) -> Iterator[_Candidate]:
-    """Each missing or broken edge of the identity graph that no other rule already names: a configured
+    """Each missing or broken edge of the identity graph that counts in the score and that no other rule
+    already names (a labelled page's edges count once it is in [profiles]): a configured
     profile's link to the site is `add_site_link` or `fix_wrong_target`, the site's rel="me" and `sameAs` to
     configured profiles are `fix_site_check` (whose fixes make these edges exist too, so their impact
     carries the consolidation gain)."""
@@ -117,7 +118,7 @@ def _graph_candidates(inputs: ScoreInputs) -> Iterator[_Candidate]:
     configured = {p.network: p for p in inputs.profiles}
     nodes = {n.id: n for n in inputs.graph.nodes}
     missing = {(e.source, e.target, e.mechanism) for e in inputs.graph.edges if e.state in _FIXABLE}
-    for edge in inputs.graph.edges:
+    for edge in scored_edges(inputs.graph):
         if edge.state not in _FIXABLE or _named_elsewhere(edge, configured, missing, inputs.site_measured):
             continue
         between_profiles = "site" not in (edge.source, edge.target)

@@ -12,6 +12,7 @@ from auditor.identify.names import fold
 from auditor.models import (
     ClassifiedResult,
     EdgeState,
+    GraphEdge,
     IdentityGraph,
     Inconsistency,
     Ownership,
@@ -122,6 +123,14 @@ def consistency_score(inputs: ScoreInputs) -> float | None:
     return 100.0 * len(consistent) / len(shown)
 
 
+def scored_edges(graph: IdentityGraph) -> list[GraphEdge]:
+    """The edges `consolidation` counts: not those of a page the user only labelled as theirs, which is drawn
+    and listed but counts once it is in [profiles] (as its link-back is checked then): confirming a page must
+    not lower the score."""
+    labelled = {n.id for n in graph.nodes if n.origin == "labelled"}
+    return [e for e in graph.edges if e.source not in labelled and e.target not in labelled]
+
+
 def consolidation_score(inputs: ScoreInputs) -> float | None:
     """100 × Σ weight of the graph's edges that exist ÷ Σ weight of the edges whose state is known.
 
@@ -129,9 +138,10 @@ def consolidation_score(inputs: ScoreInputs) -> float | None:
     edge counts as missing."""
     if inputs.graph is None:
         return None
+    scored = scored_edges(inputs.graph)
     known = [
         (inputs.edge_weights.get(e.mechanism, 0.0), e.state)
-        for e in inputs.graph.edges
+        for e in scored
         if e.state is not EdgeState.UNKNOWN and inputs.edge_weights.get(e.mechanism, 0.0) > 0
     ]
     total = sum(w for w, _state in known)

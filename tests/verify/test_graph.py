@@ -262,3 +262,15 @@ def test_edge_reasons_are_worded_in_the_report_language() -> None:
     blog = edge(graph, "github", "site", "github_blog")
     assert edge_reason("fr", blog).text == "Le champ site web pointe ailleurs : https://elsewhere.example."
     assert edge_reason("en", blog).text == "The website field points elsewhere: https://elsewhere.example."
+
+
+def test_a_page_the_user_labelled_is_drawn_but_not_scored_until_it_is_configured() -> None:
+    graph = small_graph(("github", "site", "link_back", EdgeState.ONE_WAY))
+    labelled = GraphNode("labelled:https://malt.example/e", "profile", "https://malt.example/e", origin="labelled")
+    with_page = replace(
+        graph,
+        nodes=(*graph.nodes, labelled),
+        edges=(*graph.edges, GraphEdge("site", labelled.id, "rel_me", EdgeState.MISSING)),
+    )
+    assert consolidation_score(inputs(with_page)) == consolidation_score(inputs(graph)) == pytest.approx(100.0)
+    assert not [r for r in recommend(inputs(with_page), site_url=SITE) if r.rule == "link_identity"]
