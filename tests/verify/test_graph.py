@@ -274,3 +274,31 @@ def test_a_page_the_user_labelled_is_drawn_but_not_scored_until_it_is_configured
     )
     assert consolidation_score(inputs(with_page)) == consolidation_score(inputs(graph)) == pytest.approx(100.0)
     assert not [r for r in recommend(inputs(with_page), site_url=SITE) if r.rule == "link_identity"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_report_draws_the_graph_and_an_old_audit_without_one_still_renders(lang: str) -> None:
+    from auditor.report.changes import compute_changes
+    from auditor.report.html import render_html
+    from tests.report.factories import SCORING, make_audit
+
+    old = make_audit()
+    assert old.graph is None
+    page = render_html(old, [old], compute_changes(None, old), lang=lang, scoring=SCORING)
+    assert 'id="graph"' not in page
+    drawn = replace(old, graph=graph_of(page_of_home()), scores=replace(old.scores, consolidation=40.0))
+    page = render_html(drawn, [drawn], compute_changes(None, drawn), lang=lang, scoring=SCORING)
+    soup = BeautifulSoup(page, "lxml")
+    section = soup.select_one("section#graph")
+    assert section is not None and section.select_one("svg.graph") is not None
+    assert drawn.graph is not None
+    assert not section.select("script") and len(section.select("tbody tr")) == len(drawn.graph.edges)
+    state = {"en": "both ways", "fr": "dans les deux sens"}[lang]
+    assert state in section.get_text()
+    method = soup.select_one("#methodology")
+    assert method is not None and {"en": "Consolidation", "fr": "Consolidation"}[lang] in method.get_text()
+    assert {"en": "JSON-LD sameAs", "fr": "sameAs JSON-LD"}[lang] in method.get_text()
+
+
+def page_of_home() -> Fetched:
+    return page(HOME)
