@@ -20,6 +20,7 @@ from auditor.engines.spec import EngineSettings, KeyedSettings
 from auditor.errors import ConfigError
 from auditor.identify.networks import default_registry
 from auditor.identify.urls import http_url_problem, is_http_url
+from auditor.models import EDGE_MECHANISMS
 
 DEFAULT_CONFIG_NAME = "auditor.toml"
 
@@ -213,12 +214,35 @@ class HttpSettings(StrictTyped):
     retries: Annotated[int, Field(ge=0, le=2)] = 2
 
 
+DEFAULT_EDGE_WEIGHTS = {
+    "link_back": 1.0,
+    "rel_me": 1.0,
+    "same_as": 1.0,
+    "site_link": 0.5,
+    "mastodon_verified": 1.0,
+    "github_blog": 0.5,
+    "github_social": 0.5,
+    "atproto_domain": 1.0,
+    "wikidata": 1.0,
+}
+"""How much each mechanism weighs in `consolidation`: the ones search engines and networks read as proof of
+identity (rel="me", `sameAs`, a verified link) weigh more than a plain link or a second website field."""
+
+
 class ScoringSettings(StrictTyped):
     ctr: tuple[float, ...] = DEFAULT_CTR
     """Attention weight of positions 1, 2, 3 ...; positions past the end weigh 0."""
     weights: dict[str, float] = Field(
-        default_factory=lambda: {"visibility": 0.45, "linkback": 0.30, "site": 0.15, "consistency": 0.10}
+        default_factory=lambda: {
+            "visibility": 0.45,
+            "linkback": 0.30,
+            "site": 0.15,
+            "consistency": 0.10,
+            "consolidation": 0.10,
+        }
     )
+    edge_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_EDGE_WEIGHTS))
+    """Weight of each mechanism of the identity graph in the `consolidation` component; 0 leaves it out."""
 
     @field_validator("ctr")
     @classmethod
@@ -230,13 +254,24 @@ class ScoringSettings(StrictTyped):
     @field_validator("weights")
     @classmethod
     def _weights(cls, values: dict[str, float]) -> dict[str, float]:
-        allowed = {"visibility", "linkback", "site", "consistency"}
+        allowed = {"visibility", "linkback", "site", "consistency", "consolidation"}
         unknown = set(values) - allowed
         if unknown:
             raise ValueError(f"unknown component {sorted(unknown)[0]!r}; use {', '.join(sorted(allowed))}")
         if any(v < 0 for v in values.values()) or sum(values.values()) <= 0:
             raise ValueError("weights must be non-negative with a positive sum")
         return values
+
+    @field_validator("edge_weights")
+    @classmethod
+    def _edge_weights(cls, values: dict[str, float]) -> dict[str, float]:
+        unknown = set(values) - set(EDGE_MECHANISMS)
+        if unknown:
+            raise ValueError(f"unknown mechanism {sorted(unknown)[0]!r}; use {', '.join(EDGE_MECHANISMS)}")
+        if any(v < 0 for v in values.values()):
+            raise ValueError("edge weights must be non-negative")
+        # A table that names a few mechanisms changes those; the others keep their default weight.
+        return {**DEFAULT_EDGE_WEIGHTS, **values}
 
 
 class StorageSettings(StrictTyped):

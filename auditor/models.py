@@ -242,6 +242,92 @@ class Scores:
     namesake_pressure: float | None
     visibility_by_engine: Mapping[str, float] = field(default_factory=dict)
     """Visibility per engine that succeeded, averaged over its queries."""
+    consolidation: float | None = None
+    """How far the site and the profiles vouch for each other (the identity graph's edges); None in audits
+    stored before it was measured, until they are rescored."""
+
+
+class EdgeState(StrEnum):
+    """The state of one edge of the identity graph."""
+
+    BOTH_WAYS = "both_ways"  # this link exists and the other side links back by some mechanism
+    ONE_WAY = "one_way"  # this link exists, nothing links back
+    MISSING = "missing"
+    BROKEN = "broken"  # a link that points elsewhere, or markup that could not be read
+    UNKNOWN = "unknown"  # cannot be checked: the page or the API could not be read
+
+    @property
+    def is_present(self) -> bool:
+        return self in (EdgeState.BOTH_WAYS, EdgeState.ONE_WAY)
+
+    @property
+    def is_known(self) -> bool:
+        return self is not EdgeState.UNKNOWN
+
+
+EDGE_MECHANISMS = (
+    "link_back",
+    "rel_me",
+    "same_as",
+    "site_link",
+    "mastodon_verified",
+    "github_blog",
+    "github_social",
+    "atproto_domain",
+    "wikidata",
+)
+"""Every way two nodes of the identity graph can vouch for each other, as `GraphEdge.mechanism` names it."""
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """The site, a profile, or an item (Wikidata) of the person's identity graph."""
+
+    id: str
+    """`site`; a configured profile's key (`github`); `labelled:URL` for a page the user labelled as theirs;
+    `wikidata` for a Wikidata item."""
+    kind: str
+    """`site`, `profile` or `wikidata`."""
+    url: str
+    network: str | None = None
+    origin: str = "configured"
+    """`configured` (the config lists it), `labelled` (`auditor label URL me`), `linked` (found on the site)."""
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    """One mechanism by which `source` vouches for `target`, with its state and the evidence that decided it."""
+
+    source: str
+    target: str
+    mechanism: str
+    """One of `EDGE_MECHANISMS`."""
+    state: EdgeState
+    evidence: str = ""
+    """The anchor, the JSON-LD value, the API field or the answer that decided the state (truncated)."""
+    reason_code: str = ""
+    """Why the state is what it is (`no_link`, `unverified`, `not_api` ...), worded by the report."""
+    reason_params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GraphNote:
+    """Bad input met while building the graph (a malformed JSON-LD block, a `sameAs` that is not a URL, an
+    answer that points elsewhere): recorded with its reason, never counted for the person."""
+
+    code: str
+    detail: str
+    """In plain English (JSON); the report words `code` with `params`."""
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IdentityGraph:
+    """How the person's site and profiles vouch for each other."""
+
+    nodes: tuple[GraphNode, ...] = ()
+    edges: tuple[GraphEdge, ...] = ()
+    notes: tuple[GraphNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -280,3 +366,5 @@ class Audit:
     started_at: dt.datetime | None = None
     inconsistencies: tuple[Inconsistency, ...] = ()
     """How the profiles present the person differently (empty in audits stored before it was measured)."""
+    graph: IdentityGraph | None = None
+    """The identity graph; None in audits stored before it was built (a rescore builds it)."""

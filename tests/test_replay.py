@@ -372,3 +372,23 @@ def test_a_site_moved_since_is_judged_from_the_page_fetched(audited: tuple[Path,
     assert stored.scores.site is not None and len(stored.site_checks) > 1
     assert rebuilt.scores.site == stored.scores.site
     assert [(c.id, c.passed) for c in rebuilt.site_checks] == [(c.id, c.passed) for c in stored.site_checks]
+
+
+def test_an_audit_stored_before_the_identity_graph_gets_it_on_rescore(
+    audited: tuple[Path, int], tmp_path: Path
+) -> None:
+    config, audit_id = _copy(audited, tmp_path)
+    with Store.open(config.database_path) as store, store.writing():
+        original = store.load_audit(audit_id)
+        assert original.graph is not None and original.scores.consolidation is not None
+        # As an older version stored it: no graph, no consolidation score.
+        old = replace(original, graph=None, scores=replace(original.scores, consolidation=None))
+        store.replace_audit(audit_id, old)
+        loaded = store.load_audit(audit_id)
+        assert loaded.graph is None and loaded.scores.consolidation is None
+        (done,) = rescore(store, config, select(store, config, str(audit_id)))
+        after = store.load_audit(audit_id)
+    assert done.after == after
+    assert after.graph == original.graph
+    assert after.scores.consolidation == pytest.approx(original.scores.consolidation)
+    assert {e.mechanism for e in after.graph.edges} >= {"link_back", "rel_me", "same_as", "github_blog"}

@@ -38,6 +38,8 @@ from auditor.verify.consistency import find_inconsistencies
 from auditor.verify.decide import decide_linkback
 from auditor.verify.evidence import ProfileEvidence
 from auditor.verify.gather import ProfileGatherer
+from auditor.verify.graph import build_graph, linked_urls
+from auditor.verify.graph_sources import GraphAnswers, gather_graph_sources
 from auditor.verify.manual import ManualCheck, apply_manual_check
 from auditor.verify.profiles import evidence_from_page
 from auditor.verify.site import site_checks, site_links, site_unreachable
@@ -91,6 +93,7 @@ def assemble(
     labels: Mapping[str, Decision | str] | None = None,
     candidate_pages: Mapping[str, Fetched] | None = None,
     manual_checks: Sequence[ManualCheck] = (),
+    graph_answers: GraphAnswers | None = None,
 ) -> Audit:
     """Everything after collection: classify, verify, score, recommend. Pure.
 
@@ -98,7 +101,8 @@ def assemble(
     replay of stored responses) is judged as that page alone. `labels` are the user's decisions (URL ->
     `me`/`not-me`); `candidate_pages` the pages of the namesakes fetched to see whether they link to the site
     (same-page key -> page; `identify.candidates`). `manual_checks` are the user's own checks of profiles the
-    auditor cannot see (`auditor confirm`), standing for `report.manual_check_months`.
+    auditor cannot see (`auditor confirm`), standing for `report.manual_check_months`. `graph_answers`: what
+    the identity graph's own sources answered (`verify.graph_sources`); None leaves their edges out.
     """
     person = config.person
     names = (person.name, *person.aliases)
@@ -134,6 +138,17 @@ def assemble(
         )
     inconsistencies = find_inconsistencies(profiles, names)
     checks = site_checks(site_page, names, config.profiles, registry) if site_page.ok else site_unreachable(site_page)
+    graph = build_graph(
+        site_url=person.site,
+        old_sites=person.old_sites,
+        site_page=site_page,
+        profiles=profiles,
+        evidence=dict(zip(config.profiles, evidence, strict=True)),
+        labelled=_labelled(results),
+        labelled_pages=candidate_pages or {},
+        registry=registry,
+        answers=graph_answers,
+    )
     inputs = ScoreInputs(
         results=tuple(results),
         succeeded=succeeded,
@@ -145,6 +160,8 @@ def assemble(
         weights=config.scoring.weights,
         names=names,
         inconsistencies=inconsistencies,
+        graph=graph,
+        edge_weights=config.scoring.edge_weights,
     )
     engines = _engine_runs(serps, engine_names)
     return Audit(
@@ -160,7 +177,20 @@ def assemble(
         queries=tuple(s.query for s in serps if s.engine == engine_names[0]) if engine_names else (),
         depth=config.audit.depth,
         inconsistencies=inconsistencies,
+        graph=graph,
     )
+
+
+def _labelled(results: Sequence[ClassifiedResult]) -> list[tuple[str | None, str]]:
+    """The pages the user labelled as theirs that the config does not list, best-ranked first."""
+    mine = sorted(
+        (r for r in results if r.label == "me" and r.ownership.is_owned and r.profile is None),
+        key=lambda r: (r.position, r.url),
+    )
+    first: dict[str, tuple[str | None, str]] = {}
+    for r in mine:
+        first.setdefault(r.normalized_url, (r.network, r.url))
+    return list(first.values())
 
 
 def _page_key(url: str, registry: Registry) -> str:
@@ -187,6 +217,7 @@ class Collected:
     profiles: dict[str, ProfileEvidence]
     site_page: Fetched
     candidate_pages: dict[str, Fetched]
+    graph_answers: GraphAnswers | None = None
 
 
 SKIPPED = "skipped, never sent:"
@@ -279,11 +310,23 @@ async def collect_all(
         wanted = candidates_for(config, found, registry, labels)
         return found, list(await asyncio.gather(*(candidate(c) for c in wanted)))
 
-    profiles = [profile(key, url) for key, url in config.profiles.items()]
-    (serps, candidate_pages), profile_evidence, site_page = await asyncio.gather(
-        search_then_candidates(), asyncio.gather(*profiles), page("site", config.person.site, "site")
+    async def profiles_then_graph() -> tuple[list[tuple[str, ProfileEvidence]], Fetched, GraphAnswers]:
+        # The identity graph's own sources depend on what the profiles and the site answered.
+        profiles = [profile(key, url) for key, url in config.profiles.items()]
+        gathered, site = await asyncio.gather(asyncio.gather(*profiles), page("site", config.person.site, "site"))
+        answers = await gather_graph_sources(
+            fetcher,
+            profiles=config.profiles,
+            evidence=dict(gathered),
+            site_url=config.person.site,
+            site_links=linked_urls(site),
+        )
+        return list(gathered), site, answers
+
+    (serps, candidate_pages), (profile_evidence, site_page, graph_answers) = await asyncio.gather(
+        search_then_candidates(), profiles_then_graph()
     )
-    return Collected(serps, dict(profile_evidence), site_page, dict(candidate_pages))
+    return Collected(serps, dict(profile_evidence), site_page, dict(candidate_pages), graph_answers)
 
 
 async def run_audit(
@@ -315,4 +358,5 @@ async def run_audit(
         labels=labels,
         candidate_pages=found.candidate_pages,
         manual_checks=manual_checks,
+        graph_answers=found.graph_answers,
     )

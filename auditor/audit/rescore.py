@@ -103,6 +103,7 @@ def rebuild(
         labels=labels,
         candidate_pages=found.candidate_pages,
         manual_checks=manual_checks,
+        graph_answers=found.graph_answers,
     )
     return replace(audit, id=stored.id, started_at=stored.started_at)
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from auditor.report import i18n
+from auditor.report.graph import reason_words
 from auditor.report.i18n import N_
 from auditor.report.reasons import linkback_reason, site_detail
 
@@ -110,6 +111,38 @@ MESSAGES = {
         "Your %(network)s profile shows the name “%(value)s”: show “%(expected)s” there, as elsewhere, so that "
         "clients and search engines see one person."
     ),
+    # The identity graph's edges that no other rule names (`recommend._graph_candidates`).
+    "link_identity/mastodon_verified": N_(
+        'Mastodon does not show your link to your site as verified: add a rel="me" link to %(url)s on your '
+        "site's home page, then edit and save your Mastodon profile so that the instance checks it again."
+    ),
+    "link_identity/github_blog": N_(
+        "Put your site in the website field of your GitHub profile (%(url)s): GitHub shows it beside your "
+        "name and search engines read it as yours."
+    ),
+    "link_identity/rel_me": N_(
+        'Link %(url)s from your site\'s home page with rel="me": it tells search engines it is yours.'
+    ),
+    "link_identity/same_as": N_(
+        "List %(url)s in the sameAs of the schema.org Person on your site, so that search engines join it to "
+        "your identity."
+    ),
+    "link_identity/site_link": N_("Link %(url)s from your site's home page."),
+    "link_identity/github_social": N_(
+        "Add your %(target_network)s profile (%(target_url)s) to the social accounts of your GitHub profile: "
+        "GitHub shows it beside your name, one more place that ties the two together."
+    ),
+    "link_identity/atproto_domain": N_(
+        "Make your site's domain your Bluesky handle (%(url)s): Bluesky checks it against your site, the "
+        "strongest proof that the account is yours. %(why)s"
+    ),
+    "link_identity/wikidata": N_(
+        "The Wikidata item your site lists (%(url)s) does not name your site as its official website (P856). "
+        "Wikidata has notability rules and removes self-promotion: add it only if the item is about you and "
+        "you may edit it, or ask someone who can."
+    ),
+    "link_identity/link_back": N_("Add a link to your site on %(url)s, so that it vouches for your site too."),
+    "link_identity": N_("Link your site and %(url)s to each other."),
     # Flagged, never judged: the message says what is there and leaves the decision to the reader.
     "sensitive_topics": N_(
         "For your review: a result of yours, %(url)s (#%(position)s on %(engine)s), touches on %(topic)s: "
@@ -129,6 +162,8 @@ TITLES = {
     "confirm_probable_profile/network": N_("%(network)s: say whether this profile is yours"),
     "inconsistent_names": N_("%(network)s: show “%(expected)s” as your name"),
     "sensitive_topics": N_("%(url)s: review what it says"),
+    "link_identity": N_("%(url)s: link it and your site to each other"),
+    "link_identity/network": N_("%(network)s: link it and your site to each other"),
 }
 """One line per rule for the report's first screen: the profile or page, and what to change there."""
 
@@ -163,6 +198,10 @@ def _variant(rule: str, params: Mapping[str, str]) -> str:
         return key
     if rule == "namesake_pressure":
         return rule if _has(params, "url", "position", "engine", "name") else "namesake_pressure/no_top"
+    if rule == "link_identity":
+        mechanism = f"link_identity/{params.get('mechanism', '')}"
+        slots = ("target_network", "target_url") if mechanism == "link_identity/github_social" else ("url",)
+        return mechanism if mechanism in MESSAGES and _has(params, *slots) else rule
     if rule == "fix_site_check":
         check = str(params.get("check", ""))
         needs = _SITE_CHECK_NEEDS.get(check)
@@ -183,6 +222,8 @@ def _why(lang: str, rule: str, params: Mapping[str, str]) -> str:
     inner = {k[4:]: str(v) for k, v in params.items() if k.startswith("why.")}
     if rule == "fix_site_check":
         return site_detail(lang, code, inner, str(params.get("detail", ""))).text
+    if rule == "link_identity":
+        return reason_words(lang, code, inner).text
     worded = linkback_reason(lang, code, inner, str(params.get("reason", "")))
     text = worded.text
     if worded.english and text:  # an old audit's reason ("links to ..."), made to read as a sentence
@@ -202,6 +243,8 @@ def recommendation_message(lang: str, rule: str, params: Mapping[str, str], fall
     values = _Params({k: i18n.isolate_bidi(str(v)) for k, v in params.items()})
     if "network" in values:
         values["network"] = i18n.network_label(values["network"])
+    if "target_network" in values:
+        values["target_network"] = i18n.network_label(values["target_network"])
     if "engine" in values:
         values["engine"] = i18n.label(lang, "engine", values["engine"])
     if "check" in values:

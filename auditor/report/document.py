@@ -13,6 +13,7 @@ from auditor.models import Audit, Recommendation
 from auditor.report.advice import recommendation_message
 from auditor.report.changes import Changes
 from auditor.scoring.recommend import UNSCORED_RULES
+from auditor.store.serialize import to_data
 
 
 def by_priority(audit: Audit) -> list[Recommendation]:
@@ -102,8 +103,10 @@ def build_json(audit: Audit, changes: Changes, *, lang: str) -> dict[str, Any]:
             "site": _finite(s.site),
             "consistency": _finite(s.consistency),
             "namesake_pressure": _finite(s.namesake_pressure),
+            "consolidation": _finite(s.consolidation),
             "visibility_by_engine": {k: _finite(v) for k, v in s.visibility_by_engine.items()},
         },
+        "graph": to_data(audit.graph) if audit.graph is not None else None,
         "recommendations": [
             {
                 "id": r.id,

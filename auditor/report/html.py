@@ -14,7 +14,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from auditor.config import DEFAULT_EDGE_WEIGHTS
 from auditor.errors import ReportError
 from auditor.models import Audit, AuditStatus, ClassifiedResult, EngineRun
 from auditor.report import i18n
@@ -31,6 +32,7 @@ from auditor.report.advice import confirm_hint, recommendation_message, recommen
 from auditor.report.changes import Changes, compute_changes
 from auditor.report.document import build_json, by_priority
 from auditor.report.evidence import recommendation_evidence
+from auditor.report.graph import edge_reason, graph_svg, note_text
 from auditor.report.paths import slugify
 from auditor.report.sparkline import sparkline_svg
 from auditor.report.template_cache import compiled_templates
@@ -51,11 +53,18 @@ class ScoringInfo:
     """Component weights of the overall score: visibility, linkback, site, consistency."""
     depth: int
     """How many results were read per engine and query."""
+    edge_weights: Mapping[str, float] = field(default_factory=dict)
+    """Weight of each mechanism of the identity graph in `consolidation`; {} shows the defaults."""
 
 
 def scoring_info(config: Config) -> ScoringInfo:
     """The scoring parameters of `config`, as the methodology section shows them."""
-    return ScoringInfo(ctr=config.scoring.ctr, weights=dict(config.scoring.weights), depth=config.audit.depth)
+    return ScoringInfo(
+        ctr=config.scoring.ctr,
+        weights=dict(config.scoring.weights),
+        depth=config.audit.depth,
+        edge_weights=dict(config.scoring.edge_weights),
+    )
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,8 @@ def environment(lang: str) -> Environment:
         linkback_reason=lambda lb: i18n_reasons.linkback_reason(lang, lb.reason_code, lb.reason_params, lb.reason),
         site_detail=lambda c: i18n_reasons.site_detail(lang, c.detail_code, c.detail_params, c.detail),
         result_reason=lambda r: i18n_reasons.result_reason(lang, r.reason_code, r.reason_params, r.reason),
+        edge_reason=lambda e: edge_reason(lang, e),
+        graph_note=lambda n: note_text(lang, n.code, n.params, n.detail),
     )
     env.globals.update(
         lang=lang,
@@ -170,6 +181,7 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
         "ctr_total": sum(w for row in _ctr_rows(scoring) for _p, w in row),
         "missing_profile_position": MISSING_ENTRY_POSITION,
         "missing_site_position": SITE_ENTRY_POSITION,
+        "default_edge_weights": DEFAULT_EDGE_WEIGHTS,
         "recommendations": [
             (r, recommendation_message(lang, r.rule, r.params, r.id), recommendation_evidence(r, audit, lang))
             for r in by_priority(audit)
@@ -181,6 +193,8 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
         "is_failed": audit.status is AuditStatus.FAILED,
         "profiles": sorted(audit.profiles, key=lambda p: (p.best_position is None, p.best_position or 0, p.network)),
         "labelled_profiles": labelled_profiles(audit),
+        "graph_svg": graph_svg(audit.graph, lang) if audit.graph is not None else None,
+        "graph_nodes": {n.id: n for n in audit.graph.nodes} if audit.graph is not None else {},
         "trends": _trends(timeline, lang, audit.depth) if len(timeline) >= 2 else None,
     }
     return environment(lang).get_template("report.html").render(context)

@@ -177,7 +177,7 @@ _PAGE_STRS = (
     "api_fault",
     "encoding",
 )
-_PAGE_LISTS = ("me", "same_as")
+_PAGE_LISTS = ("me", "same_as", "social_accounts")
 _PAGE_BOOLS = ("noindex", "website_verified")
 
 

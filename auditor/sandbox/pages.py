@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from auditor.sandbox import profile_apis, profiles, walled
 from auditor.sandbox.scenario import Month, Page
-from auditor.sandbox.wire import Request, Response, display, html, redirect, script_json, text
+from auditor.sandbox.wire import Request, Response, display, html, json_response, redirect, script_json, text
 
 
 def serve(request: Request, page: Page, month: Month) -> Response:
@@ -47,6 +47,11 @@ def serve(request: Request, page: Page, month: Month) -> Response:
         body = profile_apis.bluesky_page(page)
     elif page.kind == "instagram":
         body = walled.instagram_page(page)
+    elif page.kind == "atproto_did":
+        # The DID the sandbox's Bluesky API gives the handle that is this host, unless the page says another.
+        return text(page.text or profile_apis.did_for(request.host), page.status)
+    elif page.kind == "wikidata":
+        return json_response(profile_apis.wikidata_entity(page), page.status)
     else:
         body = html_page(page)
     if page.encoding:

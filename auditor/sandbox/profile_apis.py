@@ -173,6 +173,23 @@ def _did(handle: str) -> str:
     return f"did:plc:{out}"
 
 
+def did_for(handle: str) -> str:
+    """The DID the sandbox's Bluesky API gives `handle`."""
+    return _did(handle.lower())
+
+
+def wikidata_entity(page: Page) -> dict[str, object]:
+    """`Special:EntityData/Q....json` of an item: its label and its official website (P856), in Wikidata's
+    documented shape (written from the documentation, not from a recording)."""
+    item = page.handle.removesuffix(".json")
+    claims: dict[str, object] = {}
+    if page.website:
+        snak = {"snaktype": "value", "property": "P856", "datavalue": {"value": page.website, "type": "string"}}
+        claims["P856"] = [{"mainsnak": snak, "type": "statement", "rank": "normal"}]
+    label = {"language": "fr", "value": page.name}
+    return {"entities": {item: {"id": item, "type": "item", "labels": {"fr": label}, "claims": claims}}}
+
+
 def _bluesky(request: Request, month: Month) -> ApiAnswer:
     actor = request.query.get("actor", "").lower()
     if not actor:

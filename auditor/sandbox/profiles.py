@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import time
 from html import escape
+from urllib.parse import urlsplit
 
 from auditor.sandbox.scenario import Month, Page
 from auditor.sandbox.wire import JSON, Request, Response, json_response
@@ -116,6 +117,10 @@ def github_api(request: Request, month: Month, used: int) -> Response:
             404,
             headers,
         )
+    if request.path.rstrip("/").endswith("/social_accounts"):
+        # The documented shape: a list of {provider, url}, the provider named by GitHub from the URL's host.
+        accounts = [{"provider": _provider(url), "url": url} for url in page.social_accounts]
+        return json_response(accounts, headers=headers)
     number = _stable_id(page.handle, 8)
     return json_response(
         {
@@ -151,10 +156,18 @@ def _github_by_handle(month: Month, handle: str) -> Page | None:
     return next((p for p in month.pages.values() if p.kind == "github" and p.handle.lower() == handle.lower()), None)
 
 
+def _provider(url: str) -> str:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    known = {"x.com": "twitter", "twitter.com": "twitter", "linkedin.com": "linkedin", "bsky.app": "bluesky"}
+    return known.get(host) or ("mastodon" if "mastodon" in host else "generic")
+
+
 def github_subject(request: Request, month: Month) -> Page | None:
-    """The GitHub page an API request is about: `/users/<handle>`, or `/user/<id>` (by its stable id)."""
+    """The GitHub page an API request is about: `/users/<handle>` (and its `/social_accounts`), or
+    `/user/<id>` (by its stable id)."""
     if request.path.startswith("/users/"):
-        return _github_by_handle(month, request.path.removeprefix("/users/").strip("/"))
+        handle = request.path.removeprefix("/users/").strip("/").removesuffix("/social_accounts")
+        return _github_by_handle(month, handle)
     if request.path.startswith("/user/"):
         wanted = request.path.removeprefix("/user/").strip("/")
         return next(

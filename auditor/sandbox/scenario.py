@@ -27,6 +27,8 @@ one month and are never inherited.
 
     [months.pages."https://emilietremblay.ca/"]
     kind = "html"          # html | github | mastodon | linkedin | x | facebook | stackoverflow | bluesky | instagram
+                           # | atproto_did (text: the DID; "" names the Bluesky DID of the host's handle)
+                           # | wikidata (Special:EntityData/Q...json: name is its label, website its P856)
     status = 200           # any code; with `redirect`, 301 unless a 3xx is given
     redirect = ""          # absolute URL or a path on the same host
     login_wall = ""        # "" | "http_999" (LinkedIn's logged-out answer) | "authwall" (302 to /authwall)
@@ -45,6 +47,7 @@ one month and are never inherited.
     website = ""           # a profile's website field: GitHub blog, Mastodon field, X link (via t.co),
                            # Stack Exchange website_url, the end of a Bluesky description
     website_verified = false    # Mastodon's verified_at on that field
+    social_accounts = []   # GitHub: what api.github.com/users/<h>/social_accounts lists
     fault = ""             # a fault mode for this page (inherited like any page field; "" clears it)
     api_fault = ""         # the same for the profile's API answer; "rate_limited": that API's own refusal
     encoding = ""          # serve the page in this encoding, declared only by its <meta charset>
@@ -62,7 +65,19 @@ from urllib.parse import urlsplit
 
 from auditor.sandbox.faults import Fault
 
-KINDS = ("html", "github", "mastodon", "linkedin", "x", "facebook", "stackoverflow", "bluesky", "instagram")
+KINDS = (
+    "html",
+    "github",
+    "mastodon",
+    "linkedin",
+    "x",
+    "facebook",
+    "stackoverflow",
+    "bluesky",
+    "instagram",
+    "atproto_did",
+    "wikidata",
+)
 LOGIN_WALLS = ("", "http_999", "authwall", "login")
 DDG_HOST = "html.duckduckgo.com"
 DDG_MAIN_HOST = "duckduckgo.com"
@@ -116,6 +131,8 @@ class Page:
     fault: str = ""
     api_fault: str = ""
     encoding: str = ""
+    social_accounts: tuple[str, ...] = ()
+    """GitHub: the accounts `api.github.com/users/<h>/social_accounts` lists."""
 
     @property
     def host(self) -> str:

@@ -10,8 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from auditor.models import ClassifiedResult, LinkBack, Ownership, ProfileCheck, Recommendation, Verdict
-from auditor.scoring.scores import ScoreInputs, compute_scores, is_owned
+from auditor.models import (
+    ClassifiedResult,
+    EdgeState,
+    GraphEdge,
+    LinkBack,
+    Ownership,
+    ProfileCheck,
+    Recommendation,
+    Verdict,
+)
+from auditor.scoring.scores import ScoreInputs, compute_scores, is_owned, scored_edges
 from auditor.scoring.sensitive import find_sensitive
 
 NAMESAKE_PRESSURE_THRESHOLD = 20.0
@@ -44,13 +53,33 @@ def _overall(inputs: ScoreInputs) -> float:
     return compute_scores(inputs).overall or 0.0
 
 
+SITE_CHECK_EDGES = {"rel_me": ("rel_me", "site_link"), "jsonld_sameas": ("same_as",)}
+"""The graph's edges a failing site check stands for: fixing the check makes them exist."""
+LINKBACK_EDGES = ("link_back", "github_blog")
+"""The graph's edges a profile's link to the site makes exist (GitHub's link is its website field)."""
+
+
+def _edges_fixed(inputs: ScoreInputs, wanted: Callable[[GraphEdge], bool]) -> ScoreInputs:
+    """`inputs` with the graph's missing or broken edges that match `wanted` made to exist."""
+    if inputs.graph is None:
+        return inputs
+    edges = tuple(
+        replace(e, state=EdgeState.ONE_WAY) if e.state in _FIXABLE and wanted(e) else e for e in inputs.graph.edges
+    )
+    return replace(inputs, graph=replace(inputs.graph, edges=edges))
+
+
+_FIXABLE = frozenset({EdgeState.MISSING, EdgeState.BROKEN})
+
+
 def _with_linkback(network: str) -> Callable[[ScoreInputs], ScoreInputs]:
     def fix(inputs: ScoreInputs) -> ScoreInputs:
         profiles = tuple(
             replace(p, linkback=LinkBack(Verdict.LINKED, "counterfactual")) if p.network == network else p
             for p in inputs.profiles
         )
-        return replace(inputs, profiles=profiles)
+        fixed = _edges_fixed(inputs, lambda e: e.source == network and e.mechanism in LINKBACK_EDGES)
+        return replace(fixed, profiles=profiles)
 
     return fix
 
@@ -58,9 +87,69 @@ def _with_linkback(network: str) -> Callable[[ScoreInputs], ScoreInputs]:
 def _with_check_passing(check_id: str) -> Callable[[ScoreInputs], ScoreInputs]:
     def fix(inputs: ScoreInputs) -> ScoreInputs:
         checks = tuple(replace(c, passed=True) if c.id == check_id else c for c in inputs.site_checks)
-        return replace(inputs, site_checks=checks)
+        mechanisms = SITE_CHECK_EDGES.get(check_id, ())
+        networks = {p.network for p in inputs.profiles}
+        fixed = _edges_fixed(inputs, lambda e: e.mechanism in mechanisms and e.target in networks)
+        return replace(fixed, site_checks=checks)
 
     return fix
+
+
+def _with_edge(edge: GraphEdge) -> Callable[[ScoreInputs], ScoreInputs]:
+    # A rel="me" link is a link: adding one makes the plain link exist too.
+    mechanisms = {edge.mechanism, "site_link"} if edge.mechanism == "rel_me" else {edge.mechanism}
+
+    def fix(inputs: ScoreInputs) -> ScoreInputs:
+        return _edges_fixed(
+            inputs, lambda e: (e.source, e.target) == (edge.source, edge.target) and e.mechanism in mechanisms
+        )
+
+    return fix
+
+
+def _graph_candidates(inputs: ScoreInputs) -> Iterator[_Candidate]:
+    """Each missing or broken edge of the identity graph that counts in the score and that no other rule
+    already names (a labelled page's edges count once it is in [profiles]): a configured
+    profile's link to the site is `add_site_link` or `fix_wrong_target`, the site's rel="me" and `sameAs` to
+    configured profiles are `fix_site_check` (whose fixes make these edges exist too, so their impact
+    carries the consolidation gain)."""
+    if inputs.graph is None:
+        return
+    configured = {p.network: p for p in inputs.profiles}
+    nodes = {n.id: n for n in inputs.graph.nodes}
+    missing = {(e.source, e.target, e.mechanism) for e in inputs.graph.edges if e.state in _FIXABLE}
+    for edge in scored_edges(inputs.graph):
+        if edge.state not in _FIXABLE or _named_elsewhere(edge, configured, missing, inputs.site_measured):
+            continue
+        between_profiles = "site" not in (edge.source, edge.target)
+        profile = edge.target if edge.source == "site" else edge.source
+        node, other = nodes.get(profile), nodes.get(edge.target)
+        params = {
+            "mechanism": edge.mechanism,
+            "state": edge.state.value,
+            "network": (node.network if node is not None else None) or "",
+            "url": node.url if node is not None else "",
+            "why": edge.reason_code,
+            **{f"why.{k}": str(v) for k, v in edge.reason_params.items()},
+        }
+        if between_profiles and other is not None:
+            # GitHub's social accounts: the profile to list there.
+            params |= {"target_network": other.network or "", "target_url": other.url}
+        subject = f"{edge.mechanism}:{profile}:{edge.target}" if between_profiles else f"{edge.mechanism}:{profile}"
+        yield _Candidate("link_identity", subject, params, edge.evidence[:EVIDENCE_MAX], _with_edge(edge))
+
+
+def _named_elsewhere(
+    edge: GraphEdge, configured: Mapping[str, ProfileCheck], missing: set[tuple[str, str, str]], site_measured: bool
+) -> bool:
+    if edge.mechanism == "link_back" and edge.source in configured:
+        return True
+    if edge.mechanism == "github_blog" and edge.source in configured:
+        return not configured[edge.source].linkback.verdict.is_linked
+    if edge.mechanism in ("rel_me", "same_as", "site_link") and edge.target in configured:
+        return site_measured
+    # A plain link comes with rel="me": one recommendation (add rel="me") makes both exist.
+    return edge.mechanism == "site_link" and (edge.source, edge.target, "rel_me") in missing
 
 
 def _with_entry(
@@ -167,6 +256,7 @@ def _candidates(inputs: ScoreInputs, site_url: str) -> Iterator[_Candidate]:
                 if check.detail_params.get("networks"):
                     params["networks"] = check.detail_params["networks"]
                 yield _Candidate("fix_site_check", check.id, params, check.detail, _with_check_passing(check.id))
+    yield from _graph_candidates(inputs)
     named: set[str] = set()
     for item in inputs.inconsistencies:
         if item.field == "display_name" and item.profile_a not in named:

@@ -9,9 +9,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from auditor.identify.names import fold
-from auditor.models import ClassifiedResult, Inconsistency, Ownership, ProfileCheck, Scores, SiteCheck
+from auditor.models import (
+    ClassifiedResult,
+    EdgeState,
+    GraphEdge,
+    IdentityGraph,
+    Inconsistency,
+    Ownership,
+    ProfileCheck,
+    Scores,
+    SiteCheck,
+)
 
-COMPONENTS = ("visibility", "linkback", "site", "consistency")
+COMPONENTS = ("visibility", "linkback", "site", "consistency", "consolidation")
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,10 @@ class ScoreInputs:
     """Normalised URLs of probable profiles the user confirmed as theirs."""
     inconsistencies: tuple[Inconsistency, ...] = ()
     """Display names and headlines that differ across profiles (`verify.consistency`)."""
+    graph: IdentityGraph | None = None
+    """The identity graph (`verify.graph`); None leaves `consolidation` unmeasured."""
+    edge_weights: Mapping[str, float] = field(default_factory=dict)
+    """Weight of each graph mechanism in `consolidation` (`[scoring] edge_weights`)."""
 
 
 def attention(position: int, ctr: Sequence[float]) -> float:
@@ -109,6 +123,31 @@ def consistency_score(inputs: ScoreInputs) -> float | None:
     return 100.0 * len(consistent) / len(shown)
 
 
+def scored_edges(graph: IdentityGraph) -> list[GraphEdge]:
+    """The edges `consolidation` counts: not those of a page the user only labelled as theirs, which is drawn
+    and listed but counts once it is in [profiles] (as its link-back is checked then): confirming a page must
+    not lower the score."""
+    labelled = {n.id for n in graph.nodes if n.origin == "labelled"}
+    return [e for e in graph.edges if e.source not in labelled and e.target not in labelled]
+
+
+def consolidation_score(inputs: ScoreInputs) -> float | None:
+    """100 × Σ weight of the graph's edges that exist ÷ Σ weight of the edges whose state is known.
+
+    An edge that could not be checked is left out, as an unverifiable profile is from link-backs; a broken
+    edge counts as missing."""
+    if inputs.graph is None:
+        return None
+    scored = scored_edges(inputs.graph)
+    known = [
+        (inputs.edge_weights.get(e.mechanism, 0.0), e.state)
+        for e in scored
+        if e.state is not EdgeState.UNKNOWN and inputs.edge_weights.get(e.mechanism, 0.0) > 0
+    ]
+    total = sum(w for w, _state in known)
+    return 100.0 * sum(w for w, state in known if state.is_present) / total if total else None
+
+
 def compute_scores(inputs: ScoreInputs) -> Scores:
     by_engine = visibility_by_engine(inputs)
     visibility = _mean(by_engine.values())
@@ -118,6 +157,7 @@ def compute_scores(inputs: ScoreInputs) -> Scores:
         "linkback": linkback_score(inputs),
         "site": site_score(inputs),
         "consistency": consistency_score(inputs),
+        "consolidation": consolidation_score(inputs),
     }
     return Scores(
         overall=overall(components, inputs.weights),
@@ -127,6 +167,7 @@ def compute_scores(inputs: ScoreInputs) -> Scores:
         consistency=components["consistency"],
         namesake_pressure=_mean(namesakes.values()),
         visibility_by_engine=by_engine,
+        consolidation=components["consolidation"],
     )
 
 

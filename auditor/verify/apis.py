@@ -273,6 +273,7 @@ def _bluesky(call: ApiCall, status: int, headers: Mapping[str, str], body: Any) 
         _short(body.get("displayName")),
         _short(description),
         f'description: "{_short(description) or ""}"',
+        account_id=str(body.get("did") or ""),
     )
     return ApiAnswer(data=data, account_url=url)
 

@@ -65,6 +65,8 @@ class ProfileData:
     """Headline or bio, as plain text."""
     field: str = ""
     """The website field as the API gave it (`blog: ""`): the evidence of a `not_linked`."""
+    account_id: str = ""
+    """The account's id where the identity graph needs it (Bluesky's DID); "" elsewhere."""
 
 
 class Problem(str):

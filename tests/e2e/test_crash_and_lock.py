@@ -67,14 +67,14 @@ def wait_until(condition: Callable[[], bool], process: subprocess.Popen[str], wh
 
 
 def half_way(database: Path) -> bool:
-    """DuckDuckGo's two pages, the site's page and the two profiles' API answers are stored (SearXNG's first
-    answer hangs)."""
+    """DuckDuckGo's two pages, the site's page, the two profiles' API answers and GitHub's social accounts
+    (asked for the identity graph once the profiles are in) are stored (SearXNG's first answer hangs)."""
     sql = (
         "SELECT count(*) FROM raw_responses WHERE status_code = 200"
-        " AND (engine = 'duckduckgo_html' OR kind IN ('site', 'profile'))"
+        " AND (engine = 'duckduckgo_html' OR kind IN ('site', 'profile') OR requested_url LIKE '%/social_accounts')"
     )
     rows = query(database, sql)
-    return bool(rows) and rows[0][0] == 5
+    return bool(rows) and rows[0][0] == 6
 
 
 def kill(process: subprocess.Popen[str]) -> None:
@@ -125,7 +125,7 @@ def test_an_audit_killed_half_way_is_kept_incomplete_and_resumed_without_asking_
     assert sum(host == DDG_HOST for _, host, _ in first_run) == 2
     assert any(host == SITE_HOST and path == "/" for _, host, path in first_run)
     assert {host for _, host, _ in first_run} >= PROFILE_API_HOSTS
-    assert "2 profile answers" in resumed.stderr
+    assert "3 profile answers" in resumed.stderr  # the two profiles' API answers and GitHub's social accounts
 
     db = sqlite3.connect(database)
     assert db.execute("SELECT id, status, as_of FROM audits").fetchall() == [(1, "complete", AS_OF)]

@@ -129,6 +129,7 @@ def test_export_csv_and_json_load_in_pandas_as_they_are(history_dir: Path, tmp_p
         "score_site",
         "score_consistency",
         "score_namesake_pressure",
+        "score_consolidation",
     ]
     assert list(table.columns) == columns and list(records.columns) == columns
     assert len(table) == len(records) == 3 * 24  # 12 results a month from each of two engines

@@ -90,6 +90,7 @@ def test_build_json_keys_and_values() -> None:
         "consistency",
         "namesake_pressure",
         "visibility_by_engine",
+        "consolidation",
     }
     rec = data["recommendations"][0]
     assert set(rec) >= {"id", "priority", "impact", "message", "evidence"}
