@@ -48,7 +48,8 @@ def merge_pages(
             break
     status = EngineStatus.OK if results else EngineStatus.EMPTY
     detail = "" if results else "no results"
-    return Serp(engine, query, status, tuple(results[:depth]), detail, sent)
+    features = pages[0].features if pages else ()
+    return Serp(engine, query, status, tuple(results[:depth]), detail, sent, features)
 
 
 async def collect_serp(
