@@ -27,12 +27,14 @@ from markupsafe import Markup, escape
 
 from auditor.errors import ReportError
 from auditor.models import Audit, AuditStatus, ClassifiedResult, EngineRun
+from auditor.report import features as serp_features
 from auditor.report import i18n
 from auditor.report import reasons as i18n_reasons
 from auditor.report.advice import confirm_hint, recommendation_message, recommendation_title
 from auditor.report.changes import Changes, compute_changes
 from auditor.report.document import build_json, by_priority
 from auditor.report.evidence import recommendation_evidence
+from auditor.report.features import Thumbnail
 from auditor.report.sparkline import sparkline_svg
 from auditor.report.verdict import verdict
 from auditor.scoring.recommend import MISSING_ENTRY_POSITION, SITE_ENTRY_POSITION, UNMEASURED_RULES, UNSCORED_RULES
@@ -154,6 +156,7 @@ def environment(lang: str) -> Environment:
         site_detail=lambda c: i18n_reasons.site_detail(lang, c.detail_code, c.detail_params, c.detail),
         result_reason=lambda r: i18n_reasons.result_reason(lang, r.reason_code, r.reason_params, r.reason),
     )
+    env.filters.update(serp_features.filters(lang))
     env.globals.update(
         lang=lang,
         unscored_rules=UNSCORED_RULES,
@@ -164,8 +167,17 @@ def environment(lang: str) -> Environment:
     return env
 
 
-def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lang: str, scoring: ScoringInfo) -> str:
-    """The audit's report page. `history` may hold later audits: the trends stop at this audit's date."""
+def render_html(
+    audit: Audit,
+    history: Sequence[Audit],
+    changes: Changes,
+    *,
+    lang: str,
+    scoring: ScoringInfo,
+    screenshots: Sequence[Thumbnail] = (),
+) -> str:
+    """The audit's report page. `history` may hold later audits: the trends stop at this audit's date.
+    `screenshots`: thumbnails of the browser engines' results pages (the latest audit's only)."""
     timeline = _timeline(audit, history)
     failed = [e for e in audit.engines if not e.status.counts_in_score]
     from auditor.report.trends import recent_overall  # pandas: loaded only when a page is rendered
@@ -194,6 +206,8 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
         "profiles": sorted(audit.profiles, key=lambda p: (p.best_position is None, p.best_position or 0, p.network)),
         "labelled_profiles": labelled_profiles(audit),
         "trends": _trends(timeline, lang, audit.depth) if len(timeline) >= 2 else None,
+        "beyond": serp_features.by_engine(audit),
+        "screenshots": screenshots,
     }
     return environment(lang).get_template("report.html").render(context)
 
