@@ -101,6 +101,7 @@ def engine_request(engine: Engine, query: Query, request: EngineRequest, number:
         headers=request.headers or None,
         retry_statuses=engine.rate_limit_statuses,
         interval=engine.min_interval,
+        screenshot=engine.kind == "browser",
         engine=engine.name,
         query=query.text,
         page=number,

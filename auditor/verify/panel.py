@@ -86,10 +86,10 @@ def panel_readiness(
 ) -> tuple[ReadinessItem, ...]:
     """Four items: a schema.org `Person`, its `sameAs`, names shown consistently, a Wikidata item."""
     if not site.ok:
-        unreachable = {"detail_code": "site_unreachable"}
-        schema = ReadinessItem("person_schema", False, **unreachable)
-        same_as = ReadinessItem("person_sameas", False, **unreachable)
-        return (schema, same_as, _names(names, profiles, []), ReadinessItem("wikidata", False, **unreachable))
+        schema = ReadinessItem("person_schema", False, "site_unreachable")
+        same_as = ReadinessItem("person_sameas", False, "site_unreachable")
+        wikidata = ReadinessItem("wikidata", False, "site_unreachable")
+        return (schema, same_as, _names(names, profiles, []), wikidata)
     found = read_jsonld(site.text)
     people = [item for item in found.objects if _is_person(item)]
     if people:
