@@ -113,13 +113,13 @@ def panel_readiness(
         same_as = ReadinessItem("person_sameas", False, "sameas_missing")
     site_names = [("site", n) for p in people for n in _strings(p.get("name"))]
     anchors = [link.href for link in page_links(site.text, site.url)]
-    wikidata = next((url for url in [*urls, *anchors] if _is_wikidata(url)), None)
+    wikidata_url = next((url for url in [*urls, *anchors] if _is_wikidata(url)), None)
     return (
         schema,
         same_as,
         _names(names, profiles, site_names),
-        ReadinessItem("wikidata", True, "wikidata_linked", {"url": wikidata})
-        if wikidata
+        ReadinessItem("wikidata", True, "wikidata_linked", {"url": wikidata_url})
+        if wikidata_url
         else ReadinessItem("wikidata", False, "wikidata_missing"),
     )
 
