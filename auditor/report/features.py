@@ -3,6 +3,7 @@ labels and sentences in the reader's language, and the rows the `_beyond.html` s
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from auditor.models import Audit, ClassifiedFeature, ReadinessItem
 from auditor.report import i18n
 from auditor.report.i18n import N_
+from auditor.store.screenshots import Screenshot
 
 FEATURES = {
     "knowledge_panel": N_("Knowledge panel"),
@@ -121,3 +123,23 @@ class Thumbnail:
     data_uri: str
     width: int
     height: int
+
+
+MAX_THUMBNAILS = 6
+MAX_THUMBNAIL_BYTES = 400_000
+"""What the report embeds at most: the first page of a few engine and query pairs, so the page stays light."""
+
+
+def thumbnails(shots: Sequence[Screenshot]) -> list[Thumbnail]:
+    """The first results page of each engine and query that has a picture, within the report's caps."""
+    chosen: list[Thumbnail] = []
+    total = 0
+    for shot in shots:
+        if not shot.png or shot.page != 1 or len(chosen) >= MAX_THUMBNAILS:
+            continue
+        if total + len(shot.png) > MAX_THUMBNAIL_BYTES:
+            break
+        total += len(shot.png)
+        uri = "data:image/png;base64," + base64.b64encode(shot.png).decode("ascii")
+        chosen.append(Thumbnail(shot.engine, shot.query, uri, shot.width, shot.height))
+    return chosen

@@ -15,7 +15,7 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -265,21 +265,40 @@ def report_json_path(reports_dir: Path, person: str, as_of: dt.date) -> Path:
 
 
 def write_report(
-    audit: Audit, history: Sequence[Audit], *, reports_dir: Path, lang: str, scoring: ScoringInfo
+    audit: Audit,
+    history: Sequence[Audit],
+    *,
+    reports_dir: Path,
+    lang: str,
+    scoring: ScoringInfo,
+    screenshots: Screenshots | None = None,
 ) -> ReportPaths:
     """Write `<date>.html`, `<date>.json`, `latest.html` and `index.html` under `<reports_dir>/<slug>/`.
 
     Everything is rendered first, then written to temporary files beside the targets and renamed into
     place, so a failure leaves the previous files untouched. Raises ReportError naming the path.
     """
-    return write_reports([audit], history, reports_dir=reports_dir, lang=lang, scoring=scoring)[0]
+    return write_reports(
+        [audit], history, reports_dir=reports_dir, lang=lang, scoring=scoring, screenshots=screenshots
+    )[0]
+
+
+Screenshots = Callable[[Audit], Sequence[Thumbnail]]
+"""The thumbnails of an audit's results pages (read from the history); asked for the newest audit only."""
 
 
 def write_reports(
-    audits: Sequence[Audit], history: Sequence[Audit], *, reports_dir: Path, lang: str, scoring: ScoringInfo
+    audits: Sequence[Audit],
+    history: Sequence[Audit],
+    *,
+    reports_dir: Path,
+    lang: str,
+    scoring: ScoringInfo,
+    screenshots: Screenshots | None = None,
 ) -> list[ReportPaths]:
     """`write_report` for several audits of one person at once (`rescore`, `report all`): each audit's page
-    and JSON, then `latest.html` and `index.html` once, all replaced together.
+    and JSON, then `latest.html` and `index.html` once, all replaced together. Only the newest audit's page
+    shows `screenshots`: pictures make a page heavy, and the history keeps them for the older ones.
 
     Other audits of the same day as one of `audits` are written again too: which of them is `<date>` and
     which `<date>-<id>` depends on all of them (an interrupted audit resumed after a later one finished).
@@ -295,9 +314,11 @@ def write_reports(
     written: list[tuple[Audit, ReportPaths]] = []
     latest = directory / "latest.html"
     index = directory / "index.html"
+    newest_shots = screenshots(newest) if screenshots is not None else ()
     for audit in chosen:
         changes = compute_changes(previous_audit(audit, full), audit)
-        page = render_html(audit, full, changes, lang=lang, scoring=scoring)
+        shots = newest_shots if _same(audit, newest) else ()
+        page = render_html(audit, full, changes, lang=lang, scoring=scoring, screenshots=shots)
         data = json.dumps(build_json(audit, changes, lang=lang), ensure_ascii=False, indent=2, allow_nan=False)
         stem = report_stem(audit, full)
         paths = ReportPaths(
@@ -310,7 +331,7 @@ def write_reports(
         written.append((audit, paths))
     if latest not in files:  # re-rendering an older audit must not make `latest` go back in time
         newest_changes = compute_changes(previous_audit(newest, full), newest)
-        files[latest] = render_html(newest, full, newest_changes, lang=lang, scoring=scoring)
+        files[latest] = render_html(newest, full, newest_changes, lang=lang, scoring=scoring, screenshots=newest_shots)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         linkable = {p.stem for p in directory.glob("*.html")} | {p.stem for p in files}

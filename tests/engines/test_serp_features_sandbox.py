@@ -57,7 +57,10 @@ def test_api_engines_report_the_blocks_and_which_are_the_persons(
     panel = classified[FeatureKind.KNOWLEDGE_PANEL]
     assert panel.about_person is True and panel.reason_code == "panel_cites_own"
     assert "https://noemiegagnon.ca/" in panel.own_links
-    assert classified[FeatureKind.PEOPLE_ALSO_ASK].questions == ("Qui est Noémie Gagnon ?", "Où travaille Noémie Gagnon ?")
+    assert classified[FeatureKind.PEOPLE_ALSO_ASK].questions == (
+        "Qui est Noémie Gagnon ?",
+        "Où travaille Noémie Gagnon ?",
+    )
     assert not classified[FeatureKind.VIDEOS].is_persons  # a press article's video, not hers
     if engine_name == "serpapi":  # Serper's search answer has no AI overview field
         overview = classified[FeatureKind.AI_OVERVIEW]
