@@ -9,7 +9,8 @@ engine's documentation only):
 - Serper: `knowledgeGraph` (title, type, description, descriptionLink, website), `peopleAlsoAsk[]`
   (question, link), `topStories[]`, `images[]`, `videos[]`;
 - Brave: `infobox.results[]` (title, description, url, website_url, profiles[].url), `faq.results[]`
-  (question, url), `news.results[]`, `videos.results[]`.
+  (question, url), `news.results[]`, `videos.results[]`;
+- SearXNG: `infoboxes[]` (infobox, content, id, urls[].url): its Wikipedia or Wikidata panel.
 """
 
 from __future__ import annotations
@@ -127,3 +128,11 @@ def brave_features(data: Mapping[str, Any]) -> tuple[SerpFeature, ...]:
         block(FeatureKind.TOP_STORIES, items(table(data, "news").get("results")), "url"),
         block(FeatureKind.VIDEOS, items(table(data, "videos").get("results")), "url"),
     )
+
+
+def searxng_features(data: Mapping[str, Any]) -> tuple[SerpFeature, ...]:
+    boxes = items(data.get("infoboxes"))
+    box = boxes[0] if boxes else {}
+    box_links = [link({"url": box.get("id"), "title": box.get("infobox")}, "url")]
+    box_links += [link(entry, "url") for entry in items(box.get("urls"))]
+    return present(panel(box.get("infobox"), "", box.get("content"), box_links) if box else None)

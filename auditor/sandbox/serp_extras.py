@@ -5,7 +5,7 @@ scenario). Only the first page of a query carries them, as on the engines."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -63,6 +63,26 @@ def serper_fields(extras: Extras) -> dict[str, Any]:
     if extras.videos:
         fields["videos"] = [{"title": r.title, "link": r.url, "source": _host(r)} for r in extras.videos]
     return fields
+
+
+def searxng_infoboxes(extras: Extras, engines: Sequence[str]) -> list[dict[str, Any]]:
+    """SearXNG's infobox (its Wikipedia or Wikidata panel): the first cited page is its `id`."""
+    panel = extras.panel
+    if panel is None:
+        return []
+    first = panel.links[0].url if panel.links else ""
+    return [
+        {
+            "infobox": panel.title,
+            "id": first,
+            "content": panel.description,
+            "img_src": None,
+            "urls": [{"title": r.title, "url": r.url} for r in panel.links[1:]],
+            "attributes": [],
+            "engine": "wikidata",
+            "engines": ["wikidata", *engines[:1]],
+        }
+    ]
 
 
 def _google_link(result: Result) -> str:

@@ -208,6 +208,7 @@ class Sandbox:
             default_engines=self.scenario.searxng_engines,
             json_enabled=mode != "json_disabled",
             degraded=mode == "degraded",
+            extras=month.extras_for(request.param("q")),
         )
         return self._apply(mode, normal, "searxng", request.url)
 
