@@ -44,7 +44,7 @@ READINESS_DETAIL = {
     "sameas_found": N_("%(count)s profile or page URLs listed."),
     "sameas_not_url": N_("sameAs holds no URL (ignored: %(ignored)s): list your profiles' full URLs."),
     "sameas_missing": N_("The Person has no sameAs: list your profiles' URLs in it."),
-    "names_consistent": N_("Your site and %(count)s places show your name as configured."),
+    "names_consistent": N_("%(count)s places (your site, your profiles) show your name as configured."),
     "names_differ": N_("These places show another name: %(names)s."),
     "names_unknown": N_("No page showed a name to compare."),
     "wikidata_linked": N_("Your site links to %(url)s."),

@@ -77,12 +77,12 @@ def test_each_engine_shows_what_is_the_persons(lang: str) -> None:
     assert headings[0].startswith("DuckDuckGo") and headings[1].startswith("SearXNG")
     text = section.get_text(" ", strip=True)
     if lang == "fr":
-        assert "0 blocs sur 2 sont à vous" in text and "1 blocs sur 1 sont à vous" in text
+        assert "à vous : 0 sur 2 blocs" in text and "à vous : 1 sur 1 blocs" in text
         assert "le panneau d’un homonyme" in text and "Autres questions posées" in text
         assert "Wikidata a des règles d’admissibilité" in text
         assert "Un bloc JSON-LD est illisible" in text
     else:
-        assert "0 of 2 blocks are yours" in text and "a namesake's panel, not counted as yours" in text
+        assert "yours: 0 of 2 blocks" in text and "a namesake's panel, not counted as yours" in text
         assert "About you: it cites https://emilietremblay.ca/." in text
     assert HOSTILE_TITLE not in str(section)  # a panel's title is text from the web: escaped
 
