@@ -239,5 +239,5 @@ def test_parse_shows_the_blocks_beyond_the_results(tmp_path: Path) -> None:
     ]
     text = parse("serpapi", saved).stdout
     assert "beyond the results: knowledge_panel (Noémie Gagnon), people_also_ask (1)" in text
-    plain = json.loads(parse("browser_google", FIXTURES / "browser_google" / "results.html", "--json").stdout)
-    assert plain["features"] == []
+    plain = json.loads(parse("duckduckgo_html", FIXTURES / "duckduckgo_html" / "results.html", "--json").stdout)
+    assert plain["features"] == []  # DuckDuckGo's HTML endpoint shows none of these blocks
