@@ -62,3 +62,18 @@ def test_screenshots_of_another_audit_are_not_mixed_in(tmp_path: Path) -> None:
         assert len(store.screenshots(first)) == 1
     db = sqlite3.connect(tmp_path / "h.db")
     assert db.execute("SELECT count(*) FROM screenshots").fetchone()[0] == 1
+
+
+def test_a_history_from_before_screenshots_opened_read_only_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Store.open(path) as store:
+        audit_id = store.begin_audit("A", dt.date(2026, 6, 1))
+    with sqlite3.connect(path) as db:  # as a database written before migration 007
+        db.execute("DROP TABLE screenshots")
+        db.execute("DELETE FROM _migrations WHERE name = '007_screenshots'")
+    with Store.open(path, write=False) as store:
+        assert store.screenshots(audit_id) == []
+    with Store.open(path) as store:  # opened for writing, it is upgraded
+        assert store.screenshots(audit_id) == []
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM _migrations WHERE name = '007_screenshots'").fetchone()[0] == 1

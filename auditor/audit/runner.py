@@ -93,6 +93,7 @@ def write_missing_reports(
             reports_dir=config.reports_path,
             lang=lang or config.report.lang,
             scoring=scoring_info(config),
+            screenshots=stored_thumbnails(store),
         )
         announce(f"Wrote the missing report of audit {audit.id} ({audit.as_of.isoformat()}): {paths.html}")
         written.append(AuditOutcome(audit, paths))

@@ -58,6 +58,10 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def load_screenshots(db: sqlite3.Connection, audit_id: int) -> list[Screenshot]:
+    """An audit's pictures; none from a database opened read-only before migration 007 was applied to it."""
+    exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'screenshots'").fetchone()
+    if exists is None:
+        return []
     rows = db.execute(
         "SELECT engine, query, page, png, width, height, error FROM screenshots WHERE audit_id = ? ORDER BY raw_id",
         (audit_id,),
