@@ -52,7 +52,7 @@ SELECTORS: dict[str, Any] = {
     "captcha": "form#captcha-form, #recaptcha, div.g-recaptcha",
 }
 BLOCKS = Blocks(
-    panel="#rhs .kp-wholepage, #rhs .knowledge-panel, #rhs [data-attrid='title']",
+    panel="#rhs .kp-wholepage, #rhs .knowledge-panel, #rhs",
     panel_title="[data-attrid='title'], .kno-ecr-pt, h2",
     panel_description="[data-attrid='subtitle'], [data-attrid='description'], .kno-rdesc",
     questions=".related-question-pair",

@@ -159,3 +159,41 @@ def test_a_failed_answer_carries_no_block() -> None:
     data = {"error": "Invalid API key.", "knowledge_graph": {"title": "x"}}
     page = serpapi.parse_response(Fetched.of_text(json.dumps(data), status=401))
     assert page.status is EngineStatus.AUTH_ERROR and page.features == ()
+
+
+GOOGLE_PAGE = """<html><body><div id="search"><div id="rso">
+<div class="g kno-kp mnr-c g-blk"><div class="related-question-pair"><div role="button">Qui est-elle ?</div>
+<div>Une réponse qui ne compte pas.</div></div></div>
+<div class="g"><a href="/url?q=https://emilietremblay.ca/&amp;sa=U"><h3>Émilie Tremblay</h3></a></div>
+</div></div>
+<div id="rhs"><script>var x;</script><div class="kp-wholepage"><h2 data-attrid="title">Émilie Tremblay</h2>
+<div data-attrid="subtitle">Architecte</div><a href="/url?q=https://emilietremblay.ca/&amp;sa=U">Site</a>
+<a href="/search?q=autre">Autres recherches</a></div></div></body></html>"""
+
+BING_PAGE = """<html><body><ol id="b_results">
+<li class="b_ans"><div id="relatedQnAListDisplay"><div class="df_qntext">Qui est-elle ?</div></div></li>
+<li class="b_algo"><h2><a href="https://emilietremblay.ca/">Émilie Tremblay</a></h2></li></ol>
+<aside id="b_context"><div class="b_entityTP"><h2 class="b_entityTitle">Émilie Tremblay</h2>
+<div class="b_entitySubTitle">Architecte</div><a href="https://www.bing.com/search?q=x">Plus</a>
+<a href="https://github.com/etremblay">GitHub</a></div></aside></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("engine", "page"),
+    [("browser_google", GOOGLE_PAGE), ("browser_bing", BING_PAGE)],
+)
+def test_rendered_pages_show_their_panel_and_questions(engine: str, page: str) -> None:
+    from auditor.engines import registry
+
+    parsed = registry.get(engine).parser(Fetched.of_text(page, url=f"https://www.{engine[8:]}.com/search?q=x"))
+    assert parsed.status is EngineStatus.OK and len(parsed.results) == 1
+    found = kinds(parsed.features)
+    assert set(found) == {FeatureKind.KNOWLEDGE_PANEL, FeatureKind.PEOPLE_ALSO_ASK}
+    panel = found[FeatureKind.KNOWLEDGE_PANEL]
+    assert (panel.title, panel.description) == ("Émilie Tremblay", "Architecte")
+    # The engine's own links (more searches) are not a source the panel cites.
+    assert [link.url for link in panel.links] in (
+        ["https://emilietremblay.ca/"],
+        ["https://github.com/etremblay"],
+    )
+    assert found[FeatureKind.PEOPLE_ALSO_ASK].questions == ("Qui est-elle ?",)
