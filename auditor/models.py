@@ -98,6 +98,42 @@ class SearchResult:
     """For meta-engines (SearXNG): the result's position in each of `sources`, in the same order."""
 
 
+class FeatureKind(StrEnum):
+    """A block of a results page beyond the organic results."""
+
+    KNOWLEDGE_PANEL = "knowledge_panel"
+    PEOPLE_ALSO_ASK = "people_also_ask"
+    AI_OVERVIEW = "ai_overview"
+    TOP_STORIES = "top_stories"
+    IMAGES = "images"
+    VIDEOS = "videos"
+
+
+@dataclass(frozen=True)
+class FeatureLink:
+    """A link a block shows or cites."""
+
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class SerpFeature:
+    """One block beyond the organic results, as the engine gave it (no judgement of whose it is)."""
+
+    kind: FeatureKind
+    count: int = 1
+    """Items in the block: questions, stories, images, videos; 1 for a panel or an overview."""
+    title: str = ""
+    """A knowledge panel's title (the entity's name)."""
+    description: str = ""
+    """A knowledge panel's type and description."""
+    links: tuple[FeatureLink, ...] = ()
+    """The sources a panel or an overview cites, the pages of stories, images, videos and answered questions."""
+    questions: tuple[str, ...] = ()
+    """"People also ask": the questions, in the engine's order."""
+
+
 @dataclass(frozen=True)
 class ParsedPage:
     """What a parser made of one engine response (one page of results)."""
@@ -108,6 +144,8 @@ class ParsedPage:
     """Why the status is what it is, in plain words (shown in the report's engine table)."""
     next_page: Mapping[str, str] | None = None
     """Engine-specific continuation (DuckDuckGo's next-page form fields); None when there is no more."""
+    features: tuple[SerpFeature, ...] = ()
+    """What the page shows beyond its organic results, where the engine returns it."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +159,8 @@ class Serp:
     detail: str = ""
     requests: int = 0
     """How many requests were sent for it (counted against engine budgets)."""
+    features: tuple[SerpFeature, ...] = ()
+    """The first page's blocks beyond the organic results (panels, questions and overviews sit on page 1)."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +190,45 @@ class ClassifiedResult:
     reason_code: str = ""
     """A stable code for `reason` where the report words it in its language (pages that name the person)."""
     reason_params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClassifiedFeature:
+    """A block beyond the organic results of one engine and query, with which of it is the person's."""
+
+    engine: str
+    query: str
+    kind: FeatureKind
+    count: int = 1
+    title: str = ""
+    description: str = ""
+    links: tuple[FeatureLink, ...] = ()
+    questions: tuple[str, ...] = ()
+    own_links: tuple[str, ...] = ()
+    """Those of `links` that are the person's site or configured profiles (counted as theirs)."""
+    about_person: bool | None = None
+    """Knowledge panels only: True when it cites the person's own pages; False for a namesake's panel or one
+    about something else (recorded, never counted); None for the other kinds."""
+    reason_code: str = ""
+    """Knowledge panels: `panel_cites_own`, `panel_namesake` or `panel_other`, worded by the report."""
+    reason_params: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_persons(self) -> bool:
+        """Whether any of it counts as the person's."""
+        return bool(self.own_links) if self.about_person is None else self.about_person
+
+
+@dataclass(frozen=True)
+class ReadinessItem:
+    """One thing a search engine needs before it can show a knowledge panel for the person."""
+
+    id: str
+    """`person_schema`, `person_sameas`, `consistent_names` or `wikidata`."""
+    ready: bool
+    detail_code: str = ""
+    """Stable id of what was found, worded by the report in the reader's language."""
+    detail_params: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -368,3 +447,7 @@ class Audit:
     """How the profiles present the person differently (empty in audits stored before it was measured)."""
     graph: IdentityGraph | None = None
     """The identity graph; None in audits stored before it was built (a rescore builds it)."""
+    serp_features: tuple[ClassifiedFeature, ...] = ()
+    """What each engine showed beyond its organic results (empty in audits stored before it was read)."""
+    panel_readiness: tuple[ReadinessItem, ...] = ()
+    """What a knowledge panel for the person still lacks (empty in audits stored before it was checked)."""

@@ -238,3 +238,17 @@ def test_fetch_page_turns_a_refusal_into_an_error() -> None:
     assert not page.ok
     assert page.error.startswith("refused: robots.txt")
     assert [(r.kind, r.subject, r.status_code, r.error) for r in raws] == [("site", "site", None, page.error)]
+
+
+def test_the_first_pages_blocks_beyond_the_results_are_kept() -> None:
+    from auditor.audit.collect import merge_pages
+    from auditor.models import FeatureKind, SerpFeature
+
+    panel = SerpFeature(FeatureKind.KNOWLEDGE_PANEL, 1, "Émilie Tremblay")
+    videos = SerpFeature(FeatureKind.VIDEOS, 2)
+    first = ParsedPage(EngineStatus.OK, (SearchResult(1, "https://a.example/", "A", ""),), features=(panel,))
+    second = ParsedPage(EngineStatus.OK, (SearchResult(1, "https://b.example/", "B", ""),), features=(videos,))
+    serp = merge_pages("serpapi", Query("Émilie Tremblay"), 20, [first, second])
+    assert serp.features == (panel,)
+    failed = merge_pages("serpapi", Query("x"), 20, [first, ParsedPage(EngineStatus.RATE_LIMITED, detail="429")])
+    assert failed.status is EngineStatus.RATE_LIMITED and failed.features == ()

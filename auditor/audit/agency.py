@@ -28,7 +28,15 @@ from auditor.audit.budget import month_start
 from auditor.audit.pipeline import run_audit
 from auditor.audit.plan import build_engines, plan_queries
 from auditor.audit.replay import resumed
-from auditor.audit.runner import EXIT_CODES, AuditOutcome, config_secrets, ensure_writable, http_policy, scoring_info
+from auditor.audit.runner import (
+    EXIT_CODES,
+    AuditOutcome,
+    config_secrets,
+    ensure_writable,
+    http_policy,
+    scoring_info,
+    stored_thumbnails,
+)
 from auditor.audit.workspace import Workspace
 from auditor.config import Config
 from auditor.errors import AuditorError, UsageError
@@ -319,7 +327,12 @@ def _finish(item: _Planned, audit: Audit, lang: str | None) -> AuditOutcome:
     history = item.store.finished_audits(config.person.name)
     current = next(a for a in history if a.id == item.audit_id)
     paths = write_report(
-        current, history, reports_dir=config.reports_path, lang=lang or config.report.lang, scoring=scoring_info(config)
+        current,
+        history,
+        reports_dir=config.reports_path,
+        lang=lang or config.report.lang,
+        scoring=scoring_info(config),
+        screenshots=stored_thumbnails(item.store),
     )
     return AuditOutcome(current, paths)
 

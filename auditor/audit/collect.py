@@ -48,7 +48,8 @@ def merge_pages(
             break
     status = EngineStatus.OK if results else EngineStatus.EMPTY
     detail = "" if results else "no results"
-    return Serp(engine, query, status, tuple(results[:depth]), detail, sent)
+    features = pages[0].features if pages else ()
+    return Serp(engine, query, status, tuple(results[:depth]), detail, sent, features)
 
 
 async def collect_serp(
@@ -100,6 +101,7 @@ def engine_request(engine: Engine, query: Query, request: EngineRequest, number:
         headers=request.headers or None,
         retry_statuses=engine.rate_limit_statuses,
         interval=engine.min_interval,
+        screenshot=engine.kind == "browser",
         engine=engine.name,
         query=query.text,
         page=number,

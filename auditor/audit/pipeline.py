@@ -16,6 +16,7 @@ from auditor.audit.plan import build_engines, plan_queries
 from auditor.config import Config
 from auditor.engines.base import Engine
 from auditor.identify.candidates import Candidate
+from auditor.identify.features import classify_features
 from auditor.identify.labels import Decision
 from auditor.identify.links import SiteTarget
 from auditor.identify.networks import Registry, default_registry
@@ -41,6 +42,7 @@ from auditor.verify.gather import ProfileGatherer
 from auditor.verify.graph import build_graph, linked_urls
 from auditor.verify.graph_sources import GraphAnswers, gather_graph_sources
 from auditor.verify.manual import ManualCheck, apply_manual_check
+from auditor.verify.panel import panel_readiness
 from auditor.verify.profiles import evidence_from_page
 from auditor.verify.site import site_checks, site_links, site_unreachable
 
@@ -109,6 +111,7 @@ def assemble(
     links = site_links(site_page, registry)
     who = identity_for(config, registry, site_links=links, labels=labels, candidate_pages=candidate_pages)
     results: list[ClassifiedResult] = classify_serps(serps, registry, who)
+    features = classify_features(serps, registry, who)
     succeeded = tuple((s.engine, s.query.text) for s in serps if s.status.counts_in_score)
     target = SiteTarget(person.site, person.old_sites)
     profiles = []
@@ -178,6 +181,8 @@ def assemble(
         depth=config.audit.depth,
         inconsistencies=inconsistencies,
         graph=graph,
+        serp_features=features,
+        panel_readiness=panel_readiness(site_page, names, profiles),
     )
 
 

@@ -26,6 +26,7 @@ from auditor.net.fetcher import Fetcher, RecordingFetcher, Request, ScrubbingFet
 from auditor.net.guard import origin_of
 from auditor.net.logs import remember_secrets
 from auditor.net.routing import RoutingFetcher
+from auditor.report.features import Thumbnail, thumbnails
 from auditor.report.html import ReportPaths, scoring_info, write_report
 from auditor.report.paths import missing_reports
 from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
@@ -79,6 +80,7 @@ def write_missing_reports(
             reports_dir=config.reports_path,
             lang=lang or config.report.lang,
             scoring=scoring_info(config),
+            screenshots=stored_thumbnails(store),
         )
         announce(f"Wrote the missing report of audit {audit.id} ({audit.as_of.isoformat()}): {paths.html}")
         written.append(AuditOutcome(audit, paths))
@@ -196,9 +198,19 @@ def _run_and_finish(
     current = next(a for a in history if a.id == audit_id)
     # Still under the audit lock: two audits' report files never interleave either.
     paths = write_report(
-        current, history, reports_dir=config.reports_path, lang=lang or config.report.lang, scoring=scoring_info(config)
+        current,
+        history,
+        reports_dir=config.reports_path,
+        lang=lang or config.report.lang,
+        scoring=scoring_info(config),
+        screenshots=stored_thumbnails(store),
     )
     return AuditOutcome(current, paths)
+
+
+def stored_thumbnails(store: Store) -> Callable[[Audit], list[Thumbnail]]:
+    """The report's thumbnails of an audit's results pages, read from `store`."""
+    return lambda audit: thumbnails(store.screenshots(audit.id)) if audit.id is not None else []
 
 
 def config_secrets(config: Config, environ: Mapping[str, str]) -> tuple[str, ...]:

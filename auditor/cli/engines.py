@@ -115,13 +115,21 @@ def parse_command(
         raise UsageError(f"{file}: cannot read ({exc.strerror or exc})") from None
     page = parse_saved(engine, body)
     results = [_result_data(r) for r in page.results]
+    features = [
+        {"kind": f.kind.value, "count": f.count, "title": f.title, "links": [link.url for link in f.links]}
+        for f in page.features
+    ]
     if as_json:
         data = {"engine": engine, "status": page.status.value, "detail": page.detail, "results": results}
+        data["features"] = features
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         if results:
             rows = [(str(r["position"]), r["url"], r["title"], r["snippet"]) for r in results]
             print_table(("#", "url", "title", "snippet"), rows, whole=(1,))
+        if features:
+            shown = ", ".join(f"{f['kind']} ({f['title'] or f['count']})" for f in features)
+            out.print(f"beyond the results: {shown}", highlight=False, markup=False)
         detail = f": {page.detail}" if page.detail else ""
         out.print(f"{engine}: {page.status.value}{detail}", highlight=False, markup=False)
     if not page.status.counts_in_score:

@@ -33,10 +33,18 @@ def report(
     ] = None,
 ) -> None:
     """Re-render a stored audit's report (`all`: every audit's, and the index)."""
+    from auditor.audit.runner import stored_thumbnails
     from auditor.audit.workspace import person_config
     from auditor.cli.store_commands import resolve
     from auditor.report.changes import compute_changes
-    from auditor.report.html import previous_audit, render_html, scoring_info, write_report, write_reports
+    from auditor.report.html import (
+        chronological,
+        previous_audit,
+        render_html,
+        scoring_info,
+        write_report,
+        write_reports,
+    )
     from auditor.store import Store
 
     cfg = person_config(config, person)
@@ -51,11 +59,18 @@ def report(
             raise UsageError(f"no finished audit of {cfg.person.name} in {cfg.database_path}; run `auditor audit`")
         if audit_id == "all":
             written = write_reports(
-                history, history, reports_dir=cfg.reports_path, lang=language, scoring=scoring_info(cfg)
+                history,
+                history,
+                reports_dir=cfg.reports_path,
+                lang=language,
+                scoring=scoring_info(cfg),
+                screenshots=stored_thumbnails(store),
             )
             out.print(f"Wrote {len(written)} report(s): {written[-1].index}", highlight=False)
             return
         chosen = resolve(audit_id, store, history, cfg.person.name)
+        # Read while the history is open: only the newest audit's page shows its results pages' pictures.
+        newest = {a.id: stored_thumbnails(store)(a) for a in sorted(history, key=chronological)[-1:]}
     if output is not None:
         previous = previous_audit(chosen, history)
         html = render_html(chosen, history, compute_changes(previous, chosen), lang=language, scoring=scoring_info(cfg))
@@ -67,7 +82,14 @@ def report(
         return
     # The whole history goes in: the report stops its trends at the chosen audit, and latest.html stays
     # the newest audit even when an older one is re-rendered.
-    paths = write_report(chosen, history, reports_dir=cfg.reports_path, lang=language, scoring=scoring_info(cfg))
+    paths = write_report(
+        chosen,
+        history,
+        reports_dir=cfg.reports_path,
+        lang=language,
+        scoring=scoring_info(cfg),
+        screenshots=lambda audit: newest.get(audit.id, []),
+    )
     out.print(f"Report: {paths.html}", highlight=False)
 
 

@@ -235,12 +235,20 @@ def rescore(
 
 def rewrite_reports(cfg: Config, store: Store, since: Sequence[Audit]) -> list[ReportPaths]:
     """Write again the reports of `since` and of every later audit of the person, in `report.lang`."""
+    from auditor.audit.runner import stored_thumbnails
     from auditor.report.html import chronological, scoring_info, write_reports
 
     history = store.finished_audits(cfg.person.name)
     first = min(chronological(a) for a in since)
     chosen = [a for a in history if chronological(a) >= first]
-    return write_reports(chosen, history, reports_dir=cfg.reports_path, lang=cfg.report.lang, scoring=scoring_info(cfg))
+    return write_reports(
+        chosen,
+        history,
+        reports_dir=cfg.reports_path,
+        lang=cfg.report.lang,
+        scoring=scoring_info(cfg),
+        screenshots=stored_thumbnails(store),
+    )
 
 
 def _rescored(before: Audit, after: Audit | None, note: str) -> dict[str, object]:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from auditor.engines.base import EngineRequest, KeyedEngine, Locale, more, url_int
+from auditor.engines.features import brave_features
 from auditor.engines.jsonapi import api_results, json_object, not_json, short, table
 from auditor.engines.spec import Budget, EngineSpec, KeyedSettings, api_key
 from auditor.models import EngineStatus, ParsedPage, Query
@@ -91,7 +92,8 @@ def parse_response(response: Fetched) -> ParsedPage:
     offset = _offset(response.url)
     results = tuple(api_results(items, offset, url="url", title="title", snippet="description"))
     if results:
-        return ParsedPage(EngineStatus.OK, results, next_page=more(bool(query.get("more_results_available"))))
+        more_pages = more(bool(query.get("more_results_available")))
+        return ParsedPage(EngineStatus.OK, results, next_page=more_pages, features=brave_features(data))
     if items:
         return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`web.results` holds no result with a URL")
     return ParsedPage(EngineStatus.EMPTY, detail="Brave found no results")

@@ -24,6 +24,7 @@ from auditor.engines.base import (
     more,
     url_int,
 )
+from auditor.engines.page_features import Blocks, page_features
 from auditor.engines.soup import results_column
 from auditor.engines.spec import EngineSettings, EngineSpec
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
@@ -48,6 +49,17 @@ SELECTORS: dict[str, Any] = {
     "no_results": "li.b_no",
     "challenge": "#turingCaptcha, #b_captcha, form[action*='captcha'], iframe[src*='challenges.cloudflare.com']",
 }
+BLOCKS = Blocks(
+    panel="#b_context .b_entityTP, #b_context .b_entityTitle, .b_entityTP",
+    panel_title=".b_entityTitle, h2",
+    panel_description=".b_entitySubTitle, .b_entityDescription, .b_snippet",
+    questions="#relatedQnAListDisplay .df_qntext, .b_rrsr .df_qntext, .df_qntext",
+    question_text=".df_qntext",
+    overview="#b_copilot_answer, .b_copilot_answer",
+    stories="#ans_news a.title[href], .b_nwsAns a[href]",
+    images="#imagesAns a[href], .b_imgAns a[href]",
+    videos="#vidAns a[href], .b_vidAns a[href]",
+)
 BLOCK_TEXT = ("solve the challenge", "one last step", "verify you are a human", "dernière étape")
 NO_RESULTS_TEXT = ("there are no results for", "il n’existe aucun résultat pour", "il n'existe aucun résultat pour")
 
@@ -80,7 +92,9 @@ def parse_page(response: Fetched) -> ParsedPage:
     column = _column(soup)
     results = tuple(_results(column, max(url_int(response.url, "first", 1) - 1, 0))) if column is not None else ()
     if results and response.code < 400:
-        return ParsedPage(EngineStatus.OK, results, next_page=more(soup.select_one(SELECTORS["next"]) is not None))
+        has_next = more(soup.select_one(SELECTORS["next"]) is not None)
+        features = page_features(soup, BLOCKS, _feature_target)
+        return ParsedPage(EngineStatus.OK, results, next_page=has_next, features=features)
     if _blocked(soup, column, response.url):
         return ParsedPage(EngineStatus.BLOCKED, detail="Bing showed a bot challenge instead of results")
     early = http_status_page(response, NAME)
@@ -180,6 +194,14 @@ def unwrap_bing(url: str) -> str:
         return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return url
+
+
+def _feature_target(href: str) -> str | None:
+    """A link of a block beyond the results: unwrapped; Bing's own pages (more searches) are none."""
+    url = unwrap_bing(urljoin(ORIGIN + "/", href))
+    if not url.startswith(("http://", "https://")) or (urlsplit(url).hostname or "").endswith("bing.com"):
+        return None
+    return url
 
 
 def _text(tag: Tag) -> str:

@@ -23,6 +23,7 @@ from auditor.engines.base import (
     more,
     url_int,
 )
+from auditor.engines.page_features import Blocks, page_features
 from auditor.engines.soup import results_column
 from auditor.engines.spec import EngineSettings, EngineSpec
 from auditor.identify.urls import unwrap
@@ -50,6 +51,17 @@ SELECTORS: dict[str, Any] = {
     "consent": "form[action*='consent.google.'], #cnsw, div[data-consent-dialog]",
     "captcha": "form#captcha-form, #recaptcha, div.g-recaptcha",
 }
+BLOCKS = Blocks(
+    panel="#rhs .kp-wholepage, #rhs .knowledge-panel, #rhs",
+    panel_title="[data-attrid='title'], .kno-ecr-pt, h2",
+    panel_description="[data-attrid='subtitle'], [data-attrid='description'], .kno-rdesc",
+    questions=".related-question-pair",
+    question_text="[role='button']",
+    overview="[data-attrid='ai_overview'], #m-x-content[data-ai-overview], div.ai-overview",
+    stories="g-section-with-header[data-block='top_stories'] a[href], .top-stories a[href]",
+    images="#imagebox_bigimages a[href], .image-pack a[href]",
+    videos="video-voyager a[href], .video-pack a[href]",
+)
 BLOCK_TEXT = ("unusual traffic", "trafic inhabituel")
 NO_RESULTS_TEXT = (
     "did not match any documents",
@@ -86,7 +98,8 @@ def parse_page(response: Fetched) -> ParsedPage:
     column = _column(soup)
     results = tuple(_results(column, url_int(response.url, "start"))) if column is not None else ()
     if results and response.code < 400:
-        return ParsedPage(EngineStatus.OK, results, next_page=more(soup.select_one(SELECTORS["next"]) is not None))
+        has_next = more(soup.select_one(SELECTORS["next"]) is not None)
+        return ParsedPage(EngineStatus.OK, results, next_page=has_next, features=page_features(soup, BLOCKS, _target))
     blocked = _block(soup, column, urlsplit(response.url))
     if blocked is not None:
         return ParsedPage(EngineStatus.BLOCKED, detail=blocked)

@@ -2,7 +2,8 @@
 
 DIR is laid out as `<engine>/<file>` (HTML, JSON, or a raw `.http` response with its status line and
 headers). Each file goes through its engine's own parser and is compared with what a person wrote down by
-reading the recording (`tests/reference_expected.toml`: status, count, first and last URL), so that the
+reading the recording (`tests/reference_expected.toml`: status, count, first and last URL, and where written
+down the blocks beyond the organic results and the knowledge panel's title), so that the
 project's own fixtures cannot drift from real pages unnoticed. The recordings are only read, never copied.
 Folders that are not engines (profile recordings) are listed and left alone.
 """
@@ -53,11 +54,15 @@ def check_file(root: Path, name: str, expected: Mapping[str, Any]) -> Outcome:
     engine = name.split("/", 1)[0]
     page = registry.get(engine).parser(recorded_response(root / name, int(expected.get("http_status", 200))))
     urls = [result.url for result in page.results]
-    seen = {
+    panels = [f.title for f in page.features if f.kind.value == "knowledge_panel"]
+    seen: dict[str, object] = {
         "status": page.status.value,
         "count": len(urls),
         "first": urls[0] if urls else "",
         "last": urls[-1] if urls else "",
+        # The blocks beyond the organic results, kind -> items (`features = { people_also_ask = 4 }`).
+        "features": {f.kind.value: f.count for f in page.features},
+        "panel": panels[0] if panels else "",
     }
     problems = tuple(
         f"{key} {seen[key]!r}, expected {expected[key]!r}"

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import field_validator
 
 from auditor.engines.base import Engine, EngineRequest, Locale, http_status_page
+from auditor.engines.features import searxng_features
 from auditor.engines.spec import EngineSettings, EngineSpec
 from auditor.identify.urls import is_http_url
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
@@ -96,7 +97,7 @@ def parse_response(response: Fetched) -> ParsedPage:
     ]
     if results:
         detail = f"degraded: unresponsive {', '.join(unresponsive)}" if unresponsive else ""
-        return ParsedPage(EngineStatus.OK, tuple(results), detail=detail)
+        return ParsedPage(EngineStatus.OK, tuple(results), detail=detail, features=searxng_features(data))
     if unresponsive:
         # Nothing came back because the upstream engines failed: that is not "no results".
         return ParsedPage(EngineStatus.BLOCKED, detail=f"every upstream engine failed: {', '.join(unresponsive)}")

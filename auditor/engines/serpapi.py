@@ -20,6 +20,7 @@ from auditor.engines.base import (
     more,
     url_int,
 )
+from auditor.engines.features import serpapi_features
 from auditor.engines.jsonapi import http_url, json_object, not_json, plain, retry_after, short, table
 from auditor.engines.spec import Budget, EngineSpec, KeyedSettings, api_key
 from auditor.models import EngineStatus, ParsedPage, Query, SearchResult
@@ -93,7 +94,7 @@ def parse_response(response: Fetched, upstreams: tuple[str, ...] = UPSTREAMS) ->
             return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`organic_results` holds no result with a link")
         pagination = data.get("serpapi_pagination")
         has_next = isinstance(pagination, dict) and bool(pagination.get("next"))
-        return ParsedPage(EngineStatus.OK, results, next_page=more(has_next))
+        return ParsedPage(EngineStatus.OK, results, next_page=more(has_next), features=serpapi_features(data))
     if isinstance(error, str):
         if any(word in error.lower() for word in EMPTY_WORDS):
             return ParsedPage(EngineStatus.EMPTY, detail=short(error))

@@ -17,6 +17,7 @@ from auditor.engines.base import (
     OffsetPagedEngine,
     more,
 )
+from auditor.engines.features import serper_features
 from auditor.engines.jsonapi import api_results, integer, json_object, not_json, retry_after, short
 from auditor.engines.spec import EngineSpec, KeyedSettings, api_key
 from auditor.models import EngineStatus, ParsedPage, Query
@@ -77,7 +78,7 @@ def parse_response(response: Fetched) -> ParsedPage:
     results = tuple(api_results(items, offset, url="link", title="title", snippet="snippet"))
     if results:
         # Serper says nothing about a next page: a full page means there may be one.
-        return ParsedPage(EngineStatus.OK, results, next_page=more(len(items) >= size))
+        return ParsedPage(EngineStatus.OK, results, next_page=more(len(items) >= size), features=serper_features(data))
     if items:
         return ParsedPage(EngineStatus.PARSE_FAILURE, detail="`organic` holds no result with a link")
     return ParsedPage(EngineStatus.EMPTY, detail="Serper found no results")

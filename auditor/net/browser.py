@@ -31,6 +31,7 @@ from auditor.net.fetcher import Request
 from auditor.net.guard import Resolver, check_target, system_resolver
 from auditor.net.pacer import HostPacer
 from auditor.net.redaction import redact
+from auditor.net.screenshot import VIEWPORT, Shot, shrink
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ class BrowserFetcher:
     async def send(self, request: Request) -> Fetched:
         """`fetch` as a `Fetcher` (robots.txt is the caller's business: see `net.routing`)."""
         try:
-            result = await self.fetch(request.full_url, wait_for=request.wait_for)
+            result = await self.fetch(request.full_url, wait_for=request.wait_for, screenshot=request.screenshot)
         except (BrowserUnavailable, ImportError) as exc:
             self.start_error = exc
             return request.failed(exc, 0)
@@ -160,10 +161,12 @@ class BrowserFetcher:
             redirects=tuple(redact(url) for url in result.redirects),
         )
 
-    async def fetch(self, url: str, *, wait_for: str | None = None) -> Fetched:
+    async def fetch(self, url: str, *, wait_for: str | None = None, screenshot: bool = False) -> Fetched:
         """Load `url`, let its scripts run, return the rendered HTML. Raises FetchRefused or FetchError.
 
         `wait_for`: a CSS selector that marks the content as rendered; the page's `load` event otherwise.
+        `screenshot`: keep a shrunk picture of the page (`net.screenshot`); one that fails is recorded in
+        `screenshot_error` and fails nothing else.
         A redirect of the page itself is followed by navigating again (each hop checked, at most
         MAX_REDIRECTS), so the result's URL is where the page really ended (consent.google.com, /sorry/).
         """
@@ -174,10 +177,15 @@ class BrowserFetcher:
         timeout_ms = self.policy.timeout * 1000
         visited: list[str] = []
         context: Any = None
+        shot = Shot()
         try:
             # Service workers fetch outside the route handler: none are allowed to start.
             context = await browser.new_context(
-                user_agent=self.policy.user_agent, java_script_enabled=True, service_workers="block"
+                user_agent=self.policy.user_agent,
+                java_script_enabled=True,
+                service_workers="block",
+                # A results page kept as evidence is drawn taller, so its picture shows the first results.
+                **({"viewport": {"width": VIEWPORT[0], "height": VIEWPORT[1]}} if screenshot else {}),
             )
             await context.route("**/*", lambda route, request: self._route(route, request, state))
             await context.route_web_socket("**/*", self._refuse_socket)
@@ -188,6 +196,8 @@ class BrowserFetcher:
                     if wait_for:
                         await page.wait_for_selector(wait_for, timeout=timeout_ms, state="attached")
                     html = await self._serialised(page, state)
+                    if screenshot:
+                        shot = await self._picture(page, timeout_ms)
                 final_url = page.url
                 status = response.status if response is not None else 200
                 headers = dict(response.headers) if response is not None else {}
@@ -213,7 +223,26 @@ class BrowserFetcher:
             raise FetchError("too_large", f"rendered page over the {self.policy.max_body_bytes}-byte cap")
         headers["content-type"] = "text/html; charset=utf-8"  # page.content() is the DOM serialised as UTF-8
         log.debug("browser HTTP %s from %s (%d bytes rendered)", status, redact(final_url), len(body))
-        return Fetched(url, final_url, status, headers, body, tuple(visited))
+        return Fetched(
+            url,
+            final_url,
+            status,
+            headers,
+            body,
+            tuple(visited),
+            screenshot=shot.png,
+            screenshot_error=shot.error,
+        )
+
+    @staticmethod
+    async def _picture(page: Any, timeout_ms: float) -> Shot:
+        """The page's picture as evidence; a failure is recorded, and the page's HTML is kept all the same."""
+        try:
+            png = await page.screenshot(type="png", full_page=False, timeout=timeout_ms, animations="disabled")
+        except Exception as exc:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            return Shot(error=f"screenshot failed: {first}"[:200])
+        return shrink(png)
 
     async def _serialised(self, page: Any, state: _Navigation) -> str:
         """The DOM as HTML, once its size is known to be within the cap: the size is measured inside the page

@@ -33,6 +33,10 @@ class Fetched:
     attempts: int | None = 1
     """Requests sent on the wire for it, retries and redirect hops included (what an API may bill); None when
     not known (rows stored before migration 003)."""
+    screenshot: bytes = b""
+    """A rendered page's picture (PNG, shrunk and capped: `net.screenshot`), when one was asked for."""
+    screenshot_error: str = ""
+    """Why a picture that was asked for could not be taken or kept."""
 
     @cached_property
     def text(self) -> str:

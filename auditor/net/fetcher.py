@@ -59,6 +59,8 @@ class Request:
     interval: float | None = None
     wait_for: str | None = None
     """Browser only: a CSS selector that marks the content as rendered."""
+    screenshot: bool = False
+    """Browser only: keep a picture of the rendered page as evidence (results pages)."""
     engine: str | None = None
     query: str | None = None
     page: int | None = None

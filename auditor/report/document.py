@@ -121,6 +121,28 @@ def build_json(audit: Audit, changes: Changes, *, lang: str) -> dict[str, Any]:
             for r in by_priority(audit)
         ],
         "changes": changes.to_dict(),
+        "serp_features": [
+            {
+                "engine": f.engine,
+                "query": f.query,
+                "kind": f.kind.value,
+                "count": f.count,
+                "title": f.title,
+                "description": f.description,
+                "links": [link.url for link in f.links],
+                "questions": list(f.questions),
+                "own_links": list(f.own_links),
+                "about_person": f.about_person,
+                "is_persons": f.is_persons,
+                "reason_code": f.reason_code,
+                "reason_params": dict(f.reason_params),
+            }
+            for f in audit.serp_features
+        ],
+        "panel_readiness": [
+            {"id": i.id, "ready": i.ready, "detail_code": i.detail_code, "detail_params": dict(i.detail_params)}
+            for i in audit.panel_readiness
+        ],
     }
 
 

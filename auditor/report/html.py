@@ -13,7 +13,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,12 +26,14 @@ from markupsafe import Markup, escape
 from auditor.config import DEFAULT_EDGE_WEIGHTS
 from auditor.errors import ReportError
 from auditor.models import Audit, AuditStatus, ClassifiedResult, EngineRun
+from auditor.report import features as serp_features
 from auditor.report import i18n
 from auditor.report import reasons as i18n_reasons
 from auditor.report.advice import confirm_hint, recommendation_message, recommendation_title
 from auditor.report.changes import Changes, compute_changes
 from auditor.report.document import build_json, by_priority
 from auditor.report.evidence import recommendation_evidence
+from auditor.report.features import Thumbnail
 from auditor.report.graph import edge_reason, graph_svg, note_text
 from auditor.report.paths import slugify
 from auditor.report.sparkline import sparkline_svg
@@ -153,6 +155,7 @@ def environment(lang: str) -> Environment:
         edge_reason=lambda e: edge_reason(lang, e),
         graph_note=lambda n: note_text(lang, n.code, n.params, n.detail),
     )
+    env.filters.update(serp_features.filters(lang))
     env.globals.update(
         lang=lang,
         unscored_rules=UNSCORED_RULES,
@@ -163,8 +166,17 @@ def environment(lang: str) -> Environment:
     return env
 
 
-def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lang: str, scoring: ScoringInfo) -> str:
-    """The audit's report page. `history` may hold later audits: the trends stop at this audit's date."""
+def render_html(
+    audit: Audit,
+    history: Sequence[Audit],
+    changes: Changes,
+    *,
+    lang: str,
+    scoring: ScoringInfo,
+    screenshots: Sequence[Thumbnail] = (),
+) -> str:
+    """The audit's report page. `history` may hold later audits: the trends stop at this audit's date.
+    `screenshots`: thumbnails of the browser engines' results pages (the latest audit's only)."""
     timeline = _timeline(audit, history)
     failed = [e for e in audit.engines if not e.status.counts_in_score]
     from auditor.report.trends import recent_overall  # pandas: loaded only when a page is rendered
@@ -196,6 +208,8 @@ def render_html(audit: Audit, history: Sequence[Audit], changes: Changes, *, lan
         "graph_svg": graph_svg(audit.graph, lang) if audit.graph is not None else None,
         "graph_nodes": {n.id: n for n in audit.graph.nodes} if audit.graph is not None else {},
         "trends": _trends(timeline, lang, audit.depth) if len(timeline) >= 2 else None,
+        "beyond": serp_features.by_engine(audit),
+        "screenshots": screenshots,
     }
     return environment(lang).get_template("report.html").render(context)
 
@@ -247,21 +261,40 @@ def report_stem(audit: Dated, history: Sequence[Dated]) -> str:
 
 
 def write_report(
-    audit: Audit, history: Sequence[Audit], *, reports_dir: Path, lang: str, scoring: ScoringInfo
+    audit: Audit,
+    history: Sequence[Audit],
+    *,
+    reports_dir: Path,
+    lang: str,
+    scoring: ScoringInfo,
+    screenshots: Screenshots | None = None,
 ) -> ReportPaths:
     """Write `<date>.html`, `<date>.json`, `latest.html` and `index.html` under `<reports_dir>/<slug>/`.
 
     Everything is rendered first, then written to temporary files beside the targets and renamed into
     place, so a failure leaves the previous files untouched. Raises ReportError naming the path.
     """
-    return write_reports([audit], history, reports_dir=reports_dir, lang=lang, scoring=scoring)[0]
+    return write_reports(
+        [audit], history, reports_dir=reports_dir, lang=lang, scoring=scoring, screenshots=screenshots
+    )[0]
+
+
+Screenshots = Callable[[Audit], Sequence[Thumbnail]]
+"""The thumbnails of an audit's results pages (read from the history); asked for the newest audit only."""
 
 
 def write_reports(
-    audits: Sequence[Audit], history: Sequence[Audit], *, reports_dir: Path, lang: str, scoring: ScoringInfo
+    audits: Sequence[Audit],
+    history: Sequence[Audit],
+    *,
+    reports_dir: Path,
+    lang: str,
+    scoring: ScoringInfo,
+    screenshots: Screenshots | None = None,
 ) -> list[ReportPaths]:
     """`write_report` for several audits of one person at once (`rescore`, `report all`): each audit's page
-    and JSON, then `latest.html` and `index.html` once, all replaced together.
+    and JSON, then `latest.html` and `index.html` once, all replaced together. Only the newest audit's page
+    shows `screenshots`: pictures make a page heavy, and the history keeps them for the older ones.
 
     Other audits of the same day as one of `audits` are written again too: which of them is `<date>` and
     which `<date>-<id>` depends on all of them (an interrupted audit resumed after a later one finished).
@@ -277,9 +310,11 @@ def write_reports(
     written: list[tuple[Audit, ReportPaths]] = []
     latest = directory / "latest.html"
     index = directory / "index.html"
+    newest_shots = screenshots(newest) if screenshots is not None else ()
     for audit in chosen:
         changes = compute_changes(previous_audit(audit, full), audit)
-        page = render_html(audit, full, changes, lang=lang, scoring=scoring)
+        shots = newest_shots if _same(audit, newest) else ()
+        page = render_html(audit, full, changes, lang=lang, scoring=scoring, screenshots=shots)
         data = json.dumps(build_json(audit, changes, lang=lang), ensure_ascii=False, indent=2, allow_nan=False)
         stem = report_stem(audit, full)
         paths = ReportPaths(
@@ -292,7 +327,7 @@ def write_reports(
         written.append((audit, paths))
     if latest not in files:  # re-rendering an older audit must not make `latest` go back in time
         newest_changes = compute_changes(previous_audit(newest, full), newest)
-        files[latest] = render_html(newest, full, newest_changes, lang=lang, scoring=scoring)
+        files[latest] = render_html(newest, full, newest_changes, lang=lang, scoring=scoring, screenshots=newest_shots)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         linkable = {p.stem for p in directory.glob("*.html")} | {p.stem for p in files}

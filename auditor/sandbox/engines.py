@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from html import escape
 from urllib.parse import quote, urlparse, urlsplit
 
-from auditor.sandbox.scenario import Result, fold_query
+from auditor.sandbox.scenario import NO_EXTRAS, Extras, Result, fold_query
+from auditor.sandbox.serp_extras import searxng_infoboxes
 from auditor.sandbox.wire import Request, Response, html, json_response
 
 PAGE_SIZE = 10
@@ -211,6 +212,7 @@ def searxng(
     default_engines: Sequence[str],
     json_enabled: bool = True,
     degraded: bool = False,
+    extras: Extras = NO_EXTRAS,
 ) -> Response:
     """`GET /search?q=&format=json&pageno=&language=&engines=` (POST form too, as SearXNG accepts)."""
     query = request.param("q")
@@ -245,7 +247,7 @@ def searxng(
             "results": results,
             "answers": [],
             "corrections": [],
-            "infoboxes": [],
+            "infoboxes": searxng_infoboxes(extras, engines) if page and pageno == 1 else [],
             "suggestions": [],
             "unresponsive_engines": unresponsive,
         }

@@ -24,9 +24,11 @@ from auditor.sandbox.scenario import (
     DDG_MAIN_HOST,
     KINDS,
     LOGIN_WALLS,
+    Extras,
     Link,
     Month,
     Page,
+    Panel,
     Result,
     Scenario,
     fold_query,
@@ -70,10 +72,11 @@ def _build(data: dict[str, Any], path: Path) -> Scenario:
     months: list[Month] = []
     rankings: dict[str, dict[str, tuple[Result, ...]]] = {}
     page_fields: dict[str, dict[str, Any]] = {}
+    extras: dict[str, Extras] = {}
     for index, raw in enumerate(raw_months):
         where = f"months[{index}]"
         month = _table(raw, where)
-        _keys(month, {"as_of", "rankings", "pages", "faults"}, where)
+        _keys(month, {"as_of", "rankings", "pages", "faults", "extras"}, where)
         as_of = month.get("as_of")
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise _Invalid(f"{where}.as_of: give a date such as 2026-06-01")
@@ -89,7 +92,9 @@ def _build(data: dict[str, Any], path: Path) -> Scenario:
             if registry.find(engine) is None:
                 raise _Invalid(f"{where}.faults.{engine}: unknown engine; known: {', '.join(registry.names())}")
             faults[engine] = _fault(spec, f"{where}.faults.{engine}")
-        months.append(Month(as_of, rankings, pages, faults))
+        for query, spec in _table(month.get("extras", {}), f"{where}.extras").items():
+            extras = {**extras, fold_query(query): _extras(spec, catalogue, f"{where}.extras.{query!r}")}
+        months.append(Month(as_of, rankings, pages, faults, extras))
     searxng_host = _str(head, "searxng_host", "scenario", "searx.sandbox.example").lower()
     aliases = {
         k.lower(): _str_value(v, f"scenario.host_aliases.{k}").lower()
@@ -151,6 +156,33 @@ def _merge_rankings(
                 raise _Invalid(f"{spot}: an engine lists a result only once")
             merged.setdefault(engine, {})[fold_query(query)] = tuple(catalogue[rid] for rid in ids)
     return merged
+
+
+def _extras(spec: Any, catalogue: dict[str, Result], where: str) -> Extras:
+    table = _table(spec, where)
+    _keys(table, {"panel", "questions", "overview", "videos"}, where)
+
+    def results(key: str, within: dict[str, Any], spot: str) -> tuple[Result, ...]:
+        ids = _strs(within, key, spot, ())
+        missing = [rid for rid in ids if rid not in catalogue]
+        if missing:
+            raise _Invalid(f"{spot}.{key}: no [results.{missing[0]}] in the catalogue")
+        return tuple(catalogue[rid] for rid in ids)
+
+    panel = None
+    if "panel" in table:
+        raw = _table(table["panel"], f"{where}.panel")
+        _keys(raw, {"title", "description", "links"}, f"{where}.panel")
+        if not _str(raw, "title", f"{where}.panel"):
+            raise _Invalid(f"{where}.panel.title: a panel needs a title")
+        panel = Panel(
+            _str(raw, "title", f"{where}.panel"),
+            _str(raw, "description", f"{where}.panel"),
+            results("links", raw, f"{where}.panel"),
+        )
+    return Extras(
+        panel, _strs(table, "questions", where, ()), results("overview", table, where), results("videos", table, where)
+    )
 
 
 def _result(rid: str, table: dict[str, Any]) -> Result:

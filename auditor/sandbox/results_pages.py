@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from html import escape
 from urllib.parse import quote, urlencode, urlsplit
 
-from auditor.sandbox.scenario import Result
+from auditor.sandbox.scenario import NO_EXTRAS, Extras, Result
 from auditor.sandbox.search_apis import crumbs, marked
+from auditor.sandbox.serp_extras import ExtrasFor, bing_blocks, bing_side, google_blocks, google_side
 from auditor.sandbox.wire import Request, Response, html, redirect
 
 Ranking = Callable[[str], Sequence[Result]]
@@ -34,13 +35,16 @@ def engine_for(host: str, path: str) -> str | None:
     return ENDPOINTS.get((host, path))
 
 
-def serve(engine: str, request: Request, ranking: Ranking, mode: str | None) -> Answer:
+def serve(
+    engine: str, request: Request, ranking: Ranking, mode: str | None, *, extras: ExtrasFor = lambda query: NO_EXTRAS
+) -> Answer:
     query = request.param("q")
     results = () if mode == "empty" else ranking(query)
+    shown = extras(query) if results else NO_EXTRAS
     if engine == "browser_google":
-        response = _google(request, query, results, mode)
+        response = _google(request, query, results, mode, shown)
     else:
-        response = _bing(request, query, results, mode)
+        response = _bing(request, query, results, mode, shown)
     return response, None if mode in HANDLED else mode
 
 
@@ -58,7 +62,7 @@ def side_page(request: Request) -> Response | None:
 # Google
 
 
-def _google(request: Request, query: str, ranking: Sequence[Result], mode: str | None) -> Response:
+def _google(request: Request, query: str, ranking: Sequence[Result], mode: str | None, extras: Extras) -> Response:
     if mode == "consent":
         back = quote(request.url, safe="")
         return redirect(f"https://consent.google.com/ml?continue={back}&gl=CA&m=0&pc=srp&hl=fr&src=1", 302)
@@ -83,6 +87,10 @@ def _google(request: Request, query: str, ranking: Sequence[Result], mode: str |
         return html(_google_document(query, body))
     ads = _google_ad() if start == 0 else ""
     blocks = "\n".join(_google_block(r, query, start + i) for i, r in enumerate(page))
+    side = ""
+    if start == 0:
+        blocks = f"{google_blocks(extras)}\n{blocks}"
+        side = google_side(extras)
     nav = ""
     if start + PAGE < len(ranking):
         href = escape("/search?" + urlencode({"q": query, "start": start + PAGE}))
@@ -92,6 +100,7 @@ def _google(request: Request, query: str, ranking: Sequence[Result], mode: str |
 <div id="res" role="main"><div id="search"><div data-async-context="query:{escape(quote(query))}"><div id="rso">
 {blocks}
 </div></div></div></div>
+{side}
 {nav}"""
     return html(_google_document(query, body))
 
@@ -156,7 +165,7 @@ IP address: 203.0.113.7<br>URL: {back}</div></div></body></html>
 # Bing
 
 
-def _bing(request: Request, query: str, ranking: Sequence[Result], mode: str | None) -> Response:
+def _bing(request: Request, query: str, ranking: Sequence[Result], mode: str | None, extras: Extras) -> Response:
     if mode == "challenge":
         return html(_CHALLENGE)
     if mode == "malformed":
@@ -175,7 +184,7 @@ def _bing(request: Request, query: str, ranking: Sequence[Result], mode: str | N
             "<ul><li><span>Vérifiez l’orthographe ou essayez d’autres mots-clés.</span></li></ul></li>"
         )
     else:
-        ad = _bing_ad() if start == 0 else ""
+        ad = _bing_ad() + bing_blocks(extras) if start == 0 else ""
         items = ad + "\n".join(_bing_item(r, query, start + i) for i, r in enumerate(page))
         if start + PAGE < len(ranking):
             href = escape("/search?" + urlencode({"q": query, "first": start + PAGE + 1}))
@@ -185,6 +194,8 @@ def _bing(request: Request, query: str, ranking: Sequence[Result], mode: str | N
                 "Suivant</a></li></ul></nav></li>"
             )
     body = f'<main aria-label="Résultats de la recherche"><ol id="b_results" role="main">\n{items}\n</ol></main>'
+    if start == 0:
+        body += bing_side(extras)
     return html(_bing_document(query, body))
 
 

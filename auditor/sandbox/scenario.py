@@ -51,6 +51,13 @@ one month and are never inherited.
     fault = ""             # a fault mode for this page (inherited like any page field; "" clears it)
     api_fault = ""         # the same for the profile's API answer; "rate_limited": that API's own refusal
     encoding = ""          # serve the page in this encoding, declared only by its <meta charset>
+
+    [months.extras."Émilie Tremblay"]   # what the pages of SerpApi, Serper, Google and Bing show beside
+    panel = { title = "Émilie Tremblay", description = "Architecte", links = ["site", "li"] }   # results ids
+    questions = ["Qui est Émilie Tremblay ?"]    # "people also ask"
+    overview = ["site"]                          # an AI overview citing these results
+    videos = ["talk"]                            # a video block
+    # replaces that query's extras of the month before; `{}` clears them
 """
 
 from __future__ import annotations
@@ -149,6 +156,29 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A knowledge panel: its title, its description, the pages it cites."""
+
+    title: str
+    description: str = ""
+    links: tuple[Result, ...] = ()
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What a results page shows beyond its organic results for one query, on every engine that reports it."""
+
+    panel: Panel | None = None
+    questions: tuple[str, ...] = ()
+    overview: tuple[Result, ...] = ()
+    """The pages an AI overview cites; empty: no overview."""
+    videos: tuple[Result, ...] = ()
+
+
+NO_EXTRAS = Extras()
+
+
+@dataclass(frozen=True)
 class Month:
     """The state of the scenario's web during one month."""
 
@@ -159,6 +189,11 @@ class Month:
     """page_key(url) -> page."""
     faults: Mapping[str, Fault] = field(default_factory=dict)
     """engine -> the fault it shows this month."""
+    extras: Mapping[str, Extras] = field(default_factory=dict)
+    """folded query -> what the results pages show beyond the organic results."""
+
+    def extras_for(self, query: str) -> Extras:
+        return self.extras.get(fold_query(query), NO_EXTRAS)
 
     def ranking(self, engine: str, query: str) -> tuple[Result, ...]:
         """An unknown query has no results, as a real engine's genuine no-results page."""

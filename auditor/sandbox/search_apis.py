@@ -18,7 +18,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from auditor.sandbox.scenario import Result, fold_query
+from auditor.sandbox.scenario import NO_EXTRAS, Result, fold_query
+from auditor.sandbox.serp_extras import ExtrasFor, serpapi_fields, serper_fields
 from auditor.sandbox.wire import Request, Response, json_response
 
 Ranking = Callable[[str], Sequence[Result]]
@@ -43,11 +44,18 @@ def engine_for(host: str, path: str) -> str | None:
     return ENDPOINTS.get((host, path.rstrip("/") or "/"))
 
 
-def serve(engine: str, request: Request, ranking: Ranking, mode: str | None) -> Answer:
+def serve(
+    engine: str, request: Request, ranking: Ranking, mode: str | None, *, extras: ExtrasFor = lambda query: NO_EXTRAS
+) -> Answer:
     if mode == "empty":
         ranking = _nothing
     handler = {"brave": brave, "serpapi": serpapi, "serper": serper, "mojeek": mojeek, "google_cse": google_cse}
-    response = handler[engine](request, ranking, mode)
+    if engine == "serpapi":
+        response = serpapi(request, ranking, mode, extras)
+    elif engine == "serper":
+        response = serper(request, ranking, mode, extras)
+    else:
+        response = handler[engine](request, ranking, mode)
     if mode == "echo_key" and response.status == 200:
         response = _echoing(response, _key_sent(request))
     return response, None if mode in HANDLED else mode
@@ -162,7 +170,9 @@ def _brave_result(result: Result, query: str, bold: bool) -> dict[str, Any]:
 _SERPAPI_KEYS = "https://serpapi.com/manage-api-key"
 
 
-def serpapi(request: Request, ranking: Ranking, mode: str | None) -> Response:
+def serpapi(
+    request: Request, ranking: Ranking, mode: str | None, extras: ExtrasFor = lambda query: NO_EXTRAS
+) -> Response:
     if not request.param("api_key") or mode == "bad_key":
         return json_response({"error": f"Invalid API key. Your API key should be here: {_SERPAPI_KEYS}"}, 401)
     if mode == "quota_exhausted":
@@ -225,6 +235,8 @@ def serpapi(request: Request, ranking: Ranking, mode: str | None) -> Response:
     }
     if start == 0:
         body["ads"] = [{"position": 1, "block_position": "top", **AD, "displayed_link": "pigistes-ti.example"}]
+        if upstream == "google":
+            body.update(serpapi_fields(extras(query)))
     body["organic_results"] = [
         {
             "position": start + i + 1,
@@ -247,7 +259,9 @@ def serpapi(request: Request, ranking: Ranking, mode: str | None) -> Response:
 # Serper: POST JSON, `X-API-KEY` header; errors are {"message", "statusCode"}.
 
 
-def serper(request: Request, ranking: Ranking, mode: str | None) -> Response:
+def serper(
+    request: Request, ranking: Ranking, mode: str | None, extras: ExtrasFor = lambda query: NO_EXTRAS
+) -> Response:
     if not request.headers.get("x-api-key") or mode == "bad_key":
         return json_response({"message": "Unauthorized.", "statusCode": 403}, 403)
     if mode == "quota_exhausted":
@@ -281,6 +295,7 @@ def serper(request: Request, ranking: Ranking, mode: str | None) -> Response:
             ],
             "relatedSearches": [{"query": f"{query} linkedin"}] if page else [],
             "credits": 1,
+            **(serper_fields(extras(query)) if page and number == 1 else {}),
         }
     )
 

@@ -194,7 +194,9 @@ class Sandbox:
             mode = None
         for module in (search_apis, results_pages):
             if engine in module.ENDPOINTS.values():
-                normal, rest = module.serve(engine, request, lambda query: month.ranking(engine, query), mode)
+                normal, rest = module.serve(
+                    engine, request, lambda query: month.ranking(engine, query), mode, extras=month.extras_for
+                )
                 return self._apply(rest, normal, engine, request.url)
         ranking = () if mode == "empty" else month.ranking(engine, request.param("q"))
         if engine == "duckduckgo_html":
@@ -206,6 +208,7 @@ class Sandbox:
             default_engines=self.scenario.searxng_engines,
             json_enabled=mode != "json_disabled",
             degraded=mode == "degraded",
+            extras=month.extras_for(request.param("q")),
         )
         return self._apply(mode, normal, "searxng", request.url)
 

@@ -38,6 +38,7 @@ from auditor.store.raw import (
     scrub_text,
     stored_redirects,
 )
+from auditor.store.screenshots import Screenshot, load_screenshots, save_screenshot
 from auditor.store.serialize import from_data, to_data
 
 DEFAULT_LOCK_WAIT = 5.0
@@ -306,7 +307,11 @@ class Store:
         }
         columns = ", ".join(values)
         with self._transaction() as db:
-            db.execute(f"INSERT INTO raw_responses ({columns}) VALUES ({', '.join(':' + c for c in values)})", values)
+            cursor = db.execute(
+                f"INSERT INTO raw_responses ({columns}) VALUES ({', '.join(':' + c for c in values)})", values
+            )
+            if fetched.screenshot or fetched.screenshot_error:
+                save_screenshot(db, cursor.lastrowid, values, fetched, secrets)
 
     def raw_records(self, audit_id: int) -> list[RawRecord]:
         """Every stored response of one audit, in the order they were stored."""
@@ -333,6 +338,10 @@ class Store:
             )
             for row in rows
         ]
+
+    def screenshots(self, audit_id: int) -> list[Screenshot]:
+        """The pictures of an audit's results pages (and why any is missing), in the order they were taken."""
+        return load_screenshots(self.db, audit_id)
 
     def engine_requests_since(self, engine: str, since: dt.datetime) -> int:
         """Requests sent to `engine` by audits started at or after `since`: what counts against its monthly

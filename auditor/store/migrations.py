@@ -128,6 +128,26 @@ def _m006_manual_checks(db: sqlite3.Connection) -> None:
     )
 
 
+def _m007_screenshots(db: sqlite3.Connection) -> None:
+    """The browser engines' results pages as pictures (issue 17): evidence of what the page showed, kept
+    beside the raw response they belong to, and the reason when a picture could not be taken or kept.
+    A table of its own, so that reading raw responses for a rescore never loads pictures."""
+    db.execute(
+        """CREATE TABLE screenshots (
+            raw_id INTEGER PRIMARY KEY REFERENCES raw_responses(id),
+            audit_id INTEGER NOT NULL REFERENCES audits(id),
+            engine TEXT,
+            query TEXT,
+            page INTEGER,
+            png BLOB,
+            width INTEGER,
+            height INTEGER,
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX screenshots_audit ON screenshots (audit_id)")
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_audits_and_raw_responses", _m001_audits_and_raw_responses),
     ("002_replayable_raw_responses", _m002_replayable_raw_responses),
@@ -135,6 +155,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("004_labels", _m004_labels),
     ("005_redirect_chains", _m005_redirect_chains),
     ("006_manual_checks", _m006_manual_checks),
+    ("007_screenshots", _m007_screenshots),
 )
 
 

@@ -4,6 +4,7 @@ report it wrote, opened in headless Chromium."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +155,44 @@ def test_every_sentence_of_the_demo_reports_is_in_their_language(demo_dir: Path,
         assert f'<html lang="{lang}">' in html
         found[row["as_of"]] = foreign_sentences(html, lang)
     assert all(not sentences for sentences in found.values()), found
+
+
+def _panels(directory: Path, day: str) -> list[tuple[str, str, bool, str]]:
+    report = read_json(directory / REPORTS / f"{day}.json")
+    return [
+        (f["engine"], f["query"], f["is_persons"], f["reason_code"])
+        for f in report["serp_features"]
+        if f["kind"] == "knowledge_panel"
+    ]
+
+
+def test_demo_panel_goes_from_a_namesakes_to_hers_and_rescoring_reads_it_again(demo_dir: Path) -> None:
+    # June: SearXNG's infobox for her name is her namesake's: recorded with its reason, never hers.
+    assert _panels(demo_dir, "2026-06-01") == [("searxng", "Émilie Tremblay", False, "panel_namesake")]
+    november = _panels(demo_dir, "2026-11-01")
+    assert ("searxng", "Émilie Tremblay", True, "panel_cites_own") in november
+    assert ("searxng", "Émilie Tremblay architecte infonuagique", True, "panel_cites_own") in november
+    readiness = {i["id"]: i["ready"] for i in read_json(demo_dir / REPORTS / "2026-11-01.json")["panel_readiness"]}
+    assert readiness["person_schema"] and readiness["person_sameas"] and not readiness["wikidata"]
+    html = (demo_dir / REPORTS / "latest.html").read_text(encoding="utf-8")
+    assert 'id="beyond"' in html and "Wikidata a des règles d’admissibilité" in html
+
+    # Rescoring reads them again from the stored answers: wiped from the stored audits, they come back.
+    database = demo_dir / "auditor.db"
+    stored = _stored_panels(database)
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE audits SET data = json_set(data, '$.serp_features', json('[]'))")
+    assert all(not panels for panels in _stored_panels(database).values())
+    run = auditor("rescore", "all", "-c", str(demo_dir / "auditor.toml"), "--json")
+    assert run.code == 0, run.stderr
+    assert _stored_panels(database) == stored
+
+
+def _stored_panels(database: Path) -> dict[str, list[str]]:
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT as_of, (SELECT json_group_array(json_extract(f.value, '$.reason_code'))"
+            " FROM json_each(audits.data, '$.serp_features') AS f"
+            " WHERE json_extract(f.value, '$.kind') = 'knowledge_panel') FROM audits ORDER BY as_of"
+        ).fetchall()
+    return {day: json.loads(panels) for day, panels in rows}

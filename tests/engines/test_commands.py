@@ -223,3 +223,23 @@ def test_audit_engines_option_tells_an_unknown_engine_from_an_unconfigured_one(t
     assert unconfigured.code == 2
     assert "Error: --engines: 'duckduckgo_html' is not configured (configured: brave, serpapi" in unconfigured.stderr
     assert not (tmp_path / "auditor.db").exists()  # refused before anything was stored
+
+
+def test_parse_shows_the_blocks_beyond_the_results(tmp_path: Path) -> None:
+    answer = {
+        "search_parameters": {"engine": "google"},
+        "organic_results": [{"title": "Noémie Gagnon", "link": "https://noemiegagnon.ca/"}],
+        "knowledge_graph": {"title": "Noémie Gagnon", "source": {"link": "https://noemiegagnon.ca/"}},
+        "related_questions": [{"question": "Qui est-elle ?"}],
+    }
+    saved = tmp_path / "answer.json"
+    saved.write_text(json.dumps(answer), encoding="utf-8")
+    data = json.loads(parse("serpapi", saved, "--json").stdout)
+    assert data["features"] == [
+        {"kind": "knowledge_panel", "count": 1, "title": "Noémie Gagnon", "links": ["https://noemiegagnon.ca/"]},
+        {"kind": "people_also_ask", "count": 1, "title": "", "links": []},
+    ]
+    text = parse("serpapi", saved).stdout
+    assert "beyond the results: knowledge_panel (Noémie Gagnon), people_also_ask (1)" in text
+    plain = json.loads(parse("duckduckgo_html", FIXTURES / "duckduckgo_html" / "results.html", "--json").stdout)
+    assert plain["features"] == []  # DuckDuckGo's HTML endpoint shows none of these blocks

@@ -101,3 +101,26 @@ def test_a_raw_http_recording_keeps_its_status_and_headers(tmp_path: Path) -> No
 
 def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert main([str(tmp_path / "nowhere"), "--expected", str(_table(tmp_path, "x"))]) == 2
+
+
+def test_the_blocks_beyond_the_results_are_compared_when_written_down(tmp_path: Path) -> None:
+    import json
+
+    root = tmp_path / "reference"
+    (root / "serpapi").mkdir(parents=True)
+    answer = {
+        "search_parameters": {"engine": "google"},
+        "organic_results": [{"title": "A", "link": "https://a.example/"}],
+        "knowledge_graph": {"title": "Coffee", "type": "Drink"},
+        "related_questions": [{"question": "Why?"}, {"question": "How?"}],
+    }
+    (root / "serpapi" / "answer.json").write_text(json.dumps(answer), encoding="utf-8")
+    right = {"features": {"knowledge_panel": 1, "people_also_ask": 2}, "panel": "Coffee"}
+    wrong = {"features": {"people_also_ask": 3}, "panel": "Tea"}
+    assert check(root, {"serpapi/answer.json": right})[0][0].passed
+    outcome = check(root, {"serpapi/answer.json": wrong})[0][0]
+    assert not outcome.passed
+    assert outcome.problems == (
+        "features {'knowledge_panel': 1, 'people_also_ask': 2}, expected {'people_also_ask': 3}",
+        "panel 'Coffee', expected 'Tea'",
+    )
