@@ -17,7 +17,7 @@ from pathlib import Path
 from auditor.net.redaction import secret_forms
 
 LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
-QUIET_LOGGERS = ("httpx", "httpcore", "hpack", "asyncio", "urllib3", "markdown_it", "PIL", "matplotlib")
+QUIET_LOGGERS = ("httpx", "httpcore", "hpack", "asyncio", "urllib3", "markdown_it", "PIL")
 """Third-party loggers held at WARNING: too chatty to help, and httpx's and httpcore's lines carry full URLs."""
 REDACTED = "REDACTED"
 MIN_SECRET_LENGTH = 6

@@ -439,7 +439,7 @@ def _results_by_query(audit: Audit, engine: EngineRun) -> list[tuple[str, list[C
 
 
 def _trends(timeline: Sequence[Audit], lang: str, depth: int) -> dict[str, Any]:
-    # Imported here: matplotlib takes most of a second to load and only reports with history need it.
+    # Imported here: the trend section is computed with pandas, which only reports with a history need.
     from auditor.report.charts import trend_section
 
     return trend_section(timeline, lang=lang, depth=depth)
