@@ -34,8 +34,7 @@ from auditor.audit.runner import (
     config_secrets,
     ensure_writable,
     http_policy,
-    scoring_info,
-    stored_thumbnails,
+    write_person_report,
 )
 from auditor.audit.workspace import Workspace
 from auditor.config import Config
@@ -49,7 +48,6 @@ from auditor.net.logs import remember_secrets
 from auditor.net.pacer import Slot
 from auditor.net.routing import RoutingFetcher
 from auditor.report.agency import PersonRow, person_row, write_agency
-from auditor.report.html import write_report
 from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
 from auditor.store.labels import load_labels
 
@@ -326,15 +324,7 @@ def _finish(item: _Planned, audit: Audit, lang: str | None) -> AuditOutcome:
     item.store.finish_audit(item.audit_id, audit)
     history = item.store.finished_audits(config.person.name)
     current = next(a for a in history if a.id == item.audit_id)
-    paths = write_report(
-        current,
-        history,
-        reports_dir=config.reports_path,
-        lang=lang or config.report.lang,
-        scoring=scoring_info(config),
-        screenshots=stored_thumbnails(item.store),
-    )
-    return AuditOutcome(current, paths)
+    return AuditOutcome(current, write_person_report(config, item.store, current, history, lang))
 
 
 def _expected_requests(planned: list[_Planned]) -> tuple[dict[str, float], Counter[str]]:

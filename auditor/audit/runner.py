@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,14 +74,7 @@ def write_missing_reports(
     history = store.finished_audits(config.person.name)
     written = []
     for audit in missing_reports(history, config.reports_path):
-        paths = write_report(
-            audit,
-            history,
-            reports_dir=config.reports_path,
-            lang=lang or config.report.lang,
-            scoring=scoring_info(config),
-            screenshots=stored_thumbnails(store),
-        )
+        paths = write_person_report(config, store, audit, history, lang)
         announce(f"Wrote the missing report of audit {audit.id} ({audit.as_of.isoformat()}): {paths.html}")
         written.append(AuditOutcome(audit, paths))
     return written
@@ -197,15 +190,22 @@ def _run_and_finish(
     history = store.finished_audits(config.person.name)
     current = next(a for a in history if a.id == audit_id)
     # Still under the audit lock: two audits' report files never interleave either.
-    paths = write_report(
-        current,
+    return AuditOutcome(current, write_person_report(config, store, current, history, lang))
+
+
+def write_person_report(
+    config: Config, store: Store, audit: Audit, history: Sequence[Audit], lang: str | None
+) -> ReportPaths:
+    """`audit`'s report as an audit writes it: the config's folder, scoring and language (unless `lang`), the
+    stored pictures of the results pages."""
+    return write_report(
+        audit,
         history,
         reports_dir=config.reports_path,
         lang=lang or config.report.lang,
         scoring=scoring_info(config),
         screenshots=stored_thumbnails(store),
     )
-    return AuditOutcome(current, paths)
 
 
 def stored_thumbnails(store: Store) -> Callable[[Audit], list[Thumbnail]]:

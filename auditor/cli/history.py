@@ -73,7 +73,9 @@ def report(
         newest = {a.id: stored_thumbnails(store)(a) for a in sorted(history, key=chronological)[-1:]}
     if output is not None:
         previous = previous_audit(chosen, history)
-        html = render_html(chosen, history, compute_changes(previous, chosen), lang=language, scoring=scoring_info(cfg))
+        changes = compute_changes(previous, chosen)
+        shots = newest.get(chosen.id, [])
+        html = render_html(chosen, history, changes, lang=language, scoring=scoring_info(cfg), screenshots=shots)
         try:
             output.write_text(html, encoding="utf-8")
         except OSError as exc:

@@ -61,3 +61,9 @@ def test_screenshots_are_stored_and_the_newest_report_shows_them(tmp_path: Path,
     rendered = auditor("report", "all", "-c", str(config))
     assert rendered.code == 0, rendered.stderr
     assert (shown("latest.html"), shown("2026-02-01.html"), shown("2026-01-01.html")) == (2, 2, 0)
+    # Written elsewhere with -o: the newest audit's page keeps its pictures, an older one's has none.
+    for which, expected in (("latest", 2), ("1", 0)):
+        page = tmp_path / f"elsewhere-{which}.html"
+        rendered = auditor("report", which, "-c", str(config), "-o", str(page))
+        assert rendered.code == 0, rendered.stderr
+        assert len(THUMBNAIL.findall(page.read_text(encoding="utf-8"))) == expected, which
