@@ -219,6 +219,27 @@ def test_a_rescore_replays_failures_and_refuses_what_was_not_stored() -> None:
     assert (missing.error, missing.status_code, missing.requested_url) == (NOT_STORED, None, "https://github.com/n")
 
 
+def reworded_request(page: int) -> Request:
+    """Page `page` of QUERY as a later version asks for it: one parameter more, so another URL."""
+    params = {"q": QUERY.text, "page": str(page), "api_key": "SECRET", "filter": "web,videos"}
+    return engine_request(FakeEngine(), QUERY, EngineRequest("GET", "https://engine.example/search", params), page)
+
+
+def test_a_rescore_finds_an_engine_page_asked_since_with_other_parameters() -> None:
+    stored = stored_pages({1: _stored_page(1), 2: _stored_page(2)})
+    assert reworded_request(1).key() != page_request(1).key()
+    first, second, third = ask(replayed(stored), reworded_request(1), reworded_request(2), reworded_request(3))
+    assert json.loads(first.text)["urls"] == urls(1)
+    assert json.loads(second.text)["urls"] == urls(2)
+    assert third.error == NOT_STORED  # a page the audit never got is still not made up
+
+
+def test_a_resume_sends_an_engine_page_asked_since_with_other_parameters() -> None:
+    live = Live()
+    (answer,) = ask(resumed(stored_pages({1: _stored_page(1)}), live, [FakeEngine()]), reworded_request(1))
+    assert answer.error == "sent" and live.sent == [reworded_request(1).asked]
+
+
 def test_a_link_stored_before_chains_were_kept_replays_as_one_hop_to_where_it_led() -> None:
     assert stored_redirects(None, "https://bit.ly/n", "https://noemiegagnon.ca/") == ("https://bit.ly/n",)
     answered_itself = "https://noemiegagnon.ca/a-propos"

@@ -56,7 +56,9 @@ class Brave(KeyedEngine):
             "country": self.country,
             "search_lang": self.search_lang,
             "text_decorations": "false",
-            "result_filter": "web",
+            # The organic results and the blocks beside them that the report shows (knowledge panel, questions,
+            # stories, videos); Brave leaves out of an answer any type its filter does not name.
+            "result_filter": "web,infobox,faq,news,videos",
         }
         headers = {"Accept": "application/json", "X-Subscription-Token": self.api_key}
         return EngineRequest("GET", ENDPOINT, params=params, headers=headers, offset=offset * count)

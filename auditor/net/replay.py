@@ -3,7 +3,9 @@
 For a rescore it is complete: nothing is sent, and a request with nothing stored fails as `NOT_STORED`. For a
 resume it answers what is worth keeping (`keep`, given by the caller: net knows nothing of engines) and sends
 the rest through the live fetcher it wraps. Answers are found by what was asked (`Request.key`), not by
-profile: a link followed for two profiles was asked, and stored, once.
+profile: a link followed for two profiles was asked, and stored, once. A rescore also finds an engine's page by
+engine, query and page when today's request for it is worded differently (a parameter added since): what the
+engine answered then is what the audit measured. A resume never does: it would mix two different requests.
 """
 
 from __future__ import annotations
@@ -31,10 +33,14 @@ class ReplayFetcher:
         self._answers = dict(answers)
         self._live = live
         self._keep = keep
+        # An engine's key is (kind, URL asked, engine, query, page): the same without the URL.
+        self._engine_pages = {(k[2], k[3], k[4]): v for k, v in self._answers.items() if k[0] == "engine"}
 
     async def send(self, request: Request) -> Fetched:
         stored = self._answers.get(request.key())
         if self._live is None:
+            if stored is None and request.kind == "engine":
+                stored = self._engine_pages.get((request.engine, request.query, request.page))
             return stored if stored is not None else Fetched.failure(request.asked, NOT_STORED)
         if stored is not None and self._keep(request, stored):
             return stored  # stored already, with the audit this run resumes

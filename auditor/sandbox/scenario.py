@@ -52,7 +52,7 @@ one month and are never inherited.
     api_fault = ""         # the same for the profile's API answer; "rate_limited": that API's own refusal
     encoding = ""          # serve the page in this encoding, declared only by its <meta charset>
 
-    [months.extras."Émilie Tremblay"]   # what the pages of SerpApi, Serper, Google and Bing show beside
+    [months.extras."Émilie Tremblay"]   # what SerpApi, Serper, Brave, Google and Bing show beside
     panel = { title = "Émilie Tremblay", description = "Architecte", links = ["site", "li"] }   # results ids
     questions = ["Qui est Émilie Tremblay ?"]    # "people also ask"
     overview = ["site"]                          # an AI overview citing these results

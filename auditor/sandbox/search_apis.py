@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from auditor.sandbox.scenario import NO_EXTRAS, Result, fold_query
-from auditor.sandbox.serp_extras import ExtrasFor, serpapi_fields, serper_fields
+from auditor.sandbox.serp_extras import ExtrasFor, brave_fields, serpapi_fields, serper_fields
 from auditor.sandbox.wire import Request, Response, json_response
 
 Ranking = Callable[[str], Sequence[Result]]
@@ -52,6 +52,8 @@ def serve(
     handler = {"brave": brave, "serpapi": serpapi, "serper": serper, "mojeek": mojeek, "google_cse": google_cse}
     if engine == "serpapi":
         response = serpapi(request, ranking, mode, extras)
+    elif engine == "brave":
+        response = brave(request, ranking, mode, extras)
     elif engine == "serper":
         response = serper(request, ranking, mode, extras)
     else:
@@ -107,7 +109,9 @@ def _brave_error(status: int, code: str, detail: str, month_left: int = 1500) ->
     return json_response(body, status, _brave_headers(0, month_left))
 
 
-def brave(request: Request, ranking: Ranking, mode: str | None) -> Response:
+def brave(
+    request: Request, ranking: Ranking, mode: str | None, extras: ExtrasFor = lambda query: NO_EXTRAS
+) -> Response:
     if not request.headers.get("x-subscription-token") or mode == "bad_key":
         return _brave_error(401, "SUBSCRIPTION_TOKEN_INVALID", "The provided subscription token is invalid.")
     if mode == "quota_exhausted":
@@ -142,6 +146,9 @@ def brave(request: Request, ranking: Ranking, mode: str | None) -> Response:
             "results": [_brave_result(r, query, bold) for r in page],
             "family_friendly": True,
         }
+    if offset == 0:  # the blocks beside the results come with the first page only
+        named = request.param("result_filter")
+        body |= brave_fields(extras(query), frozenset(named.split(",")) if named else None)
     return json_response(body, 200, _brave_headers(0, 1499))
 
 

@@ -1,5 +1,5 @@
-"""The blocks beyond the organic results, as SerpApi and Serper put them in their JSON and as Google's and
-Bing's pages draw them: a knowledge panel, "people also ask", an AI overview, videos (`Extras` of the
+"""The blocks beyond the organic results, as SerpApi, Serper and Brave put them in their JSON and as Google's
+and Bing's pages draw them: a knowledge panel, "people also ask", an AI overview, videos (`Extras` of the
 scenario). Only the first page of a query carries them, as on the engines."""
 
 from __future__ import annotations
@@ -62,6 +62,27 @@ def serper_fields(extras: Extras) -> dict[str, Any]:
         fields["peopleAlsoAsk"] = [{"question": q, "snippet": "", "title": q} for q in extras.questions]
     if extras.videos:
         fields["videos"] = [{"title": r.title, "link": r.url, "source": _host(r)} for r in extras.videos]
+    return fields
+
+
+def brave_fields(extras: Extras, wanted: frozenset[str] | None) -> dict[str, Any]:
+    """Brave's blocks beside `web`: only the types its `result_filter` names (`wanted`; None: every type)."""
+    fields: dict[str, Any] = {}
+    panel = extras.panel
+    if panel is not None and (wanted is None or "infobox" in wanted):
+        box: dict[str, Any] = {"type": "infobox", "title": panel.title, "description": panel.description}
+        if panel.links:
+            first, *rest = panel.links
+            box["url"] = first.url
+            box["profiles"] = [{"name": r.title, "url": r.url} for r in rest]
+        fields["infobox"] = {"type": "graph", "results": [box]}
+    if extras.questions and (wanted is None or "faq" in wanted):
+        fields["faq"] = {
+            "type": "faq",
+            "results": [{"question": q, "answer": "", "title": q} for q in extras.questions],
+        }
+    if extras.videos and (wanted is None or "videos" in wanted):
+        fields["videos"] = {"type": "videos", "results": [{"title": r.title, "url": r.url} for r in extras.videos]}
     return fields
 
 

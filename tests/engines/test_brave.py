@@ -42,6 +42,8 @@ def test_first_request_sends_the_key_in_a_header_never_in_the_url() -> None:
     assert "secret-key" not in str(dict(request.params))
     assert request.params["text_decorations"] == "false"
     assert request.params["offset"] == "0"
+    # The results and the blocks the report shows beside them; Brave leaves out any type not named.
+    assert set(request.params["result_filter"].split(",")) == {"web", "infobox", "faq", "news", "videos"}
 
 
 def test_offset_counts_pages_and_stops_when_brave_has_no_more() -> None:

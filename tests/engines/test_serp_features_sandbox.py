@@ -44,7 +44,7 @@ def collect(sandbox: Sandbox, config: Config, engine_name: str, query: Query) ->
     return asyncio.run(run())
 
 
-@pytest.mark.parametrize("engine_name", ["serpapi", "serper"])
+@pytest.mark.parametrize("engine_name", ["serpapi", "serper", "brave"])
 def test_api_engines_report_the_blocks_and_which_are_the_persons(
     sandbox: Sandbox, config: Config, engine_name: str
 ) -> None:
@@ -62,12 +62,12 @@ def test_api_engines_report_the_blocks_and_which_are_the_persons(
         "Où travaille Noémie Gagnon ?",
     )
     assert not classified[FeatureKind.VIDEOS].is_persons  # a press article's video, not hers
-    if engine_name == "serpapi":  # Serper's search answer has no AI overview field
+    if engine_name == "serpapi":  # Serper's and Brave's search answers have no AI overview field
         overview = classified[FeatureKind.AI_OVERVIEW]
         assert overview.own_links == ("https://noemiegagnon.ca/",) and overview.is_persons
 
 
-@pytest.mark.parametrize("engine_name", ["serpapi", "serper"])
+@pytest.mark.parametrize("engine_name", ["serpapi", "serper", "brave"])
 def test_a_namesakes_panel_is_recorded_with_its_reason_and_never_counted(
     sandbox: Sandbox, config: Config, engine_name: str
 ) -> None:
