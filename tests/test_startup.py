@@ -105,3 +105,23 @@ def test_a_report_loads_no_matplotlib() -> None:
     probe = "import sys, auditor.report.charts, auditor.report.html\nprint('matplotlib' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_report_loads_neither_the_audit_pipeline_nor_the_network(tmp_path: Path) -> None:
+    # Writing a report reads the store and renders: the pipeline would bring bs4, httpx and the engines (0.5 s).
+    from auditor.config import load_config
+    from auditor.store import Store
+    from tests.report.factories import PERSON, SITE, make_history
+
+    config = tmp_path / "auditor.toml"
+    init = ["init", "-c", str(config), "--name", PERSON, "--site", SITE, "--profile", "github=https://github.com/et"]
+    done = subprocess.run([sys.executable, "-m", "auditor", *init], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with Store.open(load_config(config).database_path) as store, store.writing():
+        for audit in make_history(hostile=False):
+            store.finish_audit(store.begin_audit(audit.person, audit.as_of), audit)
+    loaded = _modules_loaded_by("report", "latest", "-c", str(config))
+    assert "auditor.report.html" in loaded and "jinja2" in loaded  # the report was rendered
+    assert list((tmp_path / "reports").glob("*/latest.html"))
+    unwanted = {"auditor.audit.pipeline", "auditor.audit.runner", "auditor.verify.gather", "httpx", "bs4"}
+    assert loaded.isdisjoint(unwanted), loaded & unwanted

@@ -34,7 +34,6 @@ from auditor.audit.runner import (
     config_secrets,
     ensure_writable,
     http_policy,
-    write_person_report,
 )
 from auditor.audit.workspace import Workspace
 from auditor.config import Config
@@ -48,6 +47,7 @@ from auditor.net.logs import remember_secrets
 from auditor.net.pacer import Slot
 from auditor.net.routing import RoutingFetcher
 from auditor.report.agency import PersonRow, person_row, write_agency
+from auditor.report.html import write_person_report
 from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
 from auditor.store.labels import load_labels
 

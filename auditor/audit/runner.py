@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +26,7 @@ from auditor.net.fetcher import Fetcher, RecordingFetcher, Request, ScrubbingFet
 from auditor.net.guard import origin_of
 from auditor.net.logs import remember_secrets
 from auditor.net.routing import RoutingFetcher
-from auditor.report.features import Thumbnail, thumbnails
-from auditor.report.html import ReportPaths, scoring_info, write_report
+from auditor.report.html import ReportPaths, write_person_report
 from auditor.report.paths import missing_reports
 from auditor.store import DEFAULT_LOCK_WAIT, RawRecord, Store
 from auditor.store.labels import load_labels
@@ -191,26 +190,6 @@ def _run_and_finish(
     current = next(a for a in history if a.id == audit_id)
     # Still under the audit lock: two audits' report files never interleave either.
     return AuditOutcome(current, write_person_report(config, store, current, history, lang))
-
-
-def write_person_report(
-    config: Config, store: Store, audit: Audit, history: Sequence[Audit], lang: str | None
-) -> ReportPaths:
-    """`audit`'s report as an audit writes it: the config's folder, scoring and language (unless `lang`), the
-    stored pictures of the results pages."""
-    return write_report(
-        audit,
-        history,
-        reports_dir=config.reports_path,
-        lang=lang or config.report.lang,
-        scoring=scoring_info(config),
-        screenshots=stored_thumbnails(store),
-    )
-
-
-def stored_thumbnails(store: Store) -> Callable[[Audit], list[Thumbnail]]:
-    """The report's thumbnails of an audit's results pages, read from `store`."""
-    return lambda audit: thumbnails(store.screenshots(audit.id)) if audit.id is not None else []
 
 
 def config_secrets(config: Config, environ: Mapping[str, str]) -> tuple[str, ...]:

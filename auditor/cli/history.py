@@ -33,10 +33,10 @@ def report(
     ] = None,
 ) -> None:
     """Re-render a stored audit's report (`all`: every audit's, and the index)."""
-    from auditor.audit.runner import stored_thumbnails
     from auditor.audit.workspace import person_config
     from auditor.cli.store_commands import resolve
     from auditor.report.changes import compute_changes
+    from auditor.report.features import stored_thumbnails
     from auditor.report.html import (
         chronological,
         previous_audit,

@@ -235,7 +235,7 @@ def rescore(
 
 def rewrite_reports(cfg: Config, store: Store, since: Sequence[Audit]) -> list[ReportPaths]:
     """Write again the reports of `since` and of every later audit of the person, in `report.lang`."""
-    from auditor.audit.runner import stored_thumbnails
+    from auditor.report.features import stored_thumbnails
     from auditor.report.html import chronological, scoring_info, write_reports
 
     history = store.finished_audits(cfg.person.name)

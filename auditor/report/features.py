@@ -6,12 +6,15 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.models import Audit, ClassifiedFeature, ReadinessItem
 from auditor.report import i18n
 from auditor.report.i18n import N_
 from auditor.store.screenshots import Screenshot
+
+if TYPE_CHECKING:
+    from auditor.store import Store
 
 FEATURES = {
     "knowledge_panel": N_("Knowledge panel"),
@@ -143,3 +146,8 @@ def thumbnails(shots: Sequence[Screenshot]) -> list[Thumbnail]:
         uri = "data:image/png;base64," + base64.b64encode(shot.png).decode("ascii")
         chosen.append(Thumbnail(shot.engine, shot.query, uri, shot.width, shot.height))
     return chosen
+
+
+def stored_thumbnails(store: Store) -> Callable[[Audit], list[Thumbnail]]:
+    """The report's thumbnails of an audit's results pages, read from `store`."""
+    return lambda audit: thumbnails(store.screenshots(audit.id)) if audit.id is not None else []

@@ -33,7 +33,7 @@ from auditor.report.advice import confirm_hint, recommendation_message, recommen
 from auditor.report.changes import Changes, compute_changes
 from auditor.report.document import build_json, by_priority
 from auditor.report.evidence import recommendation_evidence
-from auditor.report.features import Thumbnail
+from auditor.report.features import Thumbnail, stored_thumbnails
 from auditor.report.graph import edge_reason, graph_svg, note_text
 from auditor.report.paths import slugify
 from auditor.report.sparkline import sparkline_svg
@@ -43,6 +43,7 @@ from auditor.scoring.recommend import MISSING_ENTRY_POSITION, SITE_ENTRY_POSITIO
 
 if TYPE_CHECKING:
     from auditor.config import Config
+    from auditor.store import Store
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,21 @@ def write_report(
 
 Screenshots = Callable[[Audit], Sequence[Thumbnail]]
 """The thumbnails of an audit's results pages (read from the history); asked for the newest audit only."""
+
+
+def write_person_report(
+    config: Config, store: Store, audit: Audit, history: Sequence[Audit], lang: str | None
+) -> ReportPaths:
+    """`audit`'s report as an audit writes it: the config's folder, scoring and language (unless `lang`), the
+    stored pictures of the results pages."""
+    return write_report(
+        audit,
+        history,
+        reports_dir=config.reports_path,
+        lang=lang or config.report.lang,
+        scoring=scoring_info(config),
+        screenshots=stored_thumbnails(store),
+    )
 
 
 def write_reports(
