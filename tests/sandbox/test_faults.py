@@ -185,6 +185,10 @@ def test_exchanges_are_timed(tmp_path: Path) -> None:
     with serving(tmp_path) as sandbox:
         send(sandbox, SEARX)
         send(sandbox, DDG, "POST")
+        # The handler records an exchange once its answer is written, which may be just after the client read it.
+        deadline = time.monotonic() + 5
+        while len(sandbox.exchanges) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
         first, second = sandbox.exchanges
     assert (first.host, second.host) == ("searx.faults.example", "html.duckduckgo.com")
     assert first.started <= first.ended <= second.started <= second.ended
