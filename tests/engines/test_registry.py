@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 from auditor.audit.budget import budget_uses, check_budgets
 from auditor.audit.pipeline import run_audit
 from auditor.audit.plan import build_engines
-from auditor.audit.runner import scoring_info
 from auditor.cli import app
 from auditor.config import Config, parse_config
 from auditor.engines import registry
@@ -38,7 +37,7 @@ from auditor.errors import ConfigError, UsageError
 from auditor.models import AuditStatus, EngineStatus, ParsedPage, Query, SearchResult
 from auditor.net.client import HttpClient, HttpPolicy
 from auditor.net.fetched import Fetched
-from auditor.report.html import write_report
+from auditor.report.html import scoring_info, write_report
 from auditor.report.i18n import label
 
 MARKER = 'class="fake-results"'
