@@ -140,7 +140,10 @@ def graph_svg(graph: IdentityGraph, lang: str) -> Markup:
         word = i18n.label(lang, "edge_state", pair.state)
         mx, my = (cx + x) / 2, (cy + y) / 2
         mark = "✕ " if pair.state is EdgeState.BROKEN else "? " if pair.state is EdgeState.UNKNOWN else ""
-        parts.append(_text(mx, my + 4, f"{mark}{word}", FONT - 3, stroke, italic=True))
+        # The state's word leans away from the middle, so that the words of two neighbouring lines never meet.
+        side = "end" if x < cx - 1 else "start" if x > cx + 1 else "middle"
+        lean = {"end": -6.0, "start": 6.0, "middle": 0.0}[side]
+        parts.append(_text(mx + lean, my + 4, f"{mark}{word}", FONT - 3, stroke, italic=True, anchor=side))
         name = node_label(pair.node, lang)
         parts.append(_text(x, y + 5, name, FONT, "#1b1b1b", bold=True))
         spoken.append(f"{name}: {word}")
@@ -166,12 +169,21 @@ def _shortened(x1: float, y1: float, x2: float, y2: float, start: float, end: fl
     return x1 + ux * start, y1 + uy * start, x2 - ux * end, y2 - uy * end
 
 
-def _text(x: float, y: float, text: str, size: int, fill: str, bold: bool = False, italic: bool = False) -> str:
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    size: int,
+    fill: str,
+    bold: bool = False,
+    italic: bool = False,
+    anchor: str = "middle",
+) -> str:
     weight = ' font-weight="700"' if bold else ""
     style = ' font-style="italic"' if italic else ""
     # A white halo keeps a label readable where it crosses a line.
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{size}" fill="{fill}"{weight}{style} '
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}"{weight}{style} '
         f'stroke="#fff" stroke-width="4" paint-order="stroke">{escape(text)}</text>'
     )
 
