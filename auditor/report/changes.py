@@ -137,9 +137,9 @@ class Changes:
             "scores": {
                 s.component: {"previous": s.previous, "current": s.current, "delta": s.delta} for s in self.scores
             },
-            "entered_top10": [_move_dict(m) for m in self.entered],
-            "left_top10": [_move_dict(m) for m in self.left],
-            "moved": [_move_dict(m) for m in self.moved],
+            "entered_top10": [move_dict(m) for m in self.entered],
+            "left_top10": [move_dict(m) for m in self.left],
+            "moved": [move_dict(m) for m in self.moved],
             "linkbacks": [
                 {
                     "network": c.network,
@@ -161,7 +161,8 @@ class Changes:
         }
 
 
-def _move_dict(move: ResultMove) -> dict[str, Any]:
+def move_dict(move: ResultMove) -> dict[str, Any]:
+    """A result's move as JSON-ready data (the `compare` JSON and the summary's)."""
     return {
         "engine": move.engine,
         "query": move.query,

@@ -16,7 +16,7 @@ from typing import Any
 from auditor.models import Audit, Ownership
 from auditor.report import i18n
 from auditor.report.advice import recommendation_message
-from auditor.report.changes import LinkbackChange, ResultMove, ScoreDelta, compute_changes
+from auditor.report.changes import LinkbackChange, ResultMove, ScoreDelta, compute_changes, move_dict
 from auditor.report.document import by_priority
 from auditor.report.i18n import N_
 from auditor.report.reasons import linkback_reason, site_detail
@@ -330,8 +330,8 @@ def to_dict(summary: Summary) -> dict[str, Any]:
         "components_moved": {
             s.component: {"previous": s.previous, "current": s.current, "delta": s.delta} for s in summary.moved
         },
-        "entered_top10": [_move_dict(m) for m in summary.entered],
-        "left_top10": [_move_dict(m) for m in summary.left],
+        "entered_top10": [move_dict(m) for m in summary.entered],
+        "left_top10": [move_dict(m) for m in summary.left],
         "linkbacks": [
             {
                 "network": c.network,
@@ -343,18 +343,6 @@ def to_dict(summary: Summary) -> dict[str, Any]:
         ],
         "actions": [{"id": a.id, "message": a.message, "gain": a.gain} for a in summary.actions],
         "report": summary.report,
-    }
-
-
-def _move_dict(move: ResultMove) -> dict[str, Any]:
-    return {
-        "engine": move.engine,
-        "query": move.query,
-        "url": move.url,
-        "title": move.title,
-        "ownership": move.ownership.value,
-        "previous_position": move.previous_position,
-        "current_position": move.current_position,
     }
 
 
