@@ -12,17 +12,37 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
-from auditor.engines import registry
-from auditor.engines.spec import EngineSettings, KeyedSettings
 from auditor.errors import ConfigError
 from auditor.identify.networks import default_registry
 from auditor.identify.urls import http_url_problem, is_http_url
 from auditor.models import EDGE_MECHANISMS
 
+if TYPE_CHECKING:
+    from auditor.engines.spec import EngineSettings
+
+# The engines' registry is imported where it is used: loading it loads every engine's module, which a command
+# that asks no engine need not pay for (see `load_config(..., engines=False)`).
+
 DEFAULT_CONFIG_NAME = "auditor.toml"
+READ_ENGINES = "read_engines"
+"""Validation context key: False leaves the engines out of the check (the `[engines.*]` tables, the names in
+`audit.engines`, whether the listed engines can work), for the commands that ask no engine."""
+
+
+def _reads_engines(info: ValidationInfo) -> bool:
+    return not (isinstance(info.context, dict) and info.context.get(READ_ENGINES) is False)
+
 
 # Attention weight by position (the organic click-through curve, in percent). Positions 1-4 and 10 are
 # Sistrix 2020's published figures; 5-9 are filled smoothly between them, 11-20 decay from page two's
@@ -133,12 +153,15 @@ class AuditSettings(StrictTyped):
 
     @field_validator("engines")
     @classmethod
-    def _known_engines(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+    def _known_engines(cls, values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         if not values:
             raise ValueError("list at least one engine")
-        for value in values:
-            if registry.find(value) is None:
-                raise ValueError(registry.unknown_engine(value))
+        if _reads_engines(info):
+            from auditor.engines import registry
+
+            for value in values:
+                if registry.find(value) is None:
+                    raise ValueError(registry.unknown_engine(value))
         duplicated = next((value for value in values if values.count(value) > 1), None)
         if duplicated is not None:
             raise ValueError(f"{duplicated!r} is listed twice (each engine is asked once per query)")
@@ -158,9 +181,13 @@ class EnginesSettings(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _each_engine_by_its_own_model(cls, data: Any) -> Any:
+    def _each_engine_by_its_own_model(cls, data: Any, info: ValidationInfo) -> Any:
         if not isinstance(data, dict):
             return data  # already settings, or not a table: pydantic says so
+        if not _reads_engines(info):
+            return {}  # not read: `settings` says so if it is asked
+        from auditor.engines import registry
+
         problems: list[InitErrorDetails] = [
             {"type": _unknown_engine(name), "loc": (name,), "input": table}
             for name, table in data.items()
@@ -178,7 +205,12 @@ class EnginesSettings(BaseModel):
 
     def settings(self, engine: str) -> EngineSettings:
         """The settings of `engine` (a registered name)."""
-        found = (self.__pydantic_extra__ or {}).get(engine)
+        from auditor.engines import registry
+        from auditor.engines.spec import EngineSettings
+
+        if not self.__pydantic_extra__:
+            raise RuntimeError("the [engines] tables were not read: load the config with engines=True")
+        found = self.__pydantic_extra__.get(engine)
         if not isinstance(found, EngineSettings):
             raise ValueError(registry.unknown_engine(engine))
         return found
@@ -189,11 +221,15 @@ class EnginesSettings(BaseModel):
 
     def key_env(self, engine: str) -> str | None:
         """The environment variable holding `engine`'s key; None for engines without one."""
+        from auditor.engines.spec import KeyedSettings
+
         settings = self.settings(engine)
         return settings.api_key_env if isinstance(settings, KeyedSettings) else None
 
 
 def _unknown_engine(name: str) -> PydanticCustomError:
+    from auditor.engines import registry
+
     # The message goes in through the context: a name with braces must not be read as a template.
     return PydanticCustomError("unknown_engine", "{message}", {"message": registry.unknown_engine(name)})
 
@@ -377,8 +413,12 @@ class Config(StrictTyped):
         return self
 
     @model_validator(mode="after")
-    def _listed_engines_can_work(self) -> Config:
+    def _listed_engines_can_work(self, info: ValidationInfo) -> Config:
         # Only for engines the audit uses: an unused engine's incomplete table (searxng without its url) is fine.
+        if not _reads_engines(info):
+            return self
+        from auditor.engines import registry
+
         for name in self.audit.engines:
             problem = registry.get(name).problem(self.engines.settings(name))
             if problem:
@@ -426,6 +466,8 @@ def _location(error: ErrorDetails) -> str:
 
 def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
     """The keys the model accepts beside the one at `loc` (for "did you mean"); [] where keys are free."""
+    from auditor.engines import registry
+
     model: type[BaseModel] = Config
     for part in loc[:-1]:
         if model is EnginesSettings:
@@ -530,8 +572,11 @@ def _problems(errors: list[ErrorDetails], data: Mapping[str, object]) -> list[st
     return problems
 
 
-def parse_config(text: str, *, source: str, base_dir: Path) -> Config:
-    """Validate config text. Raises ConfigError whose message reads `source: key: problem`."""
+def parse_config(text: str, *, source: str, base_dir: Path, engines: bool = True) -> Config:
+    """Validate config text. Raises ConfigError whose message reads `source: key: problem`.
+
+    `engines=False` for a command that asks no engine: the engines are left out of the check (`READ_ENGINES`)
+    and `config.engines.settings()` raises. Every other table is checked as always."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -540,7 +585,10 @@ def parse_config(text: str, *, source: str, base_dir: Path) -> Config:
         # Set from the file's location, never from the file: a written one would be silently overridden.
         raise ConfigError(f"{source}: base_dir: unknown key (paths are relative to the config file's directory)")
     try:
-        return Config.model_validate({**_as_tuples(data), "base_dir": base_dir})  # type: ignore[dict-item]
+        return Config.model_validate(
+            {**_as_tuples(data), "base_dir": base_dir},  # type: ignore[dict-item]
+            context={READ_ENGINES: engines},
+        )
     except ValidationError as exc:
         # Every problem at once, one line each, so one edit fixes them all; an unknown key (or engine table)
         # first: a typo such as `nmae` also makes `name` missing, and the typo is the cause.
@@ -549,7 +597,8 @@ def parse_config(text: str, *, source: str, base_dir: Path) -> Config:
         raise ConfigError("\n".join(lines)) from None
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: Path, *, engines: bool = True) -> Config:
+    """The config file at `path`, checked (`parse_config`)."""
     if not path.exists():
         raise ConfigError(
             f"{path}: config file not found",
@@ -559,4 +608,4 @@ def load_config(path: Path) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    return parse_config(text, source=str(path), base_dir=path.resolve().parent)
+    return parse_config(text, source=str(path), base_dir=path.resolve().parent, engines=engines)

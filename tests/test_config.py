@@ -353,3 +353,28 @@ def test_a_name_or_qualifier_over_max_name_length_is_refused(text: str, key: str
 def test_the_bounds_default_as_documented() -> None:
     config = parse_config(with_person(), source="c", base_dir=Path("."))
     assert (config.audit.max_queries, config.audit.max_name_length, config.audit.stop_engine_after) == (25, 100, 2)
+
+
+def test_a_config_read_without_its_engines_checks_everything_else(tmp_path: Path) -> None:
+    # What `classify`, `label` and `history` read: they ask no engine, so an engine's table is not theirs to judge
+    # (and loading every engine's module to judge it cost them about 20 ms of start-up).
+    text = replace_once(example_text(), "[engines.serper]", '[engines.serper]\nmonthly_budget = "100"')
+    text = replace_once(text, 'engines = ["duckduckgo_html"]', 'engines = ["brvae"]')
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert len(str(raised.value).splitlines()) == 2  # both engine problems, for the commands that ask engines
+    config = load_config(path, engines=False)
+    assert config.person.name == "Émilie Tremblay" and config.audit.engines == ("brvae",)
+    with pytest.raises(RuntimeError, match=r"\[engines\] tables were not read"):
+        config.engines.settings("serper")
+    broken = replace_once(text, "depth = 20", 'depth = "20"')
+    with pytest.raises(ConfigError, match=r"audit\.depth: expected a whole number, got text '20'"):
+        load_config(write(tmp_path, broken), engines=False)
+
+
+def test_a_config_read_with_its_engines_has_every_engines_settings(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, example_text()))
+    assert {spec.name for spec in registry.specs()} == {
+        name for name in (config.engines.__pydantic_extra__ or {}) if config.engines.settings(name)
+    }

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from auditor.config import Config, _as_tuples, _location, _message, load_config
+from auditor.config import READ_ENGINES, Config, _as_tuples, _location, _message, load_config
 from auditor.errors import ConfigError, UsageError
 from auditor.report.paths import slugify
 
@@ -66,9 +66,9 @@ def is_workspace(path: Path) -> bool:
     return _PERSON_HEADER.search(text) is not None or re.search(r"^\s*people\s*=", text, re.MULTILINE) is not None
 
 
-def load_workspace(path: Path) -> Workspace:
+def load_workspace(path: Path, *, engines: bool = True) -> Workspace:
     """Read and check a workspace. Bad input (a slug twice, an unknown key, a site that is not a URL) raises
-    ConfigError naming the file and the person: nobody is audited."""
+    ConfigError naming the file and the person: nobody is audited. `engines` as in `config.parse_config`."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -104,7 +104,7 @@ def load_workspace(path: Path) -> Workspace:
     base_dir = path.resolve().parent
     configs: dict[str, Config] = {}
     for slug, entry in people.items():
-        configs[slug] = _person_config(path, slug, entry, data, history_dir, reports_dir, base_dir)
+        configs[slug] = _person_config(path, slug, entry, data, (history_dir, reports_dir, base_dir), engines)
     # Reports go to REPORTS/<name as a folder>: two people of one name would overwrite each other's pages.
     folders = Counter(slugify(c.person.name) for c in configs.values())
     for slug, cfg in configs.items():
@@ -114,8 +114,9 @@ def load_workspace(path: Path) -> Workspace:
 
 
 def _person_config(
-    path: Path, slug: str, entry: Any, data: dict[str, Any], history_dir: str, reports_dir: str, base_dir: Path
+    path: Path, slug: str, entry: Any, data: dict[str, Any], where_kept: tuple[str, str, Path], engines: bool
 ) -> Config:
+    history_dir, reports_dir, base_dir = where_kept
     where = f"people.{slug}"
     if not SLUG.match(slug):
         raise ConfigError(f"{path}: {where}: a slug is lower-case letters, digits and dashes (e.g. emilie-tremblay)")
@@ -129,7 +130,10 @@ def _person_config(
         "storage": {"database": f"{history_dir}/{slug}.db", "reports_dir": reports_dir},
     }
     try:
-        return Config.model_validate({**_as_tuples(one), "base_dir": base_dir})  # type: ignore[dict-item]
+        return Config.model_validate(
+            {**_as_tuples(one), "base_dir": base_dir},  # type: ignore[dict-item]
+            context={READ_ENGINES: engines},
+        )
     except ValidationError as exc:
         # As a one-person config words it (an unknown key first: it is usually the cause), under the person.
         errors = sorted(exc.errors(), key=lambda error: error["type"] not in ("extra_forbidden", "unknown_engine"))
@@ -144,16 +148,17 @@ def _person_config(
         raise ConfigError(f"{path}: {location}: {_message(first)}") from None
 
 
-def person_config(path: Path, slug: str | None) -> Config:
-    """The config of one person: the file itself for a one-person config, the person `slug` of a workspace."""
+def person_config(path: Path, slug: str | None, *, engines: bool = True) -> Config:
+    """The config of one person: the file itself for a one-person config, the person `slug` of a workspace.
+    `engines=False` for a command that asks no engine (`config.parse_config`)."""
     if path.exists() and is_workspace(path):
-        workspace = load_workspace(path)
+        workspace = load_workspace(path, engines=engines)
         if slug is None:
             raise UsageError(
                 f"{path} is a workspace: name the person with --person SLUG (people: {', '.join(workspace.people)})"
             )
         return workspace.person(slug)
     if slug is not None:
-        config = load_config(path)  # its own errors first: a missing file says so
+        config = load_config(path, engines=engines)  # its own errors first: a missing file says so
         raise UsageError(f"--person: {path} is a one-person config (of {config.person.name}), not a workspace")
-    return load_config(path)
+    return load_config(path, engines=engines)

@@ -11,15 +11,16 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from auditor.errors import UsageError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
     from auditor.audit.pipeline import ProgressEvent
 
 # Only what `--help` needs is imported here and in the command modules; each command imports the rest when it
@@ -45,24 +46,74 @@ def terminal_safe(text: str) -> str:
 
 def plain(text: str) -> Text:
     """A table cell or line from the config or the web: shown as text, never as markup or control codes."""
+    from rich.text import Text
+
     return Text(terminal_safe(text))
 
 
-class TextConsole(Console):
-    """A console that prints every string as text: markup and emoji codes off (a name such as
+def text_console(**options: Any) -> Console:
+    """A rich console that prints every string as text: markup and emoji codes off (a name such as
     "Marie Dupont [née Martin]" keeps its brackets, "[/]" is no error, "[link=...]" no link), and the
     characters `terminal_safe` removes removed, in table cells too (they are rendered through `render_str`)."""
+    from rich.console import Console
 
-    def render_str(self, text: str, **kwargs: Any) -> Text:
-        kwargs.update(markup=False, emoji=False)
-        return super().render_str(terminal_safe(text), **kwargs)
+    class TextConsole(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Text:
+            kwargs.update(markup=False, emoji=False)
+            return super().render_str(terminal_safe(text), **kwargs)
+
+    # soft_wrap: an error is one line, whatever the terminal's width (scripts and tests read it whole).
+    return TextConsole(soft_wrap=True, markup=False, emoji=False, highlight=False, **options)
 
 
-# soft_wrap: an error is one line, whatever the terminal's width (scripts and tests read it whole).
-# markup, emoji codes and highlight off: what is printed (config values, titles and URLs from the web) is text,
-# never rich markup, so "[person]" stays "[person]"; control and bidi characters are removed (`TextConsole`).
-out = TextConsole(soft_wrap=True, markup=False, emoji=False, highlight=False)
-err = TextConsole(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+class Stream:
+    """`out` (stdout) or `err` (stderr). A line of text, which is most of what a command prints, is written as
+    rich writes it with markup, emoji codes and highlighting off, without loading rich (about 20 ms of every
+    command's start-up); a table, a grid or styled text goes through a rich console (`text_console`), made the
+    first time one is printed. The stream is looked up at each print, as rich does (tests swap it)."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    @property
+    def file(self) -> TextIO:
+        return sys.stderr if self._stderr else sys.stdout
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            self._console = text_console(stderr=self._stderr)
+        return self._console
+
+    @property
+    def is_terminal(self) -> bool:
+        # Rich's answer, which also reads FORCE_COLOR and TTY_COMPATIBLE; without them a stream that is no tty
+        # is no terminal for rich either, and a pipe is answered without loading it.
+        isatty = getattr(self.file, "isatty", None)
+        if not (isatty is not None and isatty()) and not _TERMINAL_VARIABLES & os.environ.keys():
+            return False
+        return self.console.is_terminal
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", **options: Any) -> None:
+        """As `rich.console.Console.print`. `highlight` and `markup` are accepted and always off."""
+        options = {k: v for k, v in options.items() if k not in ("highlight", "markup") or v}
+        if options or not all(isinstance(o, str) for o in objects):
+            self.console.print(*objects, sep=sep, end=end, **options)
+            return
+        line = terminal_safe(sep.join(objects))
+        if "\t" in line:  # rich expands tabs by the width each character takes on screen
+            self.console.print(line, end=end)
+            return
+        self.file.write(line + end)
+
+
+_TERMINAL_VARIABLES = frozenset({"FORCE_COLOR", "TTY_COMPATIBLE"})
+
+# What is printed (config values, titles and URLs from the web) is text, never rich markup, so "[person]" stays
+# "[person]"; control and bidi characters are removed.
+out = Stream()
+err = Stream(stderr=True)
 ConfigOption = Annotated[
     Path, typer.Option("-c", "--config", help="The config file of the person audited.", show_default=True)
 ]

@@ -112,7 +112,7 @@ def history(
 
         workspace_history(config, as_json)
         return
-    cfg = person_config(config, person)
+    cfg = person_config(config, person, engines=False)  # reads the history: no engine is asked
     with Store.open(cfg.database_path, write=False) as store:
         rows = store.rows(cfg.person.name)
         # The finished audits' rows, not the audits: a long history is not decoded to list it.

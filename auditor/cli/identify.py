@@ -90,7 +90,7 @@ def classify_command(
     from auditor.audit.workspace import person_config
     from auditor.identify.networks import default_registry
 
-    cfg = person_config(config, person)
+    cfg = person_config(config, person, engines=False)  # offline: no engine is asked
     registry = default_registry()
     who = identity_for(cfg, registry, labels=_stored_labels(cfg))
     rows: list[dict[str, Any]] = []
@@ -156,7 +156,7 @@ def label(
     from auditor.store.labels import save_label
 
     check_one_mode("label", url, decision, listing=list_all, remove=remove, usage="me|not-me")
-    cfg = person_config(config, person)
+    cfg = person_config(config, person, engines=False)  # no engine is asked
     registry = default_registry()
     if list_all:
         _print_labels(cfg, as_json)
