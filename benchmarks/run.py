@@ -128,24 +128,26 @@ def print_history(timings: dict[tuple[str, int], Timing]) -> None:
         print(f"  {name:<8} {wall_a:5.2f} ({cpu_a:4.2f}) | {wall_b:5.2f} ({cpu_b:4.2f}) | {cpu_b / cpu_a:4.2f}x")
 
 
-def time_startup(rounds: int = 15) -> dict[str, tuple[Timing, Timing]]:
+def time_startup(python: str | None = None, rounds: int = 15) -> dict[str, tuple[Timing, Timing]]:
     """Best and median wall and CPU time over `rounds` runs of commands that should answer at once, and of a
     bare interpreter (the ratio to it is what carries from one machine to another). The commands take turns,
     so that a slower minute of the machine falls on all of them; the best run is the one the machine's other
     work disturbed least, the median says how far the others were. Bytecode is written as a user's first run
     writes it (a `PYTHONDONTWRITEBYTECODE` in this shell is not passed on), and one untimed run of each
-    command comes first."""
-    env = {k: v for k, v in _this_tree().items() if k != "PYTHONDONTWRITEBYTECODE"}
+    command comes first. `python`: the interpreter of a venv where auditor was installed (`pip install .`, as a
+    user installs it), run as it is; by default this checkout, with this interpreter."""
+    env = {k: v for k, v in (os.environ if python else _this_tree()).items() if k != "PYTHONDONTWRITEBYTECODE"}
+    python = python or sys.executable
     with tempfile.TemporaryDirectory() as directory:
         config = Path(directory) / "auditor.toml"
         person = ["--name", "Jo Doe", "--site", "https://jodoe.example", "--profile", "github=https://github.com/jodoe"]
-        auditor = [sys.executable, "-m", "auditor"]
+        auditor = [python, "-m", "auditor"]
         subprocess.run([*auditor, "init", "-c", str(config), *person], check=True, stdout=subprocess.DEVNULL, env=env)
         # A label creates the history's database, so that `history` reads one (empty of audits).
         label = ["label", "https://example.com/", "not-me", "-c", str(config)]
         subprocess.run([*auditor, *label], check=True, stdout=subprocess.DEVNULL, env=env)
         commands = {
-            "python -c pass": ([sys.executable, "-c", "pass"], False),
+            "python -c pass": ([python, "-c", "pass"], False),
             "auditor --help": ([*auditor, "--help"], False),
             "auditor classify URL": ([*auditor, "classify", "https://github.com/jodoe", "-c", str(config)], False),
             "auditor history": ([*auditor, "history", "-c", str(config)], False),
@@ -189,10 +191,11 @@ def _run_once(command: list[str], *, tty: bool, cwd: str, env: dict[str, str]) -
     return time.perf_counter() - started, _children_cpu() - before
 
 
-def print_startup() -> None:
-    timings = time_startup()
+def print_startup(python: str | None) -> None:
+    timings = time_startup(python)
     (bare, bare_cpu), _ = timings["python -c pass"]
-    print(f"start-up, best and median of 15 runs from a temporary directory (load average {os.getloadavg()[0]:.1f}):")
+    where = f"installed, {python}" if python else "this checkout"
+    print(f"start-up ({where}), best and median of 15 runs (load average {os.getloadavg()[0]:.1f}):")
     for name, ((wall, cpu), (median_wall, median_cpu)) in timings.items():
         print(
             f"  {name:<22} wall {wall * 1000:4.0f} ms ({wall / bare:4.1f}x a bare interpreter; median "
@@ -217,7 +220,9 @@ def main() -> None:
     system = f"{platform.system()} {platform.release()}"
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {system}, Python {platform.python_version()}")
     if "--startup" in sys.argv[1:]:
-        print_startup()
+        # `--startup --python VENV/bin/python`: the same commands as installed in that venv.
+        given = sys.argv.index("--python") + 1 if "--python" in sys.argv else None
+        print_startup(sys.argv[given] if given else None)
         return
     print(f"load average before the history commands: {os.getloadavg()[0]:.1f}")
     print_history(time_history_commands())

@@ -33,7 +33,7 @@ _IDEOGRAPHIC_DOTS = ("\u3002", "\uff0e", "\uff61")
 
 _Node = dict[str | None, Any]
 """A trie node: each next label (the list's labels read from the right) to its node; the key None (never a
-label) marks the end of a rule. Plain dicts: the list's 7,000 rules build in a few milliseconds."""
+label) marks the end of a rule."""
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,48 @@ def snapshot_path() -> Path:
 
 
 @cache
+def _public_rules_text() -> str:
+    """The list's ICANN section (tldextract's default: private domains are names like any other)."""
+    return snapshot_path().read_text(encoding="utf-8").partition(_PRIVATE_SECTION)[0]
+
+
+READ_ONE_BY_ONE = 16
+"""Top-level labels whose rules are read one label at a time; past that many the whole list is read once."""
+_asked: set[str] = set()
+
+
+def _top_level(label: str) -> _Node | None:
+    """The trie below one top-level label (`com`, `jp`, `рф`); None when no rule ends in it.
+
+    A command meets a few top-level domains: reading the rules of each on first use takes a quarter of the
+    time building the whole trie takes (about 10 ms, a command's start-up). A long audit, or a page with links
+    to many made-up domains, meets more, and then the whole list is read once rather than scanned again."""
+    if label in _asked or len(_asked) < READ_ONE_BY_ONE:
+        _asked.add(label)
+        return _rules_ending_in(label)
+    return _trie().get(label)
+
+
+@cache
+def _rules_ending_in(label: str) -> _Node | None:
+    ending_in_label = re.compile(rf"^(?:\S*\.)?{re.escape(label)}(?=\s|$)", re.MULTILINE)
+    node: _Node | None = None
+    for line in ending_in_label.finditer(_public_rules_text()):
+        found = _RULE.match(line.group())  # a rule as the whole list is read (a comment is none)
+        if found is None:
+            continue
+        node = {} if node is None else node
+        below = node
+        for part in reversed(found.group("suffix").split(".")[:-1]):
+            below = below.setdefault(part, {})
+        below[None] = True
+    return node
+
+
+@cache
 def _trie() -> _Node:
-    text = snapshot_path().read_text(encoding="utf-8")
-    public, _, _private = text.partition(_PRIVATE_SECTION)
     root: _Node = {}
-    for found in _RULE.finditer(public):
+    for found in _RULE.finditer(_public_rules_text()):
         node = root
         for label in reversed(found.group("suffix").split(".")):
             node = node.setdefault(label, {})
@@ -86,17 +123,18 @@ def split_host(url_or_host: str) -> HostParts:
 
 def _suffix_index(labels: list[str]) -> int | None:
     """Index of the first label of the public suffix; None when the host ends in none (tldextract's walk)."""
-    node = _trie()
+    node: _Node | None = None  # the root: its children are read per top-level label (the list has no rule `*`)
     suffix_index = label_index = len(labels)
     for label in reversed(labels):
         decoded = _decode_punycode(label)
-        if decoded in node:
+        child = _top_level(decoded) if node is None else node.get(decoded)
+        if child is not None:
             label_index -= 1
-            node = node[decoded]
+            node = child
             if None in node:
                 suffix_index = label_index
             continue
-        if "*" in node:
+        if node is not None and "*" in node:
             return label_index if "!" + decoded in node else label_index - 1
         break
     return None if suffix_index == len(labels) else suffix_index

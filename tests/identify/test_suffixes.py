@@ -159,3 +159,25 @@ def test_splitting_a_host_imports_neither_tldextract_nor_requests() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_rules_read_one_top_level_label_at_a_time_are_the_whole_lists() -> None:
+    # A command reads the rules of the first few top-level labels it meets one by one, then the whole list:
+    # both must give the same trie, for every top-level label of the list and for labels it does not have.
+    whole = suffixes._trie()
+    assert len(whole) > 1000
+    for label in [*whole, "example", "localhost", "1", "xn--p1ai", "co", "k"]:
+        assert suffixes._rules_ending_in(label) == whole.get(label), label
+
+
+def test_a_command_meeting_few_top_level_domains_does_not_read_the_whole_list() -> None:
+    probe = (
+        "from auditor.identify import suffixes\n"
+        "hosts = ['fr.linkedin.com', 'emilie.example', 'forums.bbc.co.uk', 'x.y.ck', 'city.kawasaki.jp']\n"
+        "print([suffixes.split_host(h).suffix for h in hosts], suffixes._trie.cache_info().currsize)\n"
+        "for n in range(suffixes.READ_ONE_BY_ONE + 1):\n"
+        "    suffixes.split_host(f'name.made-up-{n}')\n"
+        "print(suffixes._trie.cache_info().currsize)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["['com', '', 'co.uk', 'y.ck', 'kawasaki.jp'] 0", "1"]
