@@ -1,9 +1,10 @@
 """Benchmarks: how long the demo takes end to end, how fast the engine parsers are, and how the commands
 that read the history scale with it (6 monthly audits against 120).
 
-Run with `make bench` (`--history` or `--startup` for that part alone); record what it prints, with the machine, in
-benchmarks/results.md. Figures are wall-clock times of the real command in a child process (Python's start
-and imports included), and the ratio of 120 audits to 6 measured in the same run.
+Run with `make bench` (`--history` or `--startup` for that part alone, `--startup --python VENV/bin/python` for
+an installed copy); record what it prints, with the machine, in benchmarks/results.md. Figures are wall-clock
+times of the real command in a child process (Python's start and imports included), and the ratio of 120 audits
+to 6 measured in the same run.
 """
 
 from __future__ import annotations
@@ -232,7 +233,7 @@ def main() -> None:
     print(f"auditor demo (6 audits, sandbox): median {statistics.median(demo_runs):.1f} s over 3 runs")
     median, size = time_parser()
     print(f"duckduckgo_html parse of a {size / 1024:.0f} KiB page: median {median * 1000:.2f} ms over 200 runs")
-    print_startup()
+    print_startup(None)
     for count in (1, 10, 50, 200):
         found = time_people(count)
         print(
