@@ -466,11 +466,11 @@ def _location(error: ErrorDetails) -> str:
 
 def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
     """The keys the model accepts beside the one at `loc` (for "did you mean"); [] where keys are free."""
-    from auditor.engines import registry
-
     model: type[BaseModel] = Config
     for part in loc[:-1]:
         if model is EnginesSettings:
+            from auditor.engines import registry
+
             spec = registry.find(str(part))
             if spec is None:
                 return []

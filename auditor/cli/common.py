@@ -96,7 +96,8 @@ class Stream:
         return self.console.is_terminal
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", **options: Any) -> None:
-        """As `rich.console.Console.print`. `highlight` and `markup` are accepted and always off."""
+        """As `rich.console.Console.print`. Strings with no option but `highlight=False` or `markup=False` (off
+        anyway) are a line of text, written directly."""
         options = {k: v for k, v in options.items() if k not in ("highlight", "markup") or v}
         if options or not all(isinstance(o, str) for o in objects):
             self.console.print(*objects, sep=sep, end=end, **options)

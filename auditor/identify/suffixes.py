@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
@@ -85,10 +86,7 @@ def _rules_ending_in(label: str) -> _Node | None:
         if found is None:
             continue
         node = {} if node is None else node
-        below = node
-        for part in reversed(found.group("suffix").split(".")[:-1]):
-            below = below.setdefault(part, {})
-        below[None] = True
+        _add_rule(node, reversed(found.group("suffix").split(".")[:-1]))
     return node
 
 
@@ -96,11 +94,15 @@ def _rules_ending_in(label: str) -> _Node | None:
 def _trie() -> _Node:
     root: _Node = {}
     for found in _RULE.finditer(_public_rules_text()):
-        node = root
-        for label in reversed(found.group("suffix").split(".")):
-            node = node.setdefault(label, {})
-        node[None] = True
+        _add_rule(root, reversed(found.group("suffix").split(".")))
     return root
+
+
+def _add_rule(node: _Node, labels: Iterable[str]) -> None:
+    """One rule into the trie at `node`, its labels given from the right."""
+    for label in labels:
+        node = node.setdefault(label, {})
+    node[None] = True
 
 
 def split_host(url_or_host: str) -> HostParts:
