@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, PersonOption, app, out, print_table
+from auditor.cli.common import DEFAULT_CONFIG, ConfigOption, PersonOption, app, invocation, out, print_table, say
 from auditor.errors import UsageError
 
 
@@ -148,6 +148,8 @@ def history(
             for r in rows
         ],
     )
+    if not rows:  # a database made by `label` before any audit: say why the table is empty
+        say(f"No audit of {cfg.person.name} yet; `{invocation()} audit -c {config}` runs the first one.")
     if any(r.status is AuditStatus.INCOMPLETE for r in rows):
         out.print("incomplete: interrupted before it finished; `auditor audit --resume` finishes the latest one.")
     for r in rows:

@@ -254,3 +254,16 @@ def test_trends_one_row_per_audit_in_csv_and_json(history_dir: Path) -> None:
     assert human.code == 0 and "2026-03-01" in human.stdout
     both = auditor("trends", "--csv", "--json", "-c", str(history_dir))
     assert both.code == 2
+
+
+def test_history_before_any_audit_says_how_to_run_the_first(tmp_path: Path) -> None:
+    config = tmp_path / "auditor.toml"
+    shutil.copyfile(MINIMAL_CONFIG, config)
+    labelled = auditor("label", "https://example.com/", "not-me", "-c", str(config))  # makes the database
+    assert labelled.code == 0, labelled.stderr
+    run = auditor("history", "-c", str(config))
+    assert run.code == 0, run.stderr
+    assert run.stdout == "id\tdate\tperson\tstatus\toverall\n"  # a script still reads a table, empty
+    assert "No audit of Carl-Frédéric de Celles yet;" in run.stderr and "audit -c" in run.stderr
+    quiet = auditor("-q", "history", "-c", str(config))
+    assert quiet.stdout == run.stdout and quiet.stderr == ""
