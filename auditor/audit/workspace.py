@@ -27,7 +27,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from auditor.config import READ_ENGINES, Config, _as_tuples, _location, _message, load_config
+from auditor.config import Config, load_config, validate
+from auditor.config.problems import causes_first, location, message
 from auditor.errors import ConfigError, UsageError
 from auditor.report.paths import slugify
 
@@ -130,22 +131,18 @@ def _person_config(
         "storage": {"database": f"{history_dir}/{slug}.db", "reports_dir": reports_dir},
     }
     try:
-        return Config.model_validate(
-            {**_as_tuples(one), "base_dir": base_dir},  # type: ignore[dict-item]
-            context={READ_ENGINES: engines},
-        )
+        return validate(one, base_dir=base_dir, engines=engines)
     except ValidationError as exc:
-        # As a one-person config words it (an unknown key first: it is usually the cause), under the person.
-        errors = sorted(exc.errors(), key=lambda error: error["type"] not in ("extra_forbidden", "unknown_engine"))
-        first = errors[0]
-        location = _location(first)
-        if location.startswith("person."):
-            location = f"{where}.{location.removeprefix('person.')}"
-        elif location.startswith("profiles"):
-            location = f"{where}.{location}"
+        # As a one-person config words it (the cause first), under the person: only the first problem.
+        first = causes_first(exc)[0]
+        where_in_file = location(first)
+        if where_in_file.startswith("person."):
+            where_in_file = f"{where}.{where_in_file.removeprefix('person.')}"
+        elif where_in_file.startswith("profiles"):
+            where_in_file = f"{where}.{where_in_file}"
         else:
-            location = f"{location} (person {slug})"
-        raise ConfigError(f"{path}: {location}: {_message(first)}") from None
+            where_in_file = f"{where_in_file} (person {slug})"
+        raise ConfigError(f"{path}: {where_in_file}: {message(first)}") from None
 
 
 def person_config(path: Path, slug: str | None, *, engines: bool = True) -> Config:

@@ -1,16 +1,15 @@
 """The config file: TOML read with tomllib, validated strictly with pydantic.
 
 Errors read `FILE: key: problem` and unknown keys are rejected, so a typo never silently becomes a default.
+The `[engines.*]` tables are in `engines`, the wording of every problem in `problems`.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -21,28 +20,16 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
+from auditor.config.engines import READ_ENGINES, EnginesSettings, reads_engines
+from auditor.config.problems import causes_first, problems, profile_problems
 from auditor.errors import ConfigError
-from auditor.identify.networks import default_registry
 from auditor.identify.urls import http_url_problem, is_http_url
 from auditor.models import EDGE_MECHANISMS
 
-if TYPE_CHECKING:
-    from auditor.engines.spec import EngineSettings
-
-# The engines' registry is imported where it is used: loading it loads every engine's module, which a command
-# that asks no engine need not pay for (see `load_config(..., engines=False)`).
+__all__ = ["READ_ENGINES", "Config", "EnginesSettings", "load_config", "parse_config", "profile_problems", "validate"]
 
 DEFAULT_CONFIG_NAME = "auditor.toml"
-READ_ENGINES = "read_engines"
-"""Validation context key: False leaves the engines out of the check (the `[engines.*]` tables, the names in
-`audit.engines`, whether the listed engines can work), for the commands that ask no engine."""
-
-
-def _reads_engines(info: ValidationInfo) -> bool:
-    return not (isinstance(info.context, dict) and info.context.get(READ_ENGINES) is False)
-
 
 # Attention weight by position (the organic click-through curve, in percent). Positions 1-4 and 10 are
 # Sistrix 2020's published figures; 5-9 are filled smoothly between them, 11-20 decay from page two's
@@ -156,7 +143,7 @@ class AuditSettings(StrictTyped):
     def _known_engines(cls, values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         if not values:
             raise ValueError("list at least one engine")
-        if _reads_engines(info):
+        if reads_engines(info):
             from auditor.engines import registry
 
             for value in values:
@@ -166,80 +153,6 @@ class AuditSettings(StrictTyped):
         if duplicated is not None:
             raise ValueError(f"{duplicated!r} is listed twice (each engine is asked once per query)")
         return values
-
-
-class EnginesSettings(BaseModel):
-    """The `[engines.NAME]` tables: one per registered engine, each validated by the engine's own settings model
-    (`EngineSpec.settings`), read as attributes (`config.engines.searxng.url`). A table left out is the engine's
-    defaults, so every registered engine has its settings."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-    if TYPE_CHECKING:
-
-        def __getattr__(self, name: str) -> Any: ...
-
-    @model_validator(mode="before")
-    @classmethod
-    def _each_engine_by_its_own_model(cls, data: Any, info: ValidationInfo) -> Any:
-        if not isinstance(data, dict):
-            return data  # already settings, or not a table: pydantic says so
-        if not _reads_engines(info):
-            return {}  # not read: `settings` says so if it is asked
-        from auditor.engines import registry
-
-        problems: list[InitErrorDetails] = [
-            {"type": _unknown_engine(name), "loc": (name,), "input": table}
-            for name, table in data.items()
-            if registry.find(name) is None
-        ]
-        tables: dict[str, EngineSettings] = {}
-        for spec in registry.specs():
-            try:
-                tables[spec.name] = spec.settings.model_validate(data.get(spec.name, {}))
-            except ValidationError as exc:
-                problems.extend(_under(spec.name, error) for error in exc.errors())
-        if problems:
-            raise ValidationError.from_exception_data(cls.__name__, problems)
-        return tables
-
-    def settings(self, engine: str) -> EngineSettings:
-        """The settings of `engine` (a registered name)."""
-        from auditor.engines import registry
-        from auditor.engines.spec import EngineSettings
-
-        if not self.__pydantic_extra__:
-            raise RuntimeError("the [engines] tables were not read: load the config with engines=True")
-        found = self.__pydantic_extra__.get(engine)
-        if not isinstance(found, EngineSettings):
-            raise ValueError(registry.unknown_engine(engine))
-        return found
-
-    def budget(self, engine: str) -> int | None:
-        """The monthly budget of `engine` (a registered name); None means no limit."""
-        return self.settings(engine).monthly_budget
-
-    def key_env(self, engine: str) -> str | None:
-        """The environment variable holding `engine`'s key; None for engines without one."""
-        from auditor.engines.spec import KeyedSettings
-
-        settings = self.settings(engine)
-        return settings.api_key_env if isinstance(settings, KeyedSettings) else None
-
-
-def _unknown_engine(name: str) -> PydanticCustomError:
-    from auditor.engines import registry
-
-    # The message goes in through the context: a name with braces must not be read as a template.
-    return PydanticCustomError("unknown_engine", "{message}", {"message": registry.unknown_engine(name)})
-
-
-def _under(engine: str, error: ErrorDetails) -> InitErrorDetails:
-    """An error of one engine's table, placed under the engine's name so that it reads `engines.NAME.key`."""
-    found: InitErrorDetails = {"type": error["type"], "loc": (engine, *error["loc"]), "input": error["input"]}
-    if "ctx" in error:
-        found["ctx"] = error["ctx"]
-    return found
 
 
 class HttpSettings(StrictTyped):
@@ -415,7 +328,7 @@ class Config(StrictTyped):
     @model_validator(mode="after")
     def _listed_engines_can_work(self, info: ValidationInfo) -> Config:
         # Only for engines the audit uses: an unused engine's incomplete table (searxng without its url) is fine.
-        if not _reads_engines(info):
+        if not reads_engines(info):
             return self
         from auditor.engines import registry
 
@@ -434,142 +347,18 @@ class Config(StrictTyped):
         return (self.base_dir / self.storage.reports_dir).resolve()
 
 
-def profile_problems(values: Mapping[str, object]) -> list[str]:
-    """Every problem of a `[profiles]` table, each as `network: problem`; [] when it is right."""
-    registry = default_registry()
-    problems = []
-    for network, url in values.items():
-        if network not in registry.by_key:
-            close = difflib.get_close_matches(network, list(registry.by_key), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(registry.by_key))}"
-            problems.append(f"{network}: unknown network ({hint})")
-            continue
-        problem = http_url_problem(url) if isinstance(url, str) else "not an http(s) URL"
-        if problem or not isinstance(url, str):
-            problems.append(f"{network}: {problem}: {url!r}")
-            continue
-        found = registry.match(url)
-        if found is None or found.network.key != network:
-            actual = f"a {found.network.label} URL" if found else "not a known network's URL"
-            problems.append(f"{network}: {url!r} is {actual}, not a {registry.by_key[network].label} profile")
-        elif not found.is_profile:
-            problems.append(f"{network}: {url!r} is not a person's profile page")
-    return problems
+def validate(data: Mapping[str, object], *, base_dir: Path, engines: bool = True) -> Config:
+    """A config from TOML as read (its arrays taken as the tuples the models hold, since strict validation
+    converts nothing). Raises pydantic's ValidationError; `problems` words it. `engines` as in `parse_config`."""
+    return Config.model_validate({**_as_tuples(data), "base_dir": base_dir}, context={READ_ENGINES: engines})
 
 
-_NAMES_ITS_KEY = re.compile(r"^[a-z_]+\.[a-z_.]+: ")
-
-
-def _location(error: ErrorDetails) -> str:
-    return ".".join(str(part) for part in error["loc"]) or "(top level)"
-
-
-def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
-    """The keys the model accepts beside the one at `loc` (for "did you mean"); [] where keys are free."""
-    model: type[BaseModel] = Config
-    for part in loc[:-1]:
-        if model is EnginesSettings:
-            from auditor.engines import registry
-
-            spec = registry.find(str(part))
-            if spec is None:
-                return []
-            model = spec.settings
-            continue
-        field = model.model_fields.get(str(part))
-        annotation = field.annotation if field is not None else None
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return []
-        model = annotation
-    return [name for name, field in model.model_fields.items() if not field.exclude]
-
-
-def _message(error: ErrorDetails) -> str:
-    if error["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(str(error["loc"][-1]), _known_keys(tuple(error["loc"])), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "check its spelling against config.example.toml"
-        return f"unknown key ({hint})"
-    if error["type"] == "missing":
-        return "required key is missing"
-    if error["type"] in _EXPECTED:
-        given = error["input"]
-        hint = " (write it without quotes)" if isinstance(given, str) and _looks_numeric(given) else ""
-        return f"expected {_EXPECTED[error['type']]}, got {_toml_kind(given)} {_shown(given)}{hint}"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")
-
-
-_EXPECTED = {
-    "int_type": "a whole number",
-    "float_type": "a number",
-    "string_type": "text in quotes",
-    "bool_type": "true or false",
-    "tuple_type": 'a list, such as ["a", "b"]',
-    "dict_type": "a table",
-    "model_type": "a table",
-}
-"""What a key of each type takes, in TOML's words (strict types: nothing is converted)."""
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _toml_kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date" if hasattr(value, "isoformat") else "a value"
-
-
-def _shown(value: object) -> str:
-    text = repr(value) if not isinstance(value, tuple) else repr(list(value))
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _as_tuples(value: object) -> object:
-    """TOML arrays as tuples, the config's sequence type, so strict validation takes them as they are."""
+def _as_tuples(value: object) -> Any:
     if isinstance(value, list):
         return tuple(_as_tuples(v) for v in value)
     if isinstance(value, dict):
         return {k: _as_tuples(v) for k, v in value.items()}
     return value
-
-
-def _problems(errors: list[ErrorDetails], data: Mapping[str, object]) -> list[str]:
-    """Every problem as `key: problem`, unknown keys first (a typo is the cause of the key it makes missing)."""
-    typos = {
-        (tuple(e["loc"][:-1]), close)
-        for e in errors
-        if e["type"] == "extra_forbidden"
-        for close in difflib.get_close_matches(str(e["loc"][-1]), _known_keys(tuple(e["loc"])), n=1)
-    }
-    problems: list[str] = []
-    for error in sorted(errors, key=lambda e: e["type"] != "extra_forbidden"):
-        loc = tuple(error["loc"])
-        if error["type"] == "missing" and (loc[:-1], str(loc[-1])) in typos:
-            continue  # `nmae` already says it: "did you mean 'name'?"
-        profiles = data.get("profiles")
-        if loc == ("profiles",) and isinstance(profiles, Mapping):
-            problems.extend(f"profiles: {p}" for p in profile_problems(profiles) or [_message(error)])
-            continue
-        message = _message(error)
-        if not loc and _NAMES_ITS_KEY.match(message):
-            problems.append(message)  # a check across tables names its key itself
-            continue
-        problems.append(f"{_location(error)}: {message}")
-    return problems
 
 
 def parse_config(text: str, *, source: str, base_dir: Path, engines: bool = True) -> Config:
@@ -585,16 +374,10 @@ def parse_config(text: str, *, source: str, base_dir: Path, engines: bool = True
         # Set from the file's location, never from the file: a written one would be silently overridden.
         raise ConfigError(f"{source}: base_dir: unknown key (paths are relative to the config file's directory)")
     try:
-        return Config.model_validate(
-            {**_as_tuples(data), "base_dir": base_dir},  # type: ignore[dict-item]
-            context={READ_ENGINES: engines},
-        )
+        return validate(data, base_dir=base_dir, engines=engines)
     except ValidationError as exc:
-        # Every problem at once, one line each, so one edit fixes them all; an unknown key (or engine table)
-        # first: a typo such as `nmae` also makes `name` missing, and the typo is the cause.
-        errors = sorted(exc.errors(), key=lambda error: error["type"] not in ("extra_forbidden", "unknown_engine"))
-        lines = [f"{source}: {problem}" for problem in _problems(errors, data)]
-        raise ConfigError("\n".join(lines)) from None
+        # Every problem at once, one line each, so one edit fixes them all.
+        raise ConfigError("\n".join(f"{source}: {problem}" for problem in problems(causes_first(exc), data))) from None
 
 
 def load_config(path: Path, *, engines: bool = True) -> Config:
