@@ -175,10 +175,10 @@ def _run_once(command: list[str], *, tty: bool, cwd: str, env: dict[str, str]) -
     before = _children_cpu()
     started = time.perf_counter()
     if not tty:
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=cwd, env=env)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
     else:
         main, child = pty.openpty()
-        with subprocess.Popen(command, stdout=child, cwd=cwd, env=env) as process:
+        with subprocess.Popen(command, stdout=child, stderr=subprocess.DEVNULL, cwd=cwd, env=env) as process:
             os.close(child)
             while True:
                 try:
